@@ -1,0 +1,1 @@
+"""Instructor tooling: release the course and grade it with nbgrader."""

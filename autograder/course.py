@@ -1,0 +1,54 @@
+"""Where the course lives and how nbgrader is configured for it."""
+
+import os
+import pathlib
+import sys
+
+from traitlets.config import Config, PyFileConfigLoader
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+SOLUTIONS = REPO / "solutions"
+NOTEBOOKS = REPO / "notebooks"
+CONFIG_FILE = pathlib.Path(__file__).with_name("nbgrader_config.py")
+
+
+class CourseError(Exception):
+    """Something the instructor must fix; the message says what."""
+
+
+def assignment_ids():
+    """Ids of the assignments in solutions/, in course order: the folders holding <id>/<id>.ipynb."""
+    return sorted(p.name for p in SOLUTIONS.iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
+def source_notebook(assignment_id):
+    """Path of an assignment's source notebook; CourseError if there is none."""
+    path = SOLUTIONS / assignment_id / f"{assignment_id}.ipynb"
+    if not path.is_file():
+        known = ", ".join(assignment_ids()) or "none"
+        raise CourseError(f"no assignment {assignment_id!r} in {SOLUTIONS} (known: {known})")
+    return path
+
+
+def nbgrader_config(**sections):
+    """The course's nbgrader Config, with `sections` merged on top.
+
+    sections: e.g. CourseDirectory={"root": "/tmp/x"}; each value is a dict of trait values.
+    """
+    config = PyFileConfigLoader(CONFIG_FILE.name, path=str(CONFIG_FILE.parent)).load_config()
+    config.merge(Config({name: dict(values) for name, values in sections.items()}))
+    return config
+
+
+def nbgrader_api(config):
+    """An NbGraderAPI for `config`, with this environment's bin/ on PATH.
+
+    nbgrader runs the `alembic` command of its environment to create or upgrade a gradebook;
+    without the environment's bin/ on PATH that fails with an unclear error.
+    """
+    from nbgrader.apps import NbGraderAPI
+
+    bin_dir = str(pathlib.Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    return NbGraderAPI(config=config)

@@ -1,0 +1,87 @@
+"""Generate each assignment's expected.json from its reference solutions.
+
+The visible checks of a notebook call `check_expected("<call>")` or `expected("<call>")`. This module
+finds those call texts in the source notebook's test cells (outside the hidden-test region), runs
+the source's solution cells to define the reference functions, evaluates each call and stores the
+results next to the source notebook, from where nbgrader releases them with the assignment.
+"""
+
+import ast
+import json
+import re
+
+import nbformat
+import numpy as np
+
+from utils.expected import EXPECTED_FILE, encode
+
+from .course import CourseError, source_notebook
+
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.S)
+LOOKUPS = ("check_expected", "expected")
+
+
+def reference_namespace(nb):
+    """Run the solution cells of a source notebook; return the namespace they define.
+
+    nb: the source NotebookNode. The namespace starts with numpy as `np`, which is all a call
+    stored in expected.json may use besides the graded functions and literals.
+    """
+    namespace = {"np": np, "__name__": "reference"}
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+            exec(compile(cell.source, "<solution cell>", "exec"), namespace)
+    return namespace
+
+
+def visible_calls(nb):
+    """The call texts looked up in expected.json by the visible part of the test cells, in order."""
+    calls = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or meta.get("solution"):
+            continue
+        tree = ast.parse(HIDDEN.sub("", cell.source))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in LOOKUPS and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                    and node.args[0].value not in calls):
+                calls.append(node.args[0].value)
+    return calls
+
+
+def render(assignment_id):
+    """The text expected.json of `assignment_id` must have."""
+    nb = nbformat.read(source_notebook(assignment_id), as_version=4)
+    namespace = reference_namespace(nb)
+    values = {}
+    for call in visible_calls(nb):
+        try:
+            values[call] = encode(eval(call, dict(namespace)))
+        except Exception as error:
+            raise CourseError(f"{assignment_id}: the reference cannot evaluate {call!r}: "
+                              f"{type(error).__name__}: {error}") from error
+    document = {
+        "about": "Expected values for the visible checks, generated from the reference solutions "
+                 "by `python -m autograder expected`. Do not edit.",
+        "values": values,
+    }
+    return json.dumps(document, indent=1, sort_keys=True) + "\n"
+
+
+def path_of(assignment_id):
+    return source_notebook(assignment_id).parent / EXPECTED_FILE
+
+
+def write(assignment_id):
+    """Regenerate expected.json of `assignment_id`; return its path."""
+    path = path_of(assignment_id)
+    path.write_text(render(assignment_id))
+    return path
+
+
+def is_current(assignment_id):
+    path = path_of(assignment_id)
+    return path.is_file() and path.read_text() == render(assignment_id)

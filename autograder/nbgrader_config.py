@@ -1,0 +1,39 @@
+"""nbgrader configuration of the course (loaded by `python -m autograder` and by ../nbgrader_config.py).
+
+The course root is the repository: instructor sources in solutions/, the student release in
+notebooks/. The grading workspace (submitted/, autograded/, feedback/, gradebook.db) lives under
+the root too and is git-ignored.
+"""
+import pathlib
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties, CheckCellMetadata, Execute, LimitOutput, SaveAutoGrades)
+
+from autograder.preprocessors import StderrAsStdout
+
+c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
+
+_root = pathlib.Path(__file__).resolve().parents[1]
+c.CourseDirectory.root = str(_root)
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "notebooks"
+c.CourseDirectory.db_url = f"sqlite:///{_root / 'gradebook.db'}"
+
+# nbgrader's default per-cell limit, written out because the course promises it: every graded
+# cell of a reference solution finishes well inside it.
+c.Execute.timeout = 30
+
+# nbgrader scores any grade cell with stderr output 0. Correct code may warn (a numpy
+# RuntimeWarning, a warnings.warn of its own), and only a raised error means a check failed, so
+# stderr is kept as ordinary text after execution: the student still reads the warning in the
+# feedback, and it costs no points.
+c.Autograde.autograde_preprocessors = [
+    Execute,
+    StderrAsStdout,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
