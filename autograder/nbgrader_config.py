@@ -37,3 +37,6 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties,
     CheckCellMetadata,
 ]
+
+# A test cell a student deleted is put back and run, so deleting a failing test earns nothing.
+c.OverwriteCells.add_missing_cells = True

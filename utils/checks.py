@@ -200,7 +200,7 @@ def _compare_dict(name, got, want, rtol, atol):
             parts.append(f"missing: {_keys(missing)}")
         if extra:
             parts.append(f"unexpected: {_keys(extra)}")
-        advice = _key_advice(missing, extra)
+        advice = _key_advice(list(got), list(want))
         message = " ".join(parts[:1]) + " " + "; ".join(parts[1:]) + "."
         if advice:
             message += f"\n  {advice}"
@@ -216,22 +216,20 @@ def _keys(keys):
     return "[" + ", ".join(repr(k) for k in keys) + "]"
 
 
-def _key_advice(missing, extra):
-    """Explain key sets that are the expected ones shifted by one layer."""
+def _key_advice(got_keys, want_keys):
+    """Explain a key set that is the expected one shifted by one layer, or stray spaces in keys."""
     def split(key):
-        match = re.fullmatch(r"([A-Za-z_]+?)(\d+)", str(key))
+        match = re.fullmatch(r"([A-Za-z_]+?)(\d+)", key) if isinstance(key, str) else None
         return (match.group(1), int(match.group(2))) if match else None
 
-    missing_parts = [split(k) for k in missing]
-    extra_parts = [split(k) for k in extra]
-    if missing_parts and extra_parts and None not in missing_parts + extra_parts:
+    got_parts, want_parts = [split(k) for k in got_keys], [split(k) for k in want_keys]
+    if None not in got_parts + want_parts:
         for shift in (-1, 1):
-            shifted = sorted((p, n + shift) for p, n in extra_parts)
-            if shifted == sorted(missing_parts):
-                return ("The keys are the expected ones shifted by one layer: layers are numbered "
-                        "from 1 (W1, b1 belong to the first layer after the input), and layer 0 "
-                        "is the input, which has no parameters.")
-    if any(isinstance(k, str) and k != k.strip() for k in extra):
+            if sorted((p, n + shift) for p, n in got_parts) == sorted(want_parts):
+                return ("The keys are the expected ones shifted by one layer: layers are "
+                        "numbered from 1 (W1, b1 belong to the first layer after the input), and "
+                        "layer 0 is the input, which has no parameters.")
+    if any(isinstance(k, str) and k != k.strip() for k in got_keys):
         return "A key has leading or trailing spaces."
     return None
 

@@ -1,0 +1,49 @@
+"""A throwaway nbgrader course in a temporary folder, graded with the real nbgrader API."""
+
+import nbformat
+from nbgrader.api import Gradebook
+from traitlets.config import Config
+
+from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
+
+
+class TempCourse:
+    """An nbgrader course rooted in `root` whose sources are the repository's solutions/.
+
+    stock: use nbgrader's default settings instead of the course configuration.
+    """
+
+    def __init__(self, root, stock=False):
+        self.root = root
+        self.db_url = f"sqlite:///{root / 'gradebook.db'}"
+        directories = {"root": str(root), "source_directory": str(SOLUTIONS),
+                       "release_directory": "release", "db_url": self.db_url}
+        config = Config({"CourseDirectory": directories}) if stock else \
+            nbgrader_config(CourseDirectory=directories)
+        self.api = nbgrader_api(config)
+        self.released = set()
+
+    def submit(self, student_id, assignment_id, nb):
+        """Hand in notebook `nb` (a NotebookNode, or bytes for a broken file) as student_id."""
+        if assignment_id not in self.released:
+            result = self.api.generate_assignment(assignment_id, force=True, create=True)
+            assert result["success"], result.get("log")
+            self.released.add(assignment_id)
+        folder = self.root / "submitted" / student_id / assignment_id
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{assignment_id}.ipynb"
+        if isinstance(nb, bytes):
+            path.write_bytes(nb)
+        else:
+            nbformat.write(nb, path)
+
+    def autograde(self, student_id, assignment_id):
+        result = self.api.autograde(assignment_id, student_id, force=True, create=True)
+        assert result["success"], result.get("error") or result.get("log")
+        return self.scores(student_id, assignment_id)
+
+    def scores(self, student_id, assignment_id):
+        """{grade cell id: auto score} of one submission, read back from the gradebook."""
+        with Gradebook(self.db_url) as gradebook:
+            notebook = gradebook.find_submission_notebook(assignment_id, assignment_id, student_id)
+            return {grade.name: grade.auto_score for grade in notebook.grades}

@@ -1,0 +1,71 @@
+"""Pieces of the course notebooks that the tests take apart and put back together."""
+
+import re
+
+import nbformat
+
+from autograder.course import NOTEBOOKS, SOLUTIONS
+
+SOLUTION_REGION = re.compile(r"[ \t]*### BEGIN SOLUTION\n(.*?)[ \t]*### END SOLUTION\n?", re.S)
+HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+
+
+def source(assignment_id):
+    return nbformat.read(SOLUTIONS / assignment_id / f"{assignment_id}.ipynb", as_version=4)
+
+
+def release(assignment_id):
+    return nbformat.read(NOTEBOOKS / assignment_id / f"{assignment_id}.ipynb", as_version=4)
+
+
+def nbgrader_meta(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def is_solution(cell):
+    return cell.cell_type == "code" and nbgrader_meta(cell).get("solution", False)
+
+
+def is_test(cell):
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "code" and meta.get("grade", False) and not meta.get("solution", False)
+
+
+def cells_by_id(nb):
+    """{grade_id: cell} for the nbgrader cells of nb."""
+    return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells if "grade_id" in nbgrader_meta(c)}
+
+
+def solution_code(cell):
+    """A solution cell's source with the solution markers removed: the reference as a student would write it."""
+    return SOLUTION_REGION.sub(lambda m: m.group(1), cell.source)
+
+
+def hidden_code(cell):
+    """The hidden-test part of a source test cell, or '' if it has none."""
+    match = HIDDEN_REGION.search(cell.source)
+    return match.group(1) if match else ""
+
+
+def graded_functions(nb):
+    """{grade_id of the solution cell: grade_id of the test cell after it}, in notebook order."""
+    pairs, pending = {}, None
+    for cell in nb.cells:
+        if is_solution(cell):
+            pending = nbgrader_meta(cell)["grade_id"]
+        elif is_test(cell) and pending:
+            pairs[pending] = nbgrader_meta(cell)["grade_id"]
+            pending = None
+    return pairs
+
+
+def filled(nb, answers):
+    """A copy of a release notebook with solution cells replaced, as a student would hand it in.
+
+    answers: {grade_id of a solution cell: code}; cells not named keep the release stub.
+    """
+    nb = nbformat.from_dict(nb)
+    by_id = cells_by_id(nb)
+    for grade_id, code in answers.items():
+        by_id[grade_id].source = code
+    return nb

@@ -1,0 +1,45 @@
+"""Real nbgrader autograde, with a real gradebook, gives each fixture submission its exact score."""
+
+import importlib
+
+import pytest
+
+from autograder.course import assignment_ids
+from grading import TempCourse
+
+pytestmark = pytest.mark.slow
+
+
+def fixtures(assignment_id):
+    return importlib.import_module(f"submissions.s{assignment_id}").submissions()
+
+
+CASES = [(a, s.student) for a in assignment_ids() for s in fixtures(a)]
+
+
+@pytest.fixture(scope="module")
+def courses(tmp_path_factory):
+    """A course graded with the course configuration and one graded with nbgrader's defaults."""
+    return {"course": TempCourse(tmp_path_factory.mktemp("course")),
+            "stock": TempCourse(tmp_path_factory.mktemp("stock"), stock=True)}
+
+
+@pytest.mark.parametrize("assignment, student", CASES, ids=[f"{a}-{s}" for a, s in CASES])
+def test_fixture_gets_its_exact_score(courses, assignment, student):
+    submission = next(s for s in fixtures(assignment) if s.student == student)
+    course = courses["course"]
+    course.submit(student, assignment, submission.notebook)
+    assert course.autograde(student, assignment) == submission.scores
+
+
+@pytest.mark.parametrize("assignment, student",
+                         [(a, s.student) for a in assignment_ids() for s in fixtures(a)
+                          if s.stock_scores is not None])
+def test_stock_nbgrader_settings(courses, assignment, student):
+    """The reference scores full marks under nbgrader's defaults (no stderr, no timeout), and the
+    warning fixture shows what the course configuration changes: stock nbgrader zeroes a cell
+    that writes a warning to stderr."""
+    submission = next(s for s in fixtures(assignment) if s.student == student)
+    course = courses["stock"]
+    course.submit(student, assignment, submission.notebook)
+    assert course.autograde(student, assignment) == submission.stock_scores

@@ -1,0 +1,64 @@
+"""Each plausible mistake fails its visible check with the message meant for it, and the hidden tests."""
+
+import importlib
+
+import pytest
+
+from autograder.course import SOLUTIONS, assignment_ids
+from kernels import Kernel
+from notebook_parts import cells_by_id, graded_functions, hidden_code, is_solution, release, \
+    solution_code, source
+
+pytestmark = pytest.mark.slow
+
+
+def mistakes_of(assignment_id):
+    return importlib.import_module(f"mistakes.m{assignment_id}").MISTAKES
+
+
+CASES = [(a, m) for a in assignment_ids() for m in mistakes_of(a)]
+
+
+@pytest.fixture(scope="module")
+def kernels():
+    """One kernel per assignment, started in its source folder, with the reference solutions defined."""
+    started = {}
+    yield lambda assignment_id: started.get(assignment_id) or started.setdefault(
+        assignment_id, _start(assignment_id))
+    for kernel in started.values():
+        kernel.__exit__(None, None, None)
+
+
+def _start(assignment_id):
+    kernel = Kernel(SOLUTIONS / assignment_id).__enter__()
+    setup = cells_by_id(source(assignment_id))["setup"]
+    assert kernel.run(setup.source).ok
+    for cell in source(assignment_id).cells:
+        if is_solution(cell):
+            assert kernel.run(solution_code(cell)).ok
+    return kernel
+
+
+def test_every_graded_function_has_mistakes(assignment_id):
+    covered = {m.function for m in mistakes_of(assignment_id)}
+    assert covered == set(graded_functions(source(assignment_id)))
+
+
+@pytest.mark.parametrize("assignment, mistake", CASES, ids=[f"{a}-{m}" for a, m in CASES])
+def test_mistake_is_caught_with_its_message(kernels, assignment, mistake):
+    assignment_id = assignment
+    kernel = kernels(assignment_id)
+    test_id = graded_functions(source(assignment_id))[mistake.function]
+    visible = cells_by_id(release(assignment_id))[test_id].source
+    hidden = hidden_code(cells_by_id(source(assignment_id))[test_id])
+    reference = solution_code(cells_by_id(source(assignment_id))[mistake.function])
+    try:
+        assert kernel.run(visible).ok, "the reference fails its own visible check"
+        assert kernel.run(mistake.code).ok
+        run = kernel.run(visible)
+        assert not run.ok, "the visible check passed a wrong implementation"
+        assert run.error.startswith("CheckError"), run.error
+        assert mistake.message in run.error, run.error
+        assert not kernel.run(hidden).ok, "the hidden tests passed a wrong implementation"
+    finally:
+        assert kernel.run(reference).ok

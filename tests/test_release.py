@@ -1,0 +1,67 @@
+"""notebooks/ is exactly what `python -m autograder release` makes now, and gives nothing away."""
+
+import re
+
+import pytest
+
+from autograder import expected_values
+from autograder.course import NOTEBOOKS, SOLUTIONS, assignment_ids
+from autograder.notebook_files import is_clean
+from autograder.release import release
+from notebook_parts import SOLUTION_REGION, cells_by_id, graded_functions, hidden_code, source
+
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
+           "BEGIN MARK SCHEME", "END MARK SCHEME")
+
+
+def files(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_committed_release_is_current(fresh_release):
+    assert sorted(p.name for p in NOTEBOOKS.iterdir()) == assignment_ids()
+    assert files(NOTEBOOKS) == files(fresh_release), \
+        "notebooks/ is stale: run `python -m autograder release` and commit the result"
+
+
+@pytest.mark.slow
+def test_release_is_deterministic(fresh_release, tmp_path):
+    release(out_dir=tmp_path)
+    assert files(tmp_path) == files(fresh_release)
+
+
+def test_expected_values_are_current(assignment_id):
+    assert expected_values.is_current(assignment_id), \
+        f"solutions/{assignment_id}/expected.json is stale: run `python -m autograder expected`"
+
+
+def test_notebooks_are_stored_clean():
+    for path in list(SOLUTIONS.rglob("*.ipynb")) + list(NOTEBOOKS.rglob("*.ipynb")):
+        assert is_clean(path), f"{path} has outputs, execution counts or extra metadata"
+
+
+def test_release_leaks_no_solution_or_hidden_test(assignment_id):
+    released = "\n".join(p.read_text() for p in (NOTEBOOKS / assignment_id).rglob("*") if p.is_file())
+    for marker in MARKERS:
+        assert marker not in released
+    secret_lines = set()
+    for cell in source(assignment_id).cells:
+        for region in SOLUTION_REGION.findall(cell.source) + [hidden_code(cell)]:
+            secret_lines |= {line.strip() for line in region.splitlines()}
+    secret_lines = {line for line in secret_lines
+                    if len(line) > 12 and not line.startswith("#") and re.search(r"\w", line)}
+    leaked = sorted(line for line in secret_lines if line in released)
+    assert not leaked, f"solution or hidden-test lines in the release: {leaked}"
+
+
+def test_every_graded_function_has_a_test_cell_with_points(assignment_id):
+    nb = source(assignment_id)
+    pairs = graded_functions(nb)
+    by_id = cells_by_id(nb)
+    assert pairs, "no graded functions found"
+    for function, test_id in pairs.items():
+        test_cell = by_id[test_id]
+        assert test_cell.metadata["nbgrader"]["points"] > 0
+        assert hidden_code(test_cell).strip(), f"{test_id} has no hidden tests"
+        assert f"def {function}(" in by_id[function].source
