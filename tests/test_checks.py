@@ -1,0 +1,192 @@
+"""utils.checks: every message is triggered by the mistake it names, and correct values pass."""
+
+import numpy as np
+import pytest
+
+from utils import CheckError, check, check_raises
+
+
+def message(got, want, name="value", **options):
+    with pytest.raises(CheckError) as failure:
+        check(name, got, want, **options)
+    return str(failure.value)
+
+
+A = np.arange(6, dtype=np.float64).reshape(2, 3) + 1.0
+
+
+@pytest.mark.parametrize("got, want", [
+    (A.copy(), A),
+    (A + 1e-12, A),
+    (np.array([np.nan, 1.0]), np.array([np.nan, 1.0])),
+    (2.5, 2.5),
+    (2.5 + 1e-12, 2.5),
+    (3, 3),
+    ((2, 3), (2, 3)),
+    ([1.0, 2.0], [1.0, 2.0]),
+    ({"W1": A.copy(), "b1": np.zeros((2, 1))}, {"W1": A, "b1": np.zeros((2, 1))}),
+    ((A.copy(), (A.copy(), 1.0)), (A, (A, 1.0))),
+    ("relu", "relu"),
+    (None, None),
+])
+def test_correct_values_pass(got, want):
+    check("value", got, want)
+
+
+def test_tolerances_are_respected():
+    check("x", 1.001, 1.0, rtol=1e-2)
+    assert "differ" in message(A * 1.001, A, rtol=1e-6)
+    check("A", A * 1.001, A, rtol=1e-2)
+
+
+def test_list_instead_of_array():
+    assert "is a Python list; expected a numpy array of shape (2, 3)" in message(A.tolist(), A)
+
+
+def test_matrix_instead_of_array():
+    assert "numpy.matrix" in message(np.asmatrix(A), A)
+
+
+def test_transposed_weights_explain_rows_and_columns():
+    text = message(A.T, A, name="W1")
+    assert "W1 has shape (3, 2), expected (2, 3)" in text
+    assert "The shape is transposed" in text
+    assert "rows are the units of layer 1, columns the units of layer 0" in text
+
+
+def test_dict_value_names_its_key():
+    text = message({"W2": np.zeros((3, 4))}, {"W2": np.zeros((4, 3))}, name="params")
+    assert "params['W2'] has shape (3, 4)" in text
+    assert "rows are the units of layer 2, columns the units of layer 1" in text
+
+
+def test_examples_as_rows_explain_columns():
+    text = message(A.T, A, name="X = stack_examples(...)")
+    assert "examples are columns" in text
+
+
+def test_flat_bias_is_explained():
+    assert "It is 1-D; expected a column of shape (3, 1)" in message(np.zeros(3), np.zeros((3, 1)),
+                                                                      name="b1")
+
+
+def test_broadcast_table_is_explained():
+    text = message(np.zeros((3, 3)), np.zeros((3, 1)), name="Z")
+    assert "It is square where a column was expected" in text
+
+
+def test_extra_axis_is_explained():
+    assert "It has an extra axis" in message(np.zeros((1, 2, 3)), np.zeros((2, 3)))
+
+
+def test_integer_dtype_is_explained():
+    assert "dtype int64, expected float64" in message(A.astype(np.int64), A)
+    assert "All arrays in this course are float64" in message(A.astype(np.int64), A)
+
+
+def test_boolean_for_integer_labels():
+    text = message(np.array([[True, False]]), np.array([[1, 0]]))
+    assert "Expected integers 0/1, not True/False" in text
+
+
+def test_float_for_integer_labels():
+    assert "Expected integers" in message(np.array([[1.0, 0.0]]), np.array([[1, 0]]))
+
+
+def test_differing_entries_are_listed_with_a_limit():
+    want = np.zeros((3, 4))
+    got = want.copy()
+    got[0, 1], got[2, 3] = 5.0, 7.0
+    text = message(got, want)
+    assert "2 of 12 entries differ" in text
+    assert "at [0, 1]: got 5.0, expected 0.0" in text
+    many = message(np.arange(12.0).reshape(3, 4) + 1, want)
+    assert "... and 7 more" in many
+
+
+def test_opposite_sign_is_named():
+    assert "opposite sign" in message(-A, A)
+    assert "opposite sign" in message(-2.0, 2.0)
+
+
+def test_constant_factor_is_named():
+    assert "Every entry is 1/4 times the expected one" in message(A / 4, A)
+    assert "Every entry is 100 times the expected one" in message(100 * A, A)
+    assert "It is 2 times the expected value" in message(3.0, 1.5)
+
+
+def test_square_transpose_is_named():
+    square = np.array([[1.0, 2.0], [3.0, 4.0]])
+    assert "transpose of the expected matrix" in message(square.T, square)
+
+
+def test_same_numbers_in_another_order_are_named():
+    got = A.reshape(3, 2).T.copy()
+    assert got.shape == A.shape and not np.allclose(got, A)
+    assert "expected numbers in a different order" in message(got, A)
+
+
+def test_all_zero_is_named():
+    assert "Every entry is zero" in message(np.zeros_like(A), A)
+
+
+def test_nan_and_inf_are_located():
+    got = A.copy()
+    got[1, 2] = np.nan
+    text = message(got, A)
+    assert "contains NaN in 1 of 6 entries (first at index [1, 2])" in text
+    got[1, 2] = np.inf
+    assert "contains inf" in message(got, A)
+    assert "log(0)" in message(float("inf"), 1.0)
+
+
+def test_scalar_types():
+    assert "numpy.float64" in message(np.float64(1.0), 1.0)
+    assert "0-d numpy array" in message(np.array(1.0), 1.0)
+    assert "expected a single Python float" in message(np.array([1.0]), 1.0)
+    assert "expected a Python int" in message(np.int64(3), 3)
+    assert "expected the Python int 3" in message(True, 3)
+    assert "off by +2" in message(5, 3)
+
+
+def test_missing_return_is_named():
+    assert "forget to `return`" in message(None, A)
+
+
+def test_sequences():
+    assert "is a list; expected a tuple" in message([1, 2], (1, 2))
+    assert "has length 1, expected 2" in message((A,), (A, A))
+    assert "value[1] has shape" in message((A, A.T), (A, A))
+
+
+def test_shape_tuples():
+    assert "tuple holding numpy integers" in message((np.int64(2), 3), (2, 3))
+    assert "The shape is transposed" in message((3, 2), (2, 3), name="shapes['W1']")
+
+
+def test_dict_keys():
+    text = message({"W1": 1, "W3": 2}, {"W1": 1, "W2": 2}, name="p")
+    assert "missing: ['W2']; unexpected: ['W3']" in text
+    shifted = message({"W0": 1, "b0": 1, "W1": 1, "b1": 1}, {"W1": 1, "b1": 1, "W2": 1, "b2": 1})
+    assert "shifted by one layer" in shifted
+    assert "expected a dict" in message([1], {"W1": 1})
+
+
+def test_hint_is_appended():
+    assert message(A * 2, A, hint="Check the 1/m.").endswith("Hint: Check the 1/m.")
+
+
+def test_check_raises():
+    def bad():
+        raise ValueError("no")
+
+    check_raises("bad()", bad, ValueError)
+    with pytest.raises(CheckError, match="returned normally; expected it to raise ValueError"):
+        check_raises("f()", lambda: None, ValueError)
+    with pytest.raises(CheckError, match=r"raised KeyError \('x'\); expected ValueError"):
+        check_raises("g()", lambda: {}["x"], ValueError)
+
+
+def test_unknown_expected_type_is_a_programming_error():
+    with pytest.raises(TypeError):
+        check("x", 1, object())
