@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from . import expected_values
+from . import expected_values, provided
 from .course import CourseError, assignment_ids
 from .release import release
 
@@ -16,8 +16,9 @@ def main(argv=None):
     cmd.add_argument("ids", nargs="*", metavar="ID", help="assignment ids (default: all)")
     cmd.add_argument("--check", action="store_true",
                      help="change nothing; exit 1 if a stored file is not current")
-    cmd = commands.add_parser("release", help="regenerate expected values, then notebooks/ from "
-                                               "solutions/ with nbgrader")
+    cmd = commands.add_parser("release", help="regenerate the provided earlier functions and the "
+                                               "expected values, then notebooks/ from solutions/ "
+                                               "with nbgrader")
     cmd.add_argument("ids", nargs="*", metavar="ID", help="assignment ids (default: all)")
     args = parser.parse_args(argv)
 
@@ -35,7 +36,9 @@ def main(argv=None):
                 return 1
         elif args.command == "release":
             for assignment_id in args.ids or assignment_ids():
-                print(f"wrote {expected_values.write(assignment_id)}")
+                written = [provided.write(assignment_id), expected_values.write(assignment_id)]
+                for path in filter(None, written):
+                    print(f"wrote {path}")
             for path in release(args.ids or None):
                 print(f"released {path}")
     except CourseError as error:

@@ -1,5 +1,7 @@
 """Reading and writing notebooks in the form the repository stores them: clean and stable."""
 
+import re
+
 import nbformat
 
 NOTEBOOK_METADATA = ("kernelspec", "language_info")
@@ -33,3 +35,11 @@ def is_clean(path):
     nb = nbformat.read(path, as_version=4)
     text = nbformat.writes(clean(nb), version=4)
     return path.read_text() == (text if text.endswith("\n") else text + "\n")
+
+
+SOLUTION_REGION = re.compile(r"[ \t]*### BEGIN SOLUTION\n(.*?)[ \t]*### END SOLUTION\n?", re.S)
+
+
+def solution_code(cell):
+    """A solution cell's source with the solution markers removed: the reference as plain code."""
+    return SOLUTION_REGION.sub(lambda m: m.group(1), cell.source)

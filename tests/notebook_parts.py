@@ -5,8 +5,8 @@ import re
 import nbformat
 
 from autograder.course import NOTEBOOKS, SOLUTIONS
+from autograder.notebook_files import SOLUTION_REGION, solution_code  # noqa: F401 (re-exported)
 
-SOLUTION_REGION = re.compile(r"[ \t]*### BEGIN SOLUTION\n(.*?)[ \t]*### END SOLUTION\n?", re.S)
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 
 
@@ -34,11 +34,6 @@ def is_test(cell):
 def cells_by_id(nb):
     """{grade_id: cell} for the nbgrader cells of nb."""
     return {nbgrader_meta(c)["grade_id"]: c for c in nb.cells if "grade_id" in nbgrader_meta(c)}
-
-
-def solution_code(cell):
-    """A solution cell's source with the solution markers removed: the reference as a student would write it."""
-    return SOLUTION_REGION.sub(lambda m: m.group(1), cell.source)
 
 
 def hidden_code(cell):

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from autograder import expected_values
+from autograder import expected_values, provided
 from autograder.course import NOTEBOOKS, SOLUTIONS, assignment_ids
 from autograder.notebook_files import is_clean
 from autograder.release import release
@@ -34,6 +34,11 @@ def test_release_is_deterministic(fresh_release, tmp_path):
 def test_expected_values_are_current(assignment_id):
     assert expected_values.is_current(assignment_id), \
         f"solutions/{assignment_id}/expected.json is stale: run `python -m autograder expected`"
+
+
+def test_provided_functions_are_current(assignment_id):
+    assert provided.is_current(assignment_id), \
+        f"solutions/{assignment_id}/{provided.FILE_NAME} is stale: run `python -m autograder release`"
 
 
 def test_notebooks_are_stored_clean():
