@@ -65,8 +65,13 @@ def test_every_graded_function_has_a_test_cell_with_points(assignment_id):
     pairs = graded_functions(nb)
     by_id = cells_by_id(nb)
     assert pairs, "no graded functions found"
+    headings = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for function, test_id in pairs.items():
         test_cell = by_id[test_id]
-        assert test_cell.metadata["nbgrader"]["points"] > 0
+        points = test_cell.metadata["nbgrader"]["points"]
+        assert points > 0
+        unit = "point" if points == 1 else "points"
+        assert re.search(rf"### Exercise \d+: `{function}` \({points:g} {unit}\)", headings), \
+            f"no exercise heading for {function} stating its {points:g} {unit}"
         assert hidden_code(test_cell).strip(), f"{test_id} has no hidden tests"
         assert f"def {function}(" in by_id[function].source
