@@ -13,7 +13,13 @@ from .notebook_files import solution_code
 FILE_NAME = "course_functions.py"
 
 # {assignment: [(earlier assignment, [graded functions it provides]), ...]}
-PROVIDED = {}
+PROVIDED = {
+    "05_deep_backprop": [
+        ("02_forward_propagation", ["sigmoid", "relu", "linear_forward", "activation_forward",
+                                    "model_forward", "predict"]),
+        ("03_logistic_regression", ["compute_cost"]),
+    ],
+}
 
 
 def render(assignment_id):
