@@ -6,11 +6,11 @@ the root too and is git-ignored.
 """
 import pathlib
 
-from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
-    AssignLatePenalties, CheckCellMetadata, Execute, LimitOutput, SaveAutoGrades)
+    AssignLatePenalties, CheckCellMetadata, Execute, GetGrades, LimitOutput, SaveAutoGrades)
 
-from autograder.preprocessors import StderrAsStdout
+from autograder.preprocessors import HideHiddenTests, StderrAsStdout
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
@@ -40,3 +40,6 @@ c.Autograde.autograde_preprocessors = [
 
 # A test cell a student deleted is put back and run, so deleting a failing test earns nothing.
 c.OverwriteCells.add_missing_cells = True
+
+# Feedback shows every check's message and the student's code, but not the hidden tests' source.
+c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]

@@ -1,5 +1,8 @@
 """A throwaway nbgrader course in a temporary folder, graded with the real nbgrader API."""
 
+import html
+import re
+
 import nbformat
 from nbgrader.api import Gradebook
 from traitlets.config import Config
@@ -47,3 +50,11 @@ class TempCourse:
         with Gradebook(self.db_url) as gradebook:
             notebook = gradebook.find_submission_notebook(assignment_id, assignment_id, student_id)
             return {grade.name: grade.auto_score for grade in notebook.grades}
+
+    def feedback_text(self, student_id, assignment_id):
+        """Generate the student's feedback with nbgrader; return its HTML reduced to plain text."""
+        result = self.api.generate_feedback(assignment_id, student_id, force=True)
+        assert result["success"], result.get("error") or result.get("log")
+        page = self.root / "feedback" / student_id / assignment_id / f"{assignment_id}.html"
+        body = re.sub(r"<style.*?</style>|<script.*?</script>", "", page.read_text(), flags=re.S)
+        return html.unescape(re.sub(r"<[^>]+>", "", body))

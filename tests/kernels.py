@@ -12,6 +12,7 @@ class Run:
     stdout: str = ""
     stderr: str = ""
     error: str = ""
+    traceback: str = ""
     outputs: list = field(default_factory=list)
 
     @property
@@ -46,6 +47,7 @@ class Kernel:
                     run.stderr += content["text"]
             elif kind == "error":
                 run.error = f"{content['ename']}: {content['evalue']}"
+                run.traceback = "\n".join(content["traceback"])
             if kind in ("stream", "error", "execute_result", "display_data"):
                 run.outputs.append(message)
 

@@ -6,6 +6,7 @@ import pytest
 
 from autograder.course import assignment_ids
 from grading import TempCourse
+from notebook_parts import hidden_code, source
 
 pytestmark = pytest.mark.slow
 
@@ -30,6 +31,16 @@ def test_fixture_gets_its_exact_score(courses, assignment, student):
     course = courses["course"]
     course.submit(student, assignment, submission.notebook)
     assert course.autograde(student, assignment) == submission.scores
+
+    feedback = course.feedback_text(student, assignment)
+    cells = source(assignment).cells
+    elsewhere = {line.strip() for cell in cells
+                 for line in cell.source.replace(hidden_code(cell), "").splitlines()}
+    hidden_lines = {line.strip() for cell in cells for line in hidden_code(cell).splitlines()
+                    if len(line.strip()) > 12 and line.strip() not in elsewhere}
+    assert not [line for line in hidden_lines if line in feedback], "hidden tests in feedback"
+    for message in submission.feedback_messages:
+        assert message in feedback
 
 
 @pytest.mark.parametrize("assignment, student",

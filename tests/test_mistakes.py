@@ -59,6 +59,7 @@ def test_mistake_is_caught_with_its_message(kernels, assignment, mistake):
         assert not run.ok, "the visible check passed a wrong implementation"
         assert run.error.startswith("CheckError"), run.error
         assert mistake.message in run.error, run.error
+        assert "checks.py" not in run.traceback, "the student sees the check library's frames"
         assert not kernel.run(hidden).ok, "the hidden tests passed a wrong implementation"
     finally:
         assert kernel.run(reference).ok

@@ -34,6 +34,11 @@ _LAST_PART = re.compile(r"""(?:\[['"]?([^\]'"]+)['"]?\]|([A-Za-z_][A-Za-z_0-9]*)
 class CheckError(AssertionError):
     """A check failed; the message says what is wrong and, where it can, why."""
 
+    def _render_traceback_(self):
+        # IPython shows these lines instead of a traceback: the message is the feedback, and the
+        # frames inside this library would only bury it.
+        return ["\x1b[31mCheckError\x1b[0m: " + str(self)]
+
 
 def check(name, got, want, *, rtol=RTOL, atol=ATOL, hint=None):
     """Raise CheckError unless `got` matches `want`.
