@@ -1,6 +1,7 @@
-"""Instructor commands: `python -m autograder {expected,release} [ID ...]`."""
+"""Instructor commands: release the course, and grade a class's submissions with nbgrader."""
 
 import argparse
+import os
 import sys
 
 from . import expected_values, provided
@@ -20,6 +21,20 @@ def main(argv=None):
                                                "expected values, then notebooks/ from solutions/ "
                                                "with nbgrader")
     cmd.add_argument("ids", nargs="*", metavar="ID", help="assignment ids (default: all)")
+    cmd = commands.add_parser("grade", help="grade a class's submissions in parallel with nbgrader")
+    cmd.add_argument("submissions", help="folder of <student_id>/<assignment_id>/<assignment_id>.ipynb")
+    cmd.add_argument("--workdir", required=True, help="where the gradebook, feedback, grades.csv, "
+                                                      "problems.csv and report.html go")
+    cmd.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                     help="submissions graded at once (default: the number of cores)")
+    cmd.add_argument("--db-url", help="SQLAlchemy URL of the class gradebook "
+                                      "(default: sqlite in the work directory)")
+    cmd.add_argument("--cell-timeout", type=int, default=30, help="seconds per cell (default 30)")
+    cmd.add_argument("--job-timeout", type=int, default=300,
+                     help="seconds per submission, everything included (default 300)")
+    cmd.add_argument("--max-mib", type=float, default=20, help="largest notebook graded (default 20)")
+    cmd.add_argument("--force", action="store_true",
+                     help="regrade submissions that already have a result in the work directory")
     args = parser.parse_args(argv)
 
     try:
@@ -41,6 +56,20 @@ def main(argv=None):
                     print(f"wrote {path}")
             for path in release(args.ids or None):
                 print(f"released {path}")
+        elif args.command == "grade":
+            from .grading.class_grader import Options, grade_class
+
+            options = Options(workers=args.workers, db_url=args.db_url,
+                              cell_timeout=args.cell_timeout, job_timeout=args.job_timeout,
+                              max_bytes=int(args.max_mib * 1024 * 1024), force=args.force)
+            try:
+                grade_class(args.submissions, args.workdir, options)
+            except KeyboardInterrupt:
+                print("\ninterrupted: finished submissions are recorded; run the same command "
+                      "again to grade the rest", file=sys.stderr)
+                return 130
+            print(f"wrote grades.csv, cells.csv, problems.csv, report.html and feedback/ "
+                  f"in {args.workdir}")
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
