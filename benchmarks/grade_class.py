@@ -1,0 +1,124 @@
+"""Grade one class twice, with stock sequential `nbgrader autograde` and with `python -m autograder
+grade --workers <cores>`, check that the scores agree, and print both times and their ratio.
+
+The class is built from the fixture submissions of tests/submissions/ (every notebook that has
+them), repeated under new student ids until it has at least --size submissions.
+
+    python benchmarks/grade_class.py [--size 40] [--workers N]
+"""
+
+import argparse
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import nbformat
+from nbgrader.api import Gradebook
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+import importlib  # noqa: E402
+
+from autograder.course import SOLUTIONS, assignment_ids  # noqa: E402
+
+
+def build_class(folder, size):
+    """Write a class of at least `size` submissions; return {(student, assignment)}."""
+    fixtures = []
+    for assignment in assignment_ids():
+        try:
+            module = importlib.import_module(f"submissions.s{assignment}")
+        except ModuleNotFoundError:
+            continue
+        fixtures += [(assignment, s) for s in module.submissions()]
+    written, copy = set(), 0
+    while len(written) < size:
+        for assignment, fixture in fixtures:
+            student = f"{fixture.student}-{copy}"
+            target = folder / student / assignment
+            target.mkdir(parents=True, exist_ok=True)
+            nbformat.write(fixture.notebook, target / f"{assignment}.ipynb")
+            written.add((student, assignment))
+        copy += 1
+    return written
+
+
+def stock(course, class_folder, assignments):
+    """Sequential stock nbgrader CLI with the course configuration; return (seconds, scores)."""
+    shutil.copytree(class_folder, course / "submitted")
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"load_subconfig({str(REPO / 'autograder' / 'nbgrader_config.py')!r})\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n"
+        f"c.CourseDirectory.source_directory = {str(SOLUTIONS)!r}\n"
+        "c.CourseDirectory.release_directory = 'release'\n"
+        f"c.CourseDirectory.db_url = 'sqlite:///{course / 'gradebook.db'}'\n")
+    env = dict(os.environ, PATH=f"{pathlib.Path(sys.executable).parent}{os.pathsep}"
+                                f"{os.environ['PATH']}")
+    nbgrader = [sys.executable, "-m", "nbgrader"]
+    for assignment in assignments:
+        subprocess.run(nbgrader + ["generate_assignment", assignment, "--force"], cwd=course,
+                       env=env, check=True, capture_output=True)
+    started = time.perf_counter()
+    for assignment in assignments:
+        subprocess.run(nbgrader + ["autograde", assignment], cwd=course, env=env, check=True,
+                       capture_output=True)
+    seconds = time.perf_counter() - started
+    return seconds, scores(f"sqlite:///{course / 'gradebook.db'}", assignments)
+
+
+def ours(workdir, class_folder, workers):
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "autograder", "grade", str(class_folder), "--workdir",
+                    str(workdir), "--workers", str(workers)], cwd=REPO, check=True,
+                   capture_output=True)
+    seconds = time.perf_counter() - started
+    return seconds, scores(f"sqlite:///{workdir / 'gradebook.db'}", assignment_ids())
+
+
+def scores(db_url, assignments):
+    with Gradebook(db_url) as gradebook:
+        found = {}
+        for assignment in assignments:
+            try:
+                for submission in gradebook.assignment_submissions(assignment):
+                    found[(submission.student.id, assignment)] = submission.score
+            except Exception:
+                continue
+        return found
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=40)
+    parser.add_argument("--workers", type=int, default=os.cpu_count())
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="grade-bench-") as scratch:
+        scratch = pathlib.Path(scratch)
+        written = build_class(scratch / "class", args.size)
+        assignments = sorted({a for _, a in written})
+        stock_seconds, stock_scores = stock(scratch / "stock", scratch / "class", assignments)
+        our_seconds, our_scores = ours(scratch / "ours", scratch / "class", args.workers)
+    print(f"cores: {os.cpu_count()}  workers: {args.workers}  submissions: {len(written)} "
+          f"over {', '.join(assignments)}")
+    print(f"stock nbgrader autograde, sequential: {stock_seconds:7.1f} s "
+          f"({stock_seconds / len(written):.2f} s per submission)")
+    print(f"python -m autograder grade:           {our_seconds:7.1f} s "
+          f"({our_seconds / len(written):.2f} s per submission, preparation included)")
+    print(f"speed-up: {stock_seconds / our_seconds:.2f}x")
+    same = stock_scores == our_scores
+    print(f"scores identical: {same}")
+    if not same:
+        for key in sorted(set(stock_scores) | set(our_scores)):
+            if stock_scores.get(key) != our_scores.get(key):
+                print(f"  {key}: stock {stock_scores.get(key)}, ours {our_scores.get(key)}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
