@@ -4,9 +4,11 @@ import importlib
 
 import pytest
 
+from nbgrader.api import Gradebook
+
 from autograder.course import assignment_ids
 from grading import TempCourse
-from notebook_parts import hidden_code, source
+from notebook_parts import hidden_code, nbgrader_meta, source
 
 pytestmark = pytest.mark.slow
 
@@ -54,3 +56,28 @@ def test_stock_nbgrader_settings(courses, assignment, student):
     course = courses["stock"]
     course.submit(student, assignment, submission.notebook)
     assert course.autograde(student, assignment) == submission.stock_scores
+
+
+def is_written_answer(cell):
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "markdown" and meta.get("grade", False) and meta.get("solution", False)
+
+
+WRITTEN = [(a, nbgrader_meta(c)["grade_id"], nbgrader_meta(c)["points"])
+           for a in assignment_ids() for c in source(a).cells if is_written_answer(c)]
+
+
+@pytest.mark.parametrize("assignment, cell_id, points", WRITTEN,
+                         ids=[f"{a}-{c}" for a, c, _ in WRITTEN])
+def test_written_answer_is_left_for_manual_grading(tmp_path, assignment, cell_id, points):
+    complete = next(s for s in fixtures(assignment) if s.student == "complete")
+    course = TempCourse(tmp_path)
+    course.submit("manual", assignment, complete.notebook)
+    course.autograde("manual", assignment)
+    with Gradebook(course.db_url) as gradebook:
+        notebook = gradebook.find_submission_notebook(assignment, assignment, "manual")
+        grade = next(g for g in notebook.grades if g.name == cell_id)
+        assert grade.cell.cell_type == "markdown"
+        assert grade.auto_score is None and grade.needs_manual_grade
+        assert grade.max_score == points
+        assert notebook.needs_manual_grade

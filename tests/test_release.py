@@ -8,7 +8,8 @@ from autograder import expected_values, provided
 from autograder.course import NOTEBOOKS, SOLUTIONS, assignment_ids
 from autograder.notebook_files import is_clean
 from autograder.release import release
-from notebook_parts import SOLUTION_REGION, cells_by_id, graded_functions, hidden_code, source
+from notebook_parts import HIDDEN_REGION, SOLUTION_REGION, cells_by_id, graded_functions, \
+    hidden_code, source
 
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
            "BEGIN MARK SCHEME", "END MARK SCHEME")
@@ -56,7 +57,9 @@ def test_release_leaks_no_solution_or_hidden_test(assignment_id):
             secret_lines |= {line.strip() for line in region.splitlines()}
     secret_lines = {line for line in secret_lines
                     if len(line) > 12 and not line.startswith("#") and re.search(r"\w", line)}
-    leaked = sorted(line for line in secret_lines if line in released)
+    public = "\n".join(SOLUTION_REGION.sub("", HIDDEN_REGION.sub("", c.source))
+                       for c in source(assignment_id).cells)
+    leaked = sorted(line for line in secret_lines if line in released and line not in public)
     assert not leaked, f"solution or hidden-test lines in the release: {leaked}"
 
 

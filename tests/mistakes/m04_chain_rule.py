@@ -1,0 +1,180 @@
+"""Wrong implementations of the graded functions of 04_chain_rule."""
+
+from . import Mistake
+
+DERIVATIVE = "numerical_derivative"
+GRADIENT = "numerical_gradient"
+CHAIN = "multivariate_chain"
+UNIT = "dcost_da_unit"
+LAYER = "dcost_dA"
+
+MISTAKES = [
+    Mistake(DERIVATIVE, "forward-difference", '''
+def numerical_derivative(f, x, eps=1e-5):
+    return float((f(x + eps) - f(x)) / eps)
+''', "has error of order eps·f''/2"),
+    Mistake(DERIVATIVE, "divides-by-eps", '''
+def numerical_derivative(f, x, eps=1e-5):
+    return float((f(x + eps) - f(x - eps)) / eps)
+''', "It is 2 times the expected value"),
+    Mistake(DERIVATIVE, "numpy-scalar", '''
+def numerical_derivative(f, x, eps=1e-5):
+    return (f(x + eps) - f(x - eps)) / (2 * eps)
+''', "Return float(...) of it"),
+    Mistake(DERIVATIVE, "ignores-eps", '''
+def numerical_derivative(f, x, eps=1e-5):
+    h = 1e-5
+    return float((f(x + h) - f(x - h)) / (2 * h))
+''', "must use the eps it is given"),
+    Mistake(DERIVATIVE, "backwards", '''
+def numerical_derivative(f, x, eps=1e-5):
+    return float((f(x - eps) - f(x + eps)) / (2 * eps))
+''', "the opposite sign"),
+
+    Mistake(GRADIENT, "forward-difference", '''
+def numerical_gradient(f, X, eps=1e-5):
+    grad = np.zeros(X.shape)
+    f_X = f(X)
+    for idx in np.ndindex(X.shape):
+        saved = X[idx]
+        X[idx] = saved + eps
+        grad[idx] = (f(X) - f_X) / eps
+        X[idx] = saved
+    return grad
+''', "has error of order eps·f''/2; use the centred one"),
+    Mistake(GRADIENT, "perturbs-all-entries", '''
+def numerical_gradient(f, X, eps=1e-5):
+    grad = np.zeros(X.shape)
+    for idx in np.ndindex(X.shape):
+        grad[idx] = (f(X + eps) - f(X - eps)) / (2 * eps)
+    return grad
+''', "Adding eps to the whole array"),
+    Mistake(GRADIENT, "perturbs-a-copy", '''
+def numerical_gradient(f, X, eps=1e-5):
+    flat = X.flatten()
+    grad = np.zeros(flat.size)
+    for i in range(flat.size):
+        saved = flat[i]
+        flat[i] = saved + eps
+        f_plus = f(X)
+        flat[i] = saved - eps
+        f_minus = f(X)
+        flat[i] = saved
+        grad[i] = (f_plus - f_minus) / (2 * eps)
+    return grad.reshape(X.shape)
+''', "a copy made with X.flatten() is not X"),
+    Mistake(GRADIENT, "flat-result", '''
+def numerical_gradient(f, X, eps=1e-5):
+    grad = []
+    for idx in np.ndindex(X.shape):
+        saved = X[idx]
+        X[idx] = saved + eps
+        f_plus = f(X)
+        X[idx] = saved - eps
+        f_minus = f(X)
+        X[idx] = saved
+        grad.append((f_plus - f_minus) / (2 * eps))
+    return np.array(grad)
+''', "has shape (6,), expected (2, 3)"),
+    Mistake(GRADIENT, "restores-by-subtracting", '''
+def numerical_gradient(f, X, eps=1e-5):
+    grad = np.zeros(X.shape)
+    for idx in np.ndindex(X.shape):
+        X[idx] += eps
+        f_plus = f(X)
+        X[idx] -= 2 * eps
+        f_minus = f(X)
+        X[idx] += eps
+        grad[idx] = (f_plus - f_minus) / (2 * eps)
+    return grad
+''', "must leave X exactly as it was"),
+    Mistake(GRADIENT, "never-restores", '''
+def numerical_gradient(f, X, eps=1e-5):
+    grad = np.zeros(X.shape)
+    for idx in np.ndindex(X.shape):
+        saved = X[idx]
+        X[idx] = saved + eps
+        f_plus = f(X)
+        X[idx] = saved - eps
+        f_minus = f(X)
+        grad[idx] = (f_plus - f_minus) / (2 * eps)
+    return grad
+''', "save X[idx] before you change it and put the saved value back"),
+
+    Mistake(CHAIN, "first-path-only", '''
+def multivariate_chain(df_dg, dg_dx):
+    return float(df_dg[0] * dg_dx[0])
+''', "The first path alone gives 12.0"),
+    Mistake(CHAIN, "product-of-sums", '''
+def multivariate_chain(df_dg, dg_dx):
+    return float(sum(df_dg) * sum(dg_dx))
+''', "multiplying the sums, (2.0 + 1.0) · (6.0 + 1.0), gives 21.0"),
+    Mistake(CHAIN, "products-not-summed", '''
+def multivariate_chain(df_dg, dg_dx):
+    return np.multiply(df_dg, dg_dx)
+''', "expected a single Python float"),
+    Mistake(CHAIN, "numpy-scalar", '''
+def multivariate_chain(df_dg, dg_dx):
+    return np.dot(df_dg, dg_dx)
+''', "Return float(...) of it"),
+
+    Mistake(UNIT, "row-instead-of-column", '''
+def dcost_da_unit(W, dz, j):
+    return float(W[j, :] @ dz[:, 0])
+''', "Taking row W[j, :] (n[l-1] = 3 numbers) or W[j, k] mixes up the two layers"),
+    Mistake(UNIT, "indices-swapped", '''
+def dcost_da_unit(W, dz, j):
+    total = 0.0
+    for k in range(dz.shape[0]):
+        total += W[j, k] * dz[k, 0]
+    return float(total)
+''', "row W[j, :] holds the weights into unit j of layer l"),
+    Mistake(UNIT, "one-path", '''
+def dcost_da_unit(W, dz, j):
+    return float(W[0, j] * dz[0, 0])
+''', "add W[k, j] * dz[k, 0] over all k = 0, ..., n[l]-1"),
+    Mistake(UNIT, "column-broadcast", '''
+def dcost_da_unit(W, dz, j):
+    return float(np.sum(W[:, j] * dz))
+''', "W[:, j] * dz broadcasts to an (n[l], n[l]) table"),
+    Mistake(UNIT, "one-element-array", '''
+def dcost_da_unit(W, dz, j):
+    return W[:, j] @ dz
+''', "expected a single Python float"),
+
+    Mistake(LAYER, "W-instead-of-WT", '''
+def dcost_dA(W, dZ):
+    return W @ dZ
+''', "W @ dZ only fits when n[l] = n[l-1]"),
+    # A student who tried W @ dZ and transposed only where numpy complained: right for every
+    # non-square layer, silently wrong for a square one.
+    Mistake(LAYER, "W-where-shapes-fit", '''
+def dcost_dA(W, dZ):
+    try:
+        return W @ dZ
+    except ValueError:
+        return W.T @ dZ
+''', "This W is square, so W @ dZ has the right shape but the wrong values"),
+    Mistake(LAYER, "loop-uses-first-column", '''
+def dcost_dA(W, dZ):
+    dA_prev = np.zeros((W.shape[1], dZ.shape[1]))
+    for i in range(dZ.shape[1]):
+        dA_prev[:, i] = W.T @ dZ[:, 0]
+    return dA_prev
+''', "a loop over examples must fill every column i from dZ[:, i]"),
+    Mistake(LAYER, "loop-fills-first-column", '''
+def dcost_dA(W, dZ):
+    dA_prev = np.zeros((W.shape[1], dZ.shape[1]))
+    for i in range(dZ.shape[1]):
+        dA_prev[:, 0] = W.T @ dZ[:, i]
+    return dA_prev
+''', "Column i of dA_prev comes from column i of dZ alone"),
+    Mistake(LAYER, "one-example-only", '''
+def dcost_dA(W, dZ):
+    return W.T @ dZ[:, [0]]
+''', "has shape (3, 1), expected (3, 4)"),
+    Mistake(LAYER, "transposed-result", '''
+def dcost_dA(W, dZ):
+    return dZ.T @ W
+''', "The shape is transposed. A_prev has shape (n[l-1], m)"),
+]
