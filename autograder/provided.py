@@ -14,6 +14,7 @@ FILE_NAME = "course_functions.py"
 
 # {assignment: [(earlier assignment, [graded functions it provides]), ...]}
 PROVIDED = {
+    "03_logistic_regression": [("02_forward_propagation", ["sigmoid"])],
     "05_deep_backprop": [
         ("02_forward_propagation", ["sigmoid", "relu", "linear_forward", "activation_forward",
                                     "model_forward", "predict"]),

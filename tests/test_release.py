@@ -2,6 +2,7 @@
 
 import re
 
+import nbformat
 import pytest
 
 from autograder import expected_values, provided
@@ -48,7 +49,10 @@ def test_notebooks_are_stored_clean():
 
 
 def test_release_leaks_no_solution_or_hidden_test(assignment_id):
-    released = "\n".join(p.read_text() for p in (NOTEBOOKS / assignment_id).rglob("*") if p.is_file())
+    folder = NOTEBOOKS / assignment_id
+    released = "\n".join(
+        "\n".join(c.source for c in nbformat.read(p, as_version=4).cells) if p.suffix == ".ipynb"
+        else p.read_text() for p in sorted(folder.rglob("*")) if p.is_file())
     for marker in MARKERS:
         assert marker not in released
     secret_lines = set()

@@ -1,0 +1,263 @@
+"""Wrong implementations of the graded functions of 02_forward_propagation."""
+
+from . import Mistake
+
+SIGMOID = "sigmoid"
+RELU = "relu"
+LINEAR = "linear_forward"
+ACTIVATION = "activation_forward"
+MODEL = "model_forward"
+PREDICT = "predict"
+
+MISTAKES = [
+    Mistake(SIGMOID, "naive-overflows", '''
+def sigmoid(Z):
+    return 1.0 / (1.0 + np.exp(-Z))
+''', "is a FloatingPointError"),
+    Mistake(SIGMOID, "overflow-silenced", '''
+def sigmoid(Z):
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-Z))
+''', "the overflow was silenced"),
+    Mistake(SIGMOID, "where-evaluates-both-forms", '''
+def sigmoid(Z):
+    return np.where(Z >= 0, 1.0 / (1.0 + np.exp(-Z)), np.exp(Z) / (1.0 + np.exp(Z)))
+''', "computes both x and y for every entry"),
+    Mistake(SIGMOID, "tanh-identity", '''
+def sigmoid(Z):
+    return 0.5 * (1.0 + np.tanh(Z / 2.0))
+''', "rounds them to 0 by cancellation"),
+    Mistake(SIGMOID, "one-minus-symmetry", '''
+def sigmoid(Z):
+    s = 1.0 / (1.0 + np.exp(-np.abs(Z)))
+    return np.where(Z >= 0, s, 1.0 - s)
+''', "1 - sigmoid(-Z)"),
+    Mistake(SIGMOID, "clips-z", '''
+def sigmoid(Z):
+    return 1.0 / (1.0 + np.exp(-np.clip(Z, -500.0, 500.0)))
+''', "Clipping Z changes such values"),
+    Mistake(SIGMOID, "writes-into-z", '''
+def sigmoid(Z):
+    positive = Z >= 0
+    Z[positive] = 1.0 / (1.0 + np.exp(-Z[positive]))
+    e = np.exp(Z[~positive])
+    Z[~positive] = e / (1.0 + e)
+    return Z
+''', "sigmoid must leave Z unchanged"),
+
+    Mistake(RELU, "writes-into-z", '''
+def relu(Z):
+    Z[Z < 0] = 0.0
+    return Z
+''', "overwrites the caller's array"),
+    Mistake(RELU, "leaky", '''
+def relu(Z):
+    return np.maximum(Z, 0.01 * Z)
+''', "Not a leaky ReLU"),
+    Mistake(RELU, "derivative", '''
+def relu(Z):
+    return (Z > 0) * 1.0
+''', "not its 0/1 derivative"),
+    Mistake(RELU, "vectorized-python-max", '''
+def relu(Z):
+    return np.vectorize(lambda z: max(0, z))(Z)
+''', "has dtype int64, expected float64"),
+
+    Mistake(LINEAR, "w-transposed", '''
+def linear_forward(A_prev, W, b):
+    Z = W.T @ A_prev + b
+    return Z, (A_prev, W, b)
+''', "cannot tell W @ A_prev from W.T @ A_prev"),
+    Mistake(LINEAR, "examples-as-rows", '''
+def linear_forward(A_prev, W, b):
+    Z = A_prev.T @ W.T + b.T
+    return Z, (A_prev, W, b)
+''', "The shape is transposed. Z has shape (n[l], m)"),
+    Mistake(LINEAR, "flat-bias", '''
+def linear_forward(A_prev, W, b):
+    Z = W @ A_prev + b.ravel()
+    return Z, (A_prev, W, b)
+''', "It is square where a column was expected"),
+    Mistake(LINEAR, "loop-reuses-first-example", '''
+def linear_forward(A_prev, W, b):
+    m = A_prev.shape[1]
+    Z = np.zeros((W.shape[0], m))
+    for i in range(m):
+        Z[:, [i]] = W @ A_prev[:, [0]] + b
+    return Z, (A_prev, W, b)
+''', "Code that is right for m = 1 only"),
+    Mistake(LINEAR, "loop-keeps-last-example", '''
+def linear_forward(A_prev, W, b):
+    for i in range(A_prev.shape[1]):
+        Z = W @ A_prev[:, [i]] + b
+    return Z, (A_prev, W, b)
+''', "has shape (3, 1), expected (3, 4)"),
+    Mistake(LINEAR, "cache-order", '''
+def linear_forward(A_prev, W, b):
+    Z = W @ A_prev + b
+    return Z, (W, A_prev, b)
+''', "in this order; the backward pass unpacks it by position"),
+    Mistake(LINEAR, "cache-copies", '''
+def linear_forward(A_prev, W, b):
+    Z = W @ A_prev + b
+    return Z, (A_prev.copy(), W.copy(), b.copy())
+''', "Store the arrays you were given, not copies"),
+
+    Mistake(ACTIVATION, "cache-swapped", '''
+def activation_forward(A_prev, W, b, activation):
+    functions = {"sigmoid": sigmoid, "relu": relu, "tanh": np.tanh}
+    if activation not in functions:
+        raise ValueError(activation)
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    return functions[activation](Z), (Z, linear_cache)
+''', "expected a tuple of length 3"),
+    Mistake(ACTIVATION, "cache-holds-a", '''
+def activation_forward(A_prev, W, b, activation):
+    functions = {"sigmoid": sigmoid, "relu": relu, "tanh": np.tanh}
+    if activation not in functions:
+        raise ValueError(activation)
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    A = functions[activation](Z)
+    return A, (linear_cache, A)
+''', '"relu")[1][1] has the right shape'),
+    Mistake(ACTIVATION, "flat-cache", '''
+def activation_forward(A_prev, W, b, activation):
+    functions = {"sigmoid": sigmoid, "relu": relu, "tanh": np.tanh}
+    if activation not in functions:
+        raise ValueError(activation)
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    return functions[activation](Z), (A_prev, W, b, Z)
+''', "has length 4, expected 2"),
+    Mistake(ACTIVATION, "activations-swapped", '''
+def activation_forward(A_prev, W, b, activation):
+    functions = {"sigmoid": relu, "relu": sigmoid, "tanh": np.tanh}
+    if activation not in functions:
+        raise ValueError(activation)
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    return functions[activation](Z), (linear_cache, Z)
+''', '"relu")[0] has the right shape'),
+    Mistake(ACTIVATION, "unknown-falls-back-to-relu", '''
+def activation_forward(A_prev, W, b, activation):
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    if activation == "sigmoid":
+        A = sigmoid(Z)
+    elif activation == "tanh":
+        A = np.tanh(Z)
+    else:
+        A = relu(Z)
+    return A, (linear_cache, Z)
+''', 'returned normally; expected it to raise ValueError'),
+    Mistake(ACTIVATION, "unknown-returns-none", '''
+def activation_forward(A_prev, W, b, activation):
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    if activation == "sigmoid":
+        return sigmoid(Z), (linear_cache, Z)
+    if activation == "relu":
+        return relu(Z), (linear_cache, Z)
+    if activation == "tanh":
+        return np.tanh(Z), (linear_cache, Z)
+''', "not fall back to another activation or return None"),
+    Mistake(ACTIVATION, "unknown-raises-key-error", '''
+def activation_forward(A_prev, W, b, activation):
+    g = {"sigmoid": sigmoid, "relu": relu, "tanh": np.tanh}[activation]
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    return g(Z), (linear_cache, Z)
+''', "raised KeyError ('softmax'); expected ValueError"),
+
+    Mistake(MODEL, "sigmoid-in-hidden-layers", '''
+def model_forward(X, parameters):
+    L = len(parameters) // 2
+    A, caches = X, []
+    for l in range(1, L + 1):
+        A, cache = activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "sigmoid")
+        caches.append(cache)
+    return A, caches
+''', "caches[1][0][0] has the right shape"),
+    Mistake(MODEL, "relu-at-output", '''
+def model_forward(X, parameters):
+    L = len(parameters) // 2
+    A, caches = X, []
+    for l in range(1, L + 1):
+        A, cache = activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        caches.append(cache)
+    return A, caches
+''', "The output layer uses sigmoid, not ReLU"),
+    Mistake(MODEL, "skips-output-layer", '''
+def model_forward(X, parameters):
+    L = len(parameters) // 2
+    A, caches = X, []
+    for l in range(1, L):
+        A, cache = activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        caches.append(cache)
+    return A, caches
+''', "is 2, expected 3 (off by -1)"),
+    Mistake(MODEL, "output-layer-twice", '''
+def model_forward(X, parameters):
+    L = len(parameters) // 2
+    A, caches = X, []
+    for l in range(1, L + 1):
+        A, cache = activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        caches.append(cache)
+    AL, cache = activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+''', "is 4, expected 3 (off by +1)"),
+    Mistake(MODEL, "caches-reversed", '''
+def model_forward(X, parameters):
+    L = len(parameters) // 2
+    A, caches = X, []
+    for l in range(1, L + 1):
+        activation = "sigmoid" if l == L else "relu"
+        A, cache = activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], activation)
+        caches.insert(0, cache)
+    return A, caches
+''', "caches[0][0][0] has shape (2, 5), expected (3, 5)"),
+    Mistake(MODEL, "cache-holds-output-as-a-prev", '''
+def model_forward(X, parameters):
+    L = len(parameters) // 2
+    A, caches = X, []
+    for l in range(1, L + 1):
+        W, b = parameters[f"W{l}"], parameters[f"b{l}"]
+        Z, _ = linear_forward(A, W, b)
+        A = sigmoid(Z) if l == L else relu(Z)
+        caches.append(((A, W, b), Z))
+    return A, caches
+''', "caches[0][0][0] has shape (4, 5), expected (3, 5)"),
+    Mistake(MODEL, "pops-parameters", '''
+def model_forward(X, parameters):
+    L = len(parameters) // 2
+    A, caches = X, []
+    for l in range(1, L + 1):
+        activation = "sigmoid" if l == L else "relu"
+        W, b = parameters.pop(f"W{l}"), parameters.pop(f"b{l}")
+        A, cache = activation_forward(A, W, b, activation)
+        caches.append(cache)
+    return A, caches
+''', "do not pop or replace entries"),
+
+    Mistake(PREDICT, "returns-booleans", '''
+def predict(X, parameters):
+    AL, _ = model_forward(X, parameters)
+    return AL > 0.5
+''', "Expected integers 0/1, not True/False"),
+    Mistake(PREDICT, "returns-floats", '''
+def predict(X, parameters):
+    AL, _ = model_forward(X, parameters)
+    return np.round(AL)
+''', "Expected integers: convert with .astype(int)"),
+    Mistake(PREDICT, "wrong-side", '''
+def predict(X, parameters):
+    AL, _ = model_forward(X, parameters)
+    return (AL < 0.5).astype(np.int64)
+''', "8 of 8 entries differ"),
+    Mistake(PREDICT, "tie-goes-to-one", '''
+def predict(X, parameters):
+    AL, _ = model_forward(X, parameters)
+    return (AL >= 0.5).astype(np.int64)
+''', "which is not > 0.5: predict 0"),
+    Mistake(PREDICT, "flattened", '''
+def predict(X, parameters):
+    AL, _ = model_forward(X, parameters)
+    return (AL > 0.5).astype(np.int64).ravel()
+''', "has shape (8,), expected (1, 8)"),
+]
