@@ -1,0 +1,1 @@
+"""Grading a whole class in parallel on top of real nbgrader (`python -m autograder grade`)."""

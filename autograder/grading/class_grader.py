@@ -1,0 +1,277 @@
+"""Grade a whole class: find the submissions, run one job per submission in parallel, record.
+
+Layout of the work directory:
+    gradebook.db (unless --db-url)  the class gradebook; only this module's writer touches it
+    templates/<assignment>/         a gradebook per assignment that jobs copy
+    jobs/<student>/<assignment>/    a job's scratch course, kept for inspection
+    results/<student>/<assignment>.json   a finished submission; its presence means "done"
+    feedback/<student>/<assignment>/<assignment>.html
+    grades.csv, cells.csv, problems.csv, report.html
+"""
+
+import concurrent.futures
+import csv
+import dataclasses
+import json
+import os
+import pathlib
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+from nbgrader.api import Gradebook
+
+from autograder.course import SOLUTIONS, CourseError, assignment_ids, nbgrader_api, nbgrader_config
+
+from .job import GradingJob
+from .progress import Progress
+from .report import write_report
+
+MiB = 1024 * 1024
+
+
+@dataclasses.dataclass
+class Options:
+    workers: int = os.cpu_count() or 1
+    db_url: str = None            # default: sqlite in the work directory
+    cell_timeout: int = 30        # seconds per cell (nbgrader's default)
+    job_timeout: int = 300        # seconds per submission, everything included
+    max_bytes: int = 20 * MiB     # larger notebooks are not graded
+    force: bool = False           # regrade submissions that already have a result
+
+
+@dataclasses.dataclass
+class Submission:
+    student_id: str
+    assignment_id: str
+    folder: pathlib.Path
+
+
+def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
+    """Grade every submission under submissions_dir; write the outputs; return the results list."""
+    submissions_dir, workdir = pathlib.Path(submissions_dir), pathlib.Path(workdir).resolve()
+    if not submissions_dir.is_dir():
+        raise CourseError(f"{submissions_dir} is not a folder of submissions")
+    workdir.mkdir(parents=True, exist_ok=True)
+    db_url = options.db_url or f"sqlite:///{workdir / 'gradebook.db'}"
+
+    submissions, problems = discover(submissions_dir, options.max_bytes)
+    pending = [s for s in submissions
+               if options.force or not result_path(workdir, s).is_file()]
+    templates = prepare(workdir, db_url, sorted({s.assignment_id for s in submissions}))
+    for submission in pending:
+        if submission.folder is None:
+            record(workdir, db_url, submission, {"status": "not graded", "cells": {},
+                                                 "problems": []})
+    to_grade = [s for s in pending if s.folder is not None]
+
+    progress = Progress(len(to_grade), stream)
+    with concurrent.futures.ThreadPoolExecutor(max(1, options.workers)) as pool:
+        futures = {pool.submit(run_job, workdir, templates, s, options): s for s in to_grade}
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                submission = futures[future]
+                result = future.result()
+                record(workdir, db_url, submission, result)
+                progress.advance(f"{submission.student_id}/{submission.assignment_id}",
+                                 failed=result["status"] != "graded" or bool(result["problems"]))
+        except KeyboardInterrupt:
+            for future in futures:
+                future.cancel()
+            raise
+    progress.finish()
+
+    results = load_results(workdir)
+    write_outputs(workdir, results, problems)
+    return results
+
+
+def discover(submissions_dir, max_bytes):
+    """Find <student>/<assignment>/<assignment>.ipynb; return (submissions, problems).
+
+    A submission whose notebook is missing, too large or unreadable is returned with folder None
+    (it scores 0); the problem says why. Unknown assignments are reported and skipped.
+    """
+    known = set(assignment_ids())
+    submissions, problems = [], []
+
+    def problem(student, assignment, text, zero=False):
+        problems.append({"student_id": student, "assignment": assignment, "problem": text,
+                         "zero": zero})
+
+    for student_dir in sorted(p for p in submissions_dir.iterdir() if p.is_dir()):
+        student = student_dir.name
+        for folder in sorted(p for p in student_dir.iterdir() if p.is_dir()):
+            assignment = folder.name
+            if assignment not in known:
+                problem(student, assignment, f"unknown assignment {assignment!r} (known: "
+                                             f"{', '.join(sorted(known))}); not graded")
+                continue
+            notebook = folder / f"{assignment}.ipynb"
+            for extra in sorted(folder.glob("*.ipynb")):
+                if extra != notebook:
+                    problem(student, assignment, f"extra notebook {extra.name} ignored; only "
+                                                 f"{notebook.name} is graded")
+            reason = unreadable(notebook, max_bytes)
+            if reason:
+                problem(student, assignment, f"{reason}; scored 0", zero=True)
+                submissions.append(Submission(student, assignment, None))
+            else:
+                submissions.append(Submission(student, assignment, folder))
+    return submissions, problems
+
+
+def unreadable(path, max_bytes):
+    """Why the notebook at path cannot be graded, or None if it can."""
+    if not path.is_file():
+        return f"no {path.name} in the submission"
+    size = path.stat().st_size
+    if size > max_bytes:
+        return f"{path.name} is {size / MiB:.1f} MiB, over the {max_bytes / MiB:.0f} MiB limit"
+    if size == 0:
+        return f"{path.name} is empty"
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+    except Exception as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        return f"{path.name} is not a readable notebook ({type(error).__name__}: {first_line[:120]})"
+    if not nb.cells:
+        return f"{path.name} has no cells"
+    return None
+
+
+def prepare(workdir, db_url, assignments):
+    """Put each assignment into the class gradebook and into a template gradebook for jobs."""
+    templates = {}
+    for assignment in assignments:
+        template_db = workdir / "templates" / assignment / "gradebook.db"
+        for url, release in ((db_url, workdir / "release"),
+                             (f"sqlite:///{template_db}", template_db.parent / "release")):
+            template_db.parent.mkdir(parents=True, exist_ok=True)
+            api = nbgrader_api(nbgrader_config(CourseDirectory={
+                "root": str(workdir), "source_directory": str(SOLUTIONS),
+                "release_directory": str(release), "db_url": url}))
+            outcome = api.generate_assignment(assignment, force=True, create=True)
+            if not outcome["success"]:
+                raise CourseError(f"nbgrader could not prepare {assignment}: "
+                                  f"{outcome.get('error') or outcome.get('log')}")
+        templates[assignment] = template_db
+    return templates
+
+
+def run_job(workdir, templates, submission, options):
+    """Grade one submission in a child process, stopped at options.job_timeout; return its result."""
+    scratch = workdir / "jobs" / submission.student_id / submission.assignment_id
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.parent.mkdir(parents=True, exist_ok=True)
+    job = GradingJob(submission.student_id, submission.assignment_id, str(submission.folder),
+                     str(templates[submission.assignment_id]), str(scratch / "course"),
+                     options.cell_timeout)
+    job_file, result_file = scratch.with_suffix(".job.json"), scratch.with_suffix(".result.json")
+    result_file.unlink(missing_ok=True)
+    job_file.write_text(json.dumps(dataclasses.asdict(job)))
+    child = subprocess.Popen([sys.executable, "-m", "autograder.grading.job", str(job_file),
+                              str(result_file)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        _, stderr = child.communicate(timeout=options.job_timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(child)
+        return {"status": "failed", "cells": {},
+                "problems": [f"grading took longer than {options.job_timeout} s and was stopped; "
+                             f"scored 0"]}
+    finally:
+        _kill_group(child)
+    if result_file.is_file():
+        return json.loads(result_file.read_text())
+    last = (stderr or b"").decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+    return {"status": "failed", "cells": {},
+            "problems": [f"the grading process ended without a result ({last[0][:200]}); "
+                         f"scored 0"]}
+
+
+def _kill_group(child):
+    """End the child and everything it started (its kernel included)."""
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    child.wait()
+
+
+def record(workdir, db_url, submission, result):
+    """The one writer: scores into the class gradebook, then the result file that marks it done.
+
+    A failed or ungraded submission scores 0 in every grade cell. Recording is idempotent, so a
+    run interrupted between the two steps records the same scores again when resumed.
+    """
+    with Gradebook(db_url) as gradebook:
+        gradebook.update_or_create_student(submission.student_id)
+        gradebook.update_or_create_submission(submission.assignment_id, submission.student_id)
+        notebook = gradebook.find_submission_notebook(submission.assignment_id,
+                                                      submission.assignment_id,
+                                                      submission.student_id)
+        cells = result["cells"]
+        for grade in notebook.grades:
+            cell = cells.get(grade.name)
+            if cell is None:
+                cells[grade.name] = {"score": 0.0, "max_score": grade.max_score,
+                                     "needs_manual_grade": False}
+                grade.auto_score, grade.needs_manual_grade = 0.0, False
+            else:
+                grade.auto_score = cell["score"]
+                grade.needs_manual_grade = cell["needs_manual_grade"]
+        gradebook.db.commit()
+
+    if result.get("feedback"):
+        target = (workdir / "feedback" / submission.student_id / submission.assignment_id
+                  / f"{submission.assignment_id}.html")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(result["feedback"], target)
+        result["feedback"] = str(target.relative_to(workdir))
+    stored = result_path(workdir, submission)
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    partial = stored.with_suffix(".partial")
+    partial.write_text(json.dumps(dict(result, student_id=submission.student_id,
+                                       assignment=submission.assignment_id), indent=1))
+    partial.replace(stored)
+
+
+def result_path(workdir, submission):
+    return workdir / "results" / submission.student_id / f"{submission.assignment_id}.json"
+
+
+def load_results(workdir):
+    return [json.loads(p.read_text()) for p in sorted((workdir / "results").glob("*/*.json"))]
+
+
+def write_outputs(workdir, results, problems):
+    """grades.csv, cells.csv, problems.csv and report.html from every stored result."""
+    with open(workdir / "grades.csv", "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["student_id", "assignment", "score", "max_score", "status"])
+        for r in results:
+            score = sum(c["score"] or 0 for c in r["cells"].values())
+            total = sum(c["max_score"] for c in r["cells"].values())
+            out.writerow([r["student_id"], r["assignment"], f"{score:g}", f"{total:g}",
+                          r["status"]])
+    with open(workdir / "cells.csv", "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["student_id", "assignment", "cell", "score", "max_score", "message"])
+        for r in results:
+            for name, c in sorted(r["cells"].items()):
+                score = "" if c["score"] is None else f"{c['score']:g}"
+                out.writerow([r["student_id"], r["assignment"], name, score,
+                              f"{c['max_score']:g}", c.get("message", "").splitlines()[0]
+                              if c.get("message") else ""])
+    rows = [(p["student_id"], p["assignment"], p["problem"]) for p in problems]
+    rows += [(r["student_id"], r["assignment"], text) for r in results for text in r["problems"]]
+    with open(workdir / "problems.csv", "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["student_id", "assignment", "problem"])
+        out.writerows(sorted(set(rows)))
+    write_report(workdir / "report.html", results)

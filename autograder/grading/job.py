@@ -1,0 +1,109 @@
+"""Grade one submission in a scratch nbgrader course of its own: the unit of parallel work.
+
+A job takes a submission folder, the assignment's sources and a gradebook that already knows the
+assignment; it runs real `nbgrader autograde` and `generate_feedback` there and returns plain data
+(scores per grade cell, failure messages, problems, the feedback file). It touches nothing outside
+its scratch folder, so jobs can run side by side, and later on other machines.
+
+Run as `python -m autograder.grading.job JOB.json RESULT.json` so that a crash, a dead kernel or a
+kill at the time limit takes only this process with it.
+"""
+
+import dataclasses
+import json
+import pathlib
+import shutil
+import sys
+
+import nbformat
+from nbgrader.api import Gradebook
+
+from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
+
+
+@dataclasses.dataclass
+class GradingJob:
+    student_id: str
+    assignment_id: str
+    submission_dir: str   # the student's <assignment_id>/ folder
+    template_db: str      # an SQLite gradebook that already holds the assignment
+    scratch_dir: str      # emptied and used by this job only
+    cell_timeout: int     # seconds per cell, nbgrader's Execute.timeout
+
+
+def run(job):
+    """Grade `job`; return a result dict (see grade_cells and the keys below)."""
+    scratch = pathlib.Path(job.scratch_dir)
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    submitted = scratch / "submitted" / job.student_id / job.assignment_id
+    shutil.copytree(job.submission_dir, submitted)
+    shutil.copy(job.template_db, scratch / "gradebook.db")
+    db_url = f"sqlite:///{scratch / 'gradebook.db'}"
+    api = nbgrader_api(nbgrader_config(
+        CourseDirectory={"root": str(scratch), "source_directory": str(SOLUTIONS),
+                         "release_directory": "release", "db_url": db_url},
+        Execute={"timeout": job.cell_timeout}))
+
+    result = api.autograde(job.assignment_id, job.student_id, force=True, create=True)
+    if not result["success"]:
+        return {"status": "failed", "problems": [_failure(result)], "cells": {}}
+    autograded = (scratch / "autograded" / job.student_id / job.assignment_id
+                  / f"{job.assignment_id}.ipynb")
+    cells = grade_cells(db_url, job.assignment_id, job.student_id)
+    problems = []
+    for grade_id, message in _messages(autograded).items():
+        if grade_id in cells:
+            cells[grade_id]["message"] = message
+            if message.startswith("CellTimeoutError"):
+                problems.append(f"{grade_id} ran longer than the {job.cell_timeout} s cell limit "
+                                f"and scored 0")
+    feedback = api.generate_feedback(job.assignment_id, job.student_id, force=True)
+    page = scratch / "feedback" / job.student_id / job.assignment_id / f"{job.assignment_id}.html"
+    if not feedback["success"] or not page.is_file():
+        problems.append("nbgrader could not write the feedback page")
+        page = None
+    return {"status": "graded", "cells": cells, "problems": problems,
+            "feedback": str(page) if page else None}
+
+
+def grade_cells(db_url, assignment_id, student_id):
+    """{grade_id: {"score", "max_score", "needs_manual_grade"}} of one submission in a gradebook."""
+    with Gradebook(db_url) as gradebook:
+        notebook = gradebook.find_submission_notebook(assignment_id, assignment_id, student_id)
+        return {g.name: {"score": g.auto_score, "max_score": g.max_score,
+                         "needs_manual_grade": bool(g.needs_manual_grade)}
+                for g in notebook.grades}
+
+
+def _messages(path):
+    """{grade_id: first error of that grade cell, as 'Name: message'} of an autograded notebook."""
+    messages = {}
+    for cell in nbformat.read(path, as_version=4).cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+        if grade_id and errors:
+            messages[grade_id] = f"{errors[0].ename}: {errors[0].evalue}".strip()
+    return messages
+
+
+def _failure(result):
+    """A sentence for an instructor from nbgrader's failed result."""
+    text = (result.get("error") or "") + (result.get("log") or "")
+    if "DeadKernelError" in text or "Kernel died" in text:
+        return "the notebook's kernel died during grading (a crash or exit); scored 0"
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return "nbgrader could not grade it: " + (lines[-1].strip() if lines else "no reason given")
+
+
+def main(argv):
+    job_file, result_file = map(pathlib.Path, argv)
+    job = GradingJob(**json.loads(job_file.read_text()))
+    result = run(job)
+    partial = result_file.with_suffix(".partial")
+    partial.write_text(json.dumps(result))
+    partial.replace(result_file)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

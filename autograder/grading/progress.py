@@ -1,0 +1,33 @@
+"""Progress of a grading run: a redrawn bar on a terminal, one plain line per submission otherwise."""
+
+import time
+
+
+class Progress:
+    def __init__(self, total, stream):
+        self.total, self.stream = total, stream
+        self.done = self.failed = 0
+        self.started = time.monotonic()
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+
+    def advance(self, label, failed=False):
+        self.done += 1
+        self.failed += bool(failed)
+        elapsed = time.monotonic() - self.started
+        eta = elapsed / self.done * (self.total - self.done)
+        status = (f"{self.done}/{self.total} graded, {self.failed} with problems, "
+                  f"ETA {eta:.0f} s")
+        if self.tty:
+            width = 30
+            filled = int(width * self.done / max(self.total, 1))
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {status}   ")
+        else:
+            self.stream.write(f"{status} ({label}{', problem' if failed else ''})\n")
+        self.stream.flush()
+
+    def finish(self):
+        elapsed = time.monotonic() - self.started
+        end = "\n" if self.tty and self.total else ""
+        self.stream.write(f"{end}graded {self.done} submissions in {elapsed:.1f} s, "
+                          f"{self.failed} with problems\n")
+        self.stream.flush()
