@@ -1,9 +1,18 @@
 """Shared fixtures: the course's assignments and released copies made once per test session."""
 
+import os
+
 import pytest
 
 from autograder.course import assignment_ids
+from autograder.grading.class_grader import SINGLE_THREADED
 from autograder.release import release
+
+
+# Test workers run kernels side by side; one BLAS thread each keeps them from oversubscribing the
+# cores (kernels inherit this environment).
+for _name, _value in SINGLE_THREADED.items():
+    os.environ.setdefault(_name, _value)
 
 
 def pytest_generate_tests(metafunc):

@@ -32,6 +32,11 @@ from .report import write_report
 
 MiB = 1024 * 1024
 
+# Jobs run side by side, one per core: a kernel whose BLAS started a thread per core as well would
+# oversubscribe the machine, and the course's small matrices gain nothing from threads.
+SINGLE_THREADED = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                          "MKL_NUM_THREADS")}
+
 
 @dataclasses.dataclass
 class Options:
@@ -176,7 +181,8 @@ def run_job(workdir, templates, submission, options):
     job_file.write_text(json.dumps(dataclasses.asdict(job)))
     child = subprocess.Popen([sys.executable, "-m", "autograder.grading.job", str(job_file),
                               str(result_file)], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, start_new_session=True)
+                             stderr=subprocess.PIPE, start_new_session=True,
+                             env={**os.environ, **SINGLE_THREADED})
     try:
         _, stderr = child.communicate(timeout=options.job_timeout)
     except subprocess.TimeoutExpired:
