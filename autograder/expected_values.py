@@ -15,19 +15,23 @@ import numpy as np
 
 from utils.expected import EXPECTED_FILE, encode
 
+from . import provided
 from .course import CourseError, source_notebook
 
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.S)
 LOOKUPS = ("check_expected", "expected")
 
 
-def reference_namespace(nb):
+def reference_namespace(nb, provided_code=""):
     """Run the solution cells of a source notebook; return the namespace they define.
 
-    nb: the source NotebookNode. The namespace starts with numpy as `np`, which is all a call
-    stored in expected.json may use besides the graded functions and literals.
+    nb: the source NotebookNode.
+    provided_code: the text of the assignment's course_functions.py, run first, if it has one.
+    The namespace starts with numpy as `np`: a call stored in expected.json may use it, the
+    provided functions, the graded functions and literals.
     """
     namespace = {"np": np, "__name__": "reference"}
+    exec(compile(provided_code, provided.FILE_NAME, "exec"), namespace)
     for cell in nb.cells:
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
             exec(compile(cell.source, "<solution cell>", "exec"), namespace)
@@ -55,7 +59,8 @@ def visible_calls(nb):
 def render(assignment_id):
     """The text expected.json of `assignment_id` must have."""
     nb = nbformat.read(source_notebook(assignment_id), as_version=4)
-    namespace = reference_namespace(nb)
+    provided_code = provided.render(assignment_id) if assignment_id in provided.PROVIDED else ""
+    namespace = reference_namespace(nb, provided_code)
     values = {}
     for call in visible_calls(nb):
         try:

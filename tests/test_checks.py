@@ -20,6 +20,7 @@ A = np.arange(6, dtype=np.float64).reshape(2, 3) + 1.0
     (A + 1e-12, A),
     (np.array([np.nan, 1.0]), np.array([np.nan, 1.0])),
     (2.5, 2.5),
+    (float("inf"), float("inf")),
     (2.5 + 1e-12, 2.5),
     (3, 3),
     ((2, 3), (2, 3)),
@@ -113,6 +114,11 @@ def test_constant_factor_is_named():
     assert "Every entry is 1/4 times the expected one" in message(A / 4, A)
     assert "Every entry is 100 times the expected one" in message(100 * A, A)
     assert "It is 2 times the expected value" in message(3.0, 1.5)
+
+
+def test_no_factor_is_named_for_single_numbers():
+    assert "times the expected" not in message(np.array([[0.3]]), np.array([[0.7]]))
+    assert "Every entry is 2 times" in message(np.array([[1.4]]), np.array([[0.7]]))
 
 
 def test_square_transpose_is_named():

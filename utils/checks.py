@@ -141,7 +141,7 @@ def _compare_float(name, got, want, rtol, atol):
         got = float(got)
     elif type(got) is not float:
         return f"{name} is {_describe(got)}; expected a Python float."
-    if math.isnan(want) and math.isnan(got):
+    if (math.isnan(want) and math.isnan(got)) or got == want:
         return None
     if math.isnan(got) or math.isinf(got):
         return f"{name} is {got}, expected {want!r}. " + _nonfinite_advice(got)
@@ -345,6 +345,8 @@ def _array_relation(got, want, rtol, atol):
         if np.allclose(ratios, ratios[0], rtol=1e-6) and np.allclose(got, ratios[0] * want,
                                                                      rtol=rtol, atol=atol):
             nice = _nice_ratio(float(ratios[0]))
+            if not nice and ratios.size < 2:
+                return None  # any two single numbers have some ratio: not worth naming
             factor = nice if nice else f"{float(ratios[0]):.6g}"
             return (f"Every entry is {factor} times the expected one: look for a missing or "
                     f"extra factor.")

@@ -1,0 +1,263 @@
+"""Wrong implementations of the graded functions of 05_deep_backprop."""
+
+from . import Mistake
+
+SIGMOID = "sigmoid_backward"
+RELU = "relu_backward"
+LINEAR = "linear_backward"
+ACTIVATION = "activation_backward"
+MODEL = "model_backward"
+CHECK = "gradient_check"
+UPDATE = "update_parameters"
+TRAIN = "train_model"
+
+_LINEAR_BODY = '''
+def linear_backward(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = {dW}
+    db = {db}
+    dA_prev = {dA_prev}
+    return dA_prev, dW, db
+'''
+
+
+def _linear(dW="dZ @ A_prev.T / m", db="np.sum(dZ, axis=1, keepdims=True) / m", dA_prev="W.T @ dZ"):
+    return _LINEAR_BODY.format(dW=dW, db=db, dA_prev=dA_prev)
+
+
+_ACTIVATION_BODY = '''
+def activation_backward(dA, cache, activation):
+    linear_cache, Z = cache
+    if activation == "sigmoid":
+        dZ = {sigmoid}
+    elif activation == "relu":
+        dZ = {relu}
+    elif activation == "tanh":
+        dZ = {tanh}
+    else:
+        {other}
+    return linear_backward(dZ, linear_cache)
+'''
+
+
+def _activation(sigmoid="sigmoid_backward(dA, Z)", relu="relu_backward(dA, Z)",
+                tanh="dA * (1 - np.tanh(Z) ** 2)", other='raise ValueError(activation)'):
+    return _ACTIVATION_BODY.format(sigmoid=sigmoid, relu=relu, tanh=tanh, other=other)
+
+
+_MODEL_BODY = '''
+def model_backward(AL, Y, caches):
+    L = len(caches)
+    grads = {{}}
+    dA = {dAL}
+    for l in range(L, 0, -1):
+        activation = {activation}
+        dA, dW, db = activation_backward(dA, {cache}, activation)
+        grads[f"dA{dA_key}"] = dA
+        grads[f"dW{W_key}"] = dW
+        grads[f"db{W_key}"] = db
+    return grads
+'''
+
+
+def _model(dAL="-(Y / AL - (1 - Y) / (1 - AL))", activation='"sigmoid" if l == L else "relu"',
+           cache="caches[l - 1]", dA_key="{l - 1}", W_key="{l}"):
+    return _MODEL_BODY.format(dAL=dAL, activation=activation, cache=cache, dA_key=dA_key,
+                              W_key=W_key)
+
+
+_CHECK_BODY = '''
+def gradient_check(parameters, X, Y, epsilon=1e-7):
+    AL, caches = model_forward(X, parameters)
+    grads = model_backward(AL, Y, caches)
+    cost = compute_cost(AL, Y)
+    g, g_num = [], []
+    for name in parameters:
+        g.append(grads["d" + name].ravel())
+        for index in np.ndindex(parameters[name].shape):
+{loop}
+    g, g_num = np.concatenate(g), np.array(g_num)
+    error = np.linalg.norm(g - g_num) / (np.linalg.norm(g) + np.linalg.norm(g_num))
+    return {result}
+'''
+
+
+def _check(loop, result="float(error)"):
+    return _CHECK_BODY.format(loop=loop, result=result)
+
+
+_CENTRED_IN_PLACE = '''\
+            theta = parameters[name][index]
+            parameters[name][index] = theta + epsilon
+            plus = compute_cost(model_forward(X, parameters)[0], Y)
+            parameters[name][index] = theta - epsilon
+            minus = compute_cost(model_forward(X, parameters)[0], Y)
+            parameters[name][index] = theta
+            g_num.append({difference})'''
+
+_TRAIN_BODY = '''
+def train_model(X, Y, layer_dims, learning_rate, num_iterations, rng):
+    parameters = {{}}
+    for l in {layers}:
+        parameters[f"W{{l}}"] = {W}
+        parameters[f"b{{l}}"] = {b}
+    costs = []
+    for _ in range(num_iterations):
+        AL, caches = model_forward(X, parameters)
+{step}
+    return parameters, {costs}
+'''
+
+_HE = "rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(2 / layer_dims[l - 1])"
+_STEP = '''\
+        costs.append(compute_cost(AL, Y))
+        grads = model_backward(AL, Y, caches)
+        parameters = update_parameters(parameters, grads, learning_rate)'''
+
+
+def _train(layers="range(1, len(layer_dims))", W=_HE, b="np.zeros((layer_dims[l], 1))", step=_STEP,
+           costs="costs"):
+    return _TRAIN_BODY.format(layers=layers, W=W, b=b, step=step, costs=costs)
+
+
+MISTAKES = [
+    Mistake(SIGMOID, "slope-at-Z-not-at-sigmoid", '''
+def sigmoid_backward(dA, Z):
+    return dA * Z * (1 - Z)
+''', "dZ = dA * s * (1 - s)"),
+    Mistake(SIGMOID, "forgets-dA", '''
+def sigmoid_backward(dA, Z):
+    s = 1 / (1 + np.exp(-Z))
+    return s * (1 - s)
+''', "dZ = dA * s * (1 - s)"),
+
+    Mistake(RELU, "relu-prime-of-zero-is-one", '''
+def relu_backward(dA, Z):
+    return dA * (Z >= 0)
+''', "relu'(0) = 0 in this course"),
+    Mistake(RELU, "mask-from-dA", '''
+def relu_backward(dA, Z):
+    return dA * (dA > 0)
+''', "the mask comes from Z"),
+    Mistake(RELU, "times-A-instead-of-mask", '''
+def relu_backward(dA, Z):
+    return dA * np.maximum(0, Z)
+''', "the mask comes from Z"),
+    Mistake(RELU, "zeros-dA-in-place", '''
+def relu_backward(dA, Z):
+    dA[Z <= 0] = 0
+    return dA
+''', "relu_backward must leave dA unchanged"),
+
+    Mistake(LINEAR, "dW-without-transpose", _linear(dW="dZ @ A_prev / m"),
+            "a missing transpose keeps every shape right"),
+    Mistake(LINEAR, "dW-transposed", _linear(dW="A_prev @ dZ.T / m"),
+            "It equals the transpose of the expected matrix"),
+    Mistake(LINEAR, "dA_prev-without-transpose", _linear(dA_prev="W @ dZ"),
+            "a missing transpose keeps every shape right"),
+    Mistake(LINEAR, "dW-without-1/m", _linear(dW="dZ @ A_prev.T"),
+            "Every entry is 2 times the expected one"),
+    Mistake(LINEAR, "dW-with-1/m-twice", _linear(dW="dZ @ A_prev.T / m / m"),
+            "Every entry is 1/2 times the expected one"),
+    Mistake(LINEAR, "db-sum-not-mean", _linear(db="np.sum(dZ, axis=1, keepdims=True)"),
+            "Every entry is 2 times the expected one"),
+    Mistake(LINEAR, "db-1-D", _linear(db="np.sum(dZ, axis=1) / m"),
+            "It is 1-D; expected a column"),
+    Mistake(LINEAR, "db-over-units", _linear(db="np.sum(dZ, axis=0, keepdims=True) / m"),
+            "The shape is transposed"),
+    Mistake(LINEAR, "db-one-example", _linear(db="dZ[:, :1]"),
+            "the sum of dZ over the examples"),
+    Mistake(LINEAR, "m-from-rows", _linear(dW="dZ @ A_prev.T / A_prev.shape[0]",
+                                           db="np.sum(dZ, axis=1, keepdims=True) / A_prev.shape[0]"),
+            "Every entry is 1.33333 times the expected one"),
+
+    Mistake(ACTIVATION, "swaps-sigmoid-and-relu",
+            _activation(sigmoid="relu_backward(dA, Z)", relu="sigmoid_backward(dA, Z)"),
+            "compute dZ = dA * g'(Z) for the activation named"),
+    Mistake(ACTIVATION, "forgets-the-slope", _activation(sigmoid="dA", relu="dA", tanh="dA"),
+            "compute dZ = dA * g'(Z) for the activation named"),
+    Mistake(ACTIVATION, "tanh-slope-at-Z", _activation(tanh="dA * (1 - Z ** 2)"),
+            "1 - tanh(Z)**2 for 'tanh'"),
+    Mistake(ACTIVATION, "unknown-activation-taken-as-relu", _activation(other="dZ = relu_backward(dA, Z)"),
+            "returned normally; expected it to raise ValueError"),
+
+    Mistake(MODEL, "notes-sign-error", _model(dAL="-(Y / AL + (1 - Y) / (1 - AL))"),
+            "the notes' erratum 2"),
+    Mistake(MODEL, "dAL-negated", _model(dAL="Y / AL - (1 - Y) / (1 - AL)"),
+            "Every entry has the opposite sign of the expected one"),
+    Mistake(MODEL, "W-keys-one-layer-down", _model(W_key="{l - 1}"),
+            "missing: ['dW3', 'db3']"),
+    Mistake(MODEL, "dA-keys-one-layer-up", _model(dA_key="{l}"),
+            "missing: ['dA0']"),
+    Mistake(MODEL, "caches-in-forward-order", _model(cache="caches[L - l]"),
+            "use caches[l - 1]"),
+    Mistake(MODEL, "relu-in-the-output-layer", _model(activation='"relu"'),
+            "'sigmoid' for l = L and 'relu' below"),
+
+    Mistake(CHECK, "one-sided-differences", _check('''\
+            moved = {key: value.copy() for key, value in parameters.items()}
+            moved[name][index] += epsilon
+            plus = compute_cost(model_forward(X, moved)[0], Y)
+            g_num.append((plus - cost) / epsilon)'''),
+            "Perturb in both directions"),
+    Mistake(CHECK, "forgets-to-restore", _check('''\
+            parameters[name][index] += epsilon
+            plus = compute_cost(model_forward(X, parameters)[0], Y)
+            parameters[name][index] -= 2 * epsilon
+            minus = compute_cost(model_forward(X, parameters)[0], Y)
+            g_num.append((plus - minus) / (2 * epsilon))'''),
+            "restore each entry to its original value"),
+    Mistake(CHECK, "divides-by-epsilon-not-2-epsilon",
+            _check(_CENTRED_IN_PLACE.format(difference="(plus - minus) / epsilon")),
+            "above the tolerance 1e-7"),
+    Mistake(CHECK, "numpy-float", _check(_CENTRED_IN_PLACE.format(
+        difference="(plus - minus) / (2 * epsilon)"), result="error"),
+            "expected 'float'"),
+
+    Mistake(UPDATE, "in-place", '''
+def update_parameters(parameters, grads, learning_rate):
+    for name in parameters:
+        parameters[name] -= learning_rate * grads["d" + name]
+    return parameters
+''', "Return a new dict"),
+    Mistake(UPDATE, "in-place-in-a-copied-dict", '''
+def update_parameters(parameters, grads, learning_rate):
+    updated = dict(parameters)
+    for name in updated:
+        updated[name] -= learning_rate * grads["d" + name]
+    return updated
+''', "changes the caller's array in place"),
+    Mistake(UPDATE, "plus-instead-of-minus", '''
+def update_parameters(parameters, grads, learning_rate):
+    return {name: value + learning_rate * grads["d" + name] for name, value in parameters.items()}
+''', "minus: a step against the gradient"),
+    Mistake(UPDATE, "ignores-learning-rate", '''
+def update_parameters(parameters, grads, learning_rate):
+    return {name: value - grads["d" + name] for name, value in parameters.items()}
+''', "learning_rate * grads['d' + key]"),
+
+    Mistake(TRAIN, "notebook-01-scale", _train(
+        W="0.01 * rng.standard_normal((layer_dims[l], layer_dims[l - 1]))"),
+            "times the expected one"),
+    Mistake(TRAIN, "variance-1-over-n", _train(
+        W="rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(1 / layer_dims[l - 1])"),
+            "Every entry is 0.707107 times the expected one"),
+    Mistake(TRAIN, "transposed-draws", _train(
+        W="rng.standard_normal((layer_dims[l - 1], layer_dims[l])).T * np.sqrt(2 / layer_dims[l - 1])"),
+            "expected numbers in a different order"),
+    Mistake(TRAIN, "draws-biases-too", _train(b="0 * rng.standard_normal((layer_dims[l], 1))"),
+            "draw nothing else from rng"),
+    Mistake(TRAIN, "cost-after-update", _train(step='''\
+        grads = model_backward(AL, Y, caches)
+        parameters = update_parameters(parameters, grads, learning_rate)
+        costs.append(compute_cost(model_forward(X, parameters)[0], Y))'''),
+            "computed before that iteration's update"),
+    Mistake(TRAIN, "never-updates", _train(step='''\
+        costs.append(compute_cost(AL, Y))
+        grads = model_backward(AL, Y, caches)
+        update_parameters(parameters, grads, learning_rate)'''),
+            "whose result is the parameters of the next iteration"),
+    Mistake(TRAIN, "costs-as-array", _train(costs="np.array(costs)"),
+            "expected a list of length 0"),
+]
