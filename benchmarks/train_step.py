@@ -10,7 +10,6 @@ Both are measured with the BLAS library's default number of threads and with one
 Run from the repository root:  python benchmarks/train_step.py
 """
 
-import importlib.util
 import os
 import statistics
 import sys
@@ -22,6 +21,7 @@ from sklearn.datasets import load_digits
 from threadpoolctl import threadpool_info, threadpool_limits
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from autograder import provided  # noqa: E402
 from autograder.course import SOLUTIONS  # noqa: E402
 from autograder.expected_values import reference_namespace  # noqa: E402
 
@@ -32,16 +32,9 @@ WARM_UP, STEPS, PRODUCT_REPEATS = 5, 60, 200
 
 
 def reference():
-    """The namespace of notebook 05's reference solutions, with the forward pass they call."""
-    folder = SOLUTIONS / ID
-    namespace = reference_namespace(nbformat.read(folder / f"{ID}.ipynb", as_version=4))
-    spec = importlib.util.spec_from_file_location("course_functions", folder / "course_functions.py")
-    course_functions = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(course_functions)
-    # The reference functions look model_forward and compute_cost up in their own namespace.
-    for name in ("model_forward", "compute_cost"):
-        namespace[name] = getattr(course_functions, name)
-    return namespace
+    """The namespace of notebook 05's reference solutions, with the forward pass and cost they call."""
+    nb = nbformat.read(SOLUTIONS / ID / f"{ID}.ipynb", as_version=4)
+    return reference_namespace(nb, provided.render(ID))
 
 
 def training_data():
