@@ -19,7 +19,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import nbformat
 from nbgrader.api import Gradebook

@@ -8,54 +8,45 @@ points of the functions that use it: the "cascade" fixture pins that down.
 import nbformat
 
 from mistakes.m03_logistic_regression import MISTAKES
-from notebook_parts import cells_by_id, filled, graded_functions, release, solution_code, source
+from notebook_parts import filled, release
 
-from . import Submission
+from . import Submission, mistake, reference_answers, tampered, warns_by_itself
 
 ID = "03_logistic_regression"
 POINTS = {"test_compute_cost": 3, "test_logistic_dz": 1, "test_logistic_propagate": 4,
           "test_train_logistic_regression": 4}
-
-
-def mistake(function, name):
-    return next(m.code for m in MISTAKES if m.function == function and m.name == name)
+GUARDED_LOG = ('    with np.errstate(divide="ignore"):  # log(0) = -inf is the honest cost of a '
+               'certain mistake\n        log_likelihood = np.log(p_observed)')
 
 
 def submissions():
-    src, rel = source(ID), release(ID)
-    reference = {f: solution_code(cells_by_id(src)[f]) for f in graded_functions(src)}
+    rel, reference = release(ID), reference_answers(ID)
     zero = dict.fromkeys(POINTS, 0)
 
-    partial = dict(reference, logistic_propagate=mistake("logistic_propagate", "db-sum"))
+    partial = dict(reference, logistic_propagate=mistake(MISTAKES, "logistic_propagate", "db-sum"))
     del partial["train_logistic_regression"]
 
-    cascade = dict(reference, compute_cost=mistake("compute_cost", "seed-bracket"))
+    cascade = dict(reference, compute_cost=mistake(MISTAKES, "compute_cost", "seed-bracket"))
 
-    warns = dict(reference)
     # correct, but np.log(0) in the visible check of a confidently wrong prediction now warns
-    warns["compute_cost"] = reference["compute_cost"].replace(
-        '    with np.errstate(divide="ignore"):  # log(0) = -inf is the honest cost of a certain '
-        'mistake\n        log_likelihood = np.log(p_observed)',
-        "    log_likelihood = np.log(p_observed)")
-    warns["train_logistic_regression"] = "import warnings\n" + reference[
-        "train_logistic_regression"].replace(
-        "    costs = []", '    warnings.warn("train_logistic_regression: a warning from correct code")'
-                         "\n    costs = []")
-    assert warns["compute_cost"] != reference["compute_cost"]
-    assert warns["train_logistic_regression"] != reference["train_logistic_regression"]
+    assert reference["compute_cost"].count(GUARDED_LOG) == 1
+    warns = dict(reference,
+                 compute_cost=reference["compute_cost"].replace(
+                     GUARDED_LOG, "    log_likelihood = np.log(p_observed)"),
+                 train_logistic_regression=warns_by_itself(
+                     reference["train_logistic_regression"], "    costs = []",
+                     "train_logistic_regression"))
 
     # logistic_propagate written without logistic_dz, so that it does not inherit its mistake
+    assert reference["logistic_propagate"].count("dZ = logistic_dz(A, Y)") == 1
     independent_propagate = reference["logistic_propagate"].replace(
         "dZ = logistic_dz(A, Y)", "dZ = A - Y")
-    assert independent_propagate != reference["logistic_propagate"]
-    tampered = filled(rel, dict(reference,
-                                logistic_dz=mistake("logistic_dz", "seed-da"),
-                                logistic_propagate=independent_propagate,
-                                train_logistic_regression=mistake("train_logistic_regression",
-                                                                  "cost-after-update")))
-    by_id = cells_by_id(tampered)
-    by_id["test_train_logistic_regression"].source = 'print("all checks passed")'
-    tampered.cells.remove(by_id["test_logistic_dz"])
+    cheat = tampered(rel, dict(reference,
+                               logistic_dz=mistake(MISTAKES, "logistic_dz", "seed-da"),
+                               logistic_propagate=independent_propagate,
+                               train_logistic_regression=mistake(
+                                   MISTAKES, "train_logistic_regression", "cost-after-update")),
+                     edited="test_train_logistic_regression", deleted="test_logistic_dz")
 
     return [
         Submission("complete", filled(rel, reference), dict(POINTS), stock_scores=dict(POINTS)),
@@ -70,5 +61,5 @@ def submissions():
         Submission("warns", filled(rel, warns), dict(POINTS),
                    stock_scores=dict(POINTS, test_compute_cost=0,
                                      test_train_logistic_regression=0)),
-        Submission("tampered", tampered, dict(zero, test_compute_cost=3, test_logistic_propagate=4)),
+        Submission("tampered", cheat, dict(zero, test_compute_cost=3, test_logistic_propagate=4)),
     ]

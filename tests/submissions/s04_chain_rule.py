@@ -8,9 +8,9 @@ grading) and 0 for a cell handed in unchanged.
 import nbformat
 
 from mistakes.m04_chain_rule import MISTAKES
-from notebook_parts import cells_by_id, filled, graded_functions, release, solution_code, source
+from notebook_parts import cells_by_id, filled, release
 
-from . import Submission
+from . import Submission, mistake, reference_answers, tampered, warns_by_itself, warns_from_numpy
 
 ID = "04_chain_rule"
 WRITTEN = "derivation_dW"
@@ -27,39 +27,30 @@ $dZ A^\top$, shape $(n^{[l]}, m)(m, n^{[l-1]})$. Without the transpose the produ
 """.strip()
 
 
-def mistake(function, name):
-    return next(m.code for m in MISTAKES if m.function == function and m.name == name)
-
-
 def submissions():
-    src, rel = source(ID), release(ID)
-    reference = {f: solution_code(cells_by_id(src)[f]) for f in graded_functions(src)}
+    rel, reference = release(ID), reference_answers(ID)
     zero = dict.fromkeys(POINTS, 0)
 
     complete = dict(reference, **{WRITTEN: ANSWER})
 
-    partial = dict(reference, numerical_gradient=mistake("numerical_gradient", "restores-by-subtracting"),
+    partial = dict(reference, numerical_gradient=mistake(MISTAKES, "numerical_gradient",
+                                                         "restores-by-subtracting"),
                    **{WRITTEN: "The paths go through every example, so the gradient is a sum over i."})
     del partial["dcost_dA"]
 
-    warns = dict(reference)
-    warns["numerical_derivative"] = "import warnings\n" + reference["numerical_derivative"].replace(
-        "    return float(", '    warnings.warn("numerical_derivative: a warning from correct code")\n'
-                            "    return float(")
-    warns["dcost_dA"] = reference["dcost_dA"].replace(
-        "    return W.T @ dZ", "    np.log(np.zeros(1))  # a RuntimeWarning, harmless here\n"
-                              "    return W.T @ dZ")
-    assert warns["numerical_derivative"] != reference["numerical_derivative"]
-    assert warns["dcost_dA"] != reference["dcost_dA"]
+    warns = dict(reference,
+                 numerical_derivative=warns_by_itself(reference["numerical_derivative"],
+                                                      "    return float(", "numerical_derivative"),
+                 dcost_dA=warns_from_numpy(reference["dcost_dA"], "    return W.T @ dZ"))
 
-    tampered = filled(rel, dict(reference,
-                                numerical_gradient=mistake("numerical_gradient", "never-restores"),
-                                dcost_dA=mistake("dcost_dA", "W-where-shapes-fit"),
-                                **{WRITTEN: ANSWER}))
-    by_id = cells_by_id(tampered)
-    by_id["test_numerical_gradient"].source = 'print("all checks passed")'
-    tampered.cells.remove(by_id["test_dcost_dA"])
-    by_id[WRITTEN].metadata["nbgrader"]["points"] = 30
+    # also claims 30 points for the written answer; grading resets them to 3
+    cheat = tampered(rel, dict(reference,
+                               numerical_gradient=mistake(MISTAKES, "numerical_gradient",
+                                                          "never-restores"),
+                               dcost_dA=mistake(MISTAKES, "dcost_dA", "W-where-shapes-fit"),
+                               **{WRITTEN: ANSWER}),
+                     edited="test_numerical_gradient", deleted="test_dcost_dA")
+    cells_by_id(cheat)[WRITTEN].metadata["nbgrader"]["points"] = 30
 
     return [
         Submission("complete", filled(rel, complete), dict(POINTS, **{WRITTEN: None}),
@@ -71,7 +62,7 @@ def submissions():
         Submission("warns", filled(rel, warns), dict(POINTS, **{WRITTEN: 0}),
                    stock_scores=dict(POINTS, test_numerical_derivative=0, test_dcost_dA=0,
                                      **{WRITTEN: 0})),
-        Submission("tampered", tampered,
+        Submission("tampered", cheat,
                    dict(zero, test_numerical_derivative=2, test_multivariate_chain=2,
                         test_dcost_da_unit=2, **{WRITTEN: None})),
     ]
