@@ -9,6 +9,15 @@ from .course import CourseError, assignment_ids
 from .release import release
 
 
+UNSAFE_WARNING = """\
+WARNING: --unsafe-no-sandbox. Student code runs with YOUR rights, on your files and network.
+Gone: the private file system (a submission can read solutions/ and other submissions, and write
+or delete anywhere you can, the gradebook included), the network ban, the PID namespace (processes
+a submission starts in the background may outlive grading) and the per-kernel uid (no process
+limit for root). Kept: per-kernel memory, CPU-time and file-size limits, time limits, the output
+cap, and scores decided by nbgrader in the grader's own process."""
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -33,8 +42,12 @@ def main(argv=None):
     cmd.add_argument("--job-timeout", type=int, default=300,
                      help="seconds per submission, everything included (default 300)")
     cmd.add_argument("--max-mib", type=float, default=20, help="largest notebook graded (default 20)")
+    cmd.add_argument("--memory-mib", type=int, default=2048,
+                     help="memory (address space) of one submission's kernel (default 2048)")
     cmd.add_argument("--force", action="store_true",
                      help="regrade submissions that already have a result in the work directory")
+    cmd.add_argument("--unsafe-no-sandbox", action="store_true",
+                     help="grade without the sandbox (see docs/security.md for what is lost)")
     args = parser.parse_args(argv)
 
     try:
@@ -58,12 +71,23 @@ def main(argv=None):
                 print(f"released {path}")
         elif args.command == "grade":
             from .grading.class_grader import Options, grade_class
+            from .sandbox import Limits, SandboxError
 
             options = Options(workers=args.workers, db_url=args.db_url,
                               cell_timeout=args.cell_timeout, job_timeout=args.job_timeout,
-                              max_bytes=int(args.max_mib * 1024 * 1024), force=args.force)
+                              max_bytes=int(args.max_mib * 1024 * 1024), force=args.force,
+                              sandbox=not args.unsafe_no_sandbox,
+                              limits=Limits(memory_mib=args.memory_mib))
+            if args.unsafe_no_sandbox:
+                print(UNSAFE_WARNING, file=sys.stderr)
             try:
                 grade_class(args.submissions, args.workdir, options)
+            except SandboxError as error:
+                print(f"error: the sandbox could not start, so nothing was graded: {error}\n"
+                      f"Student code must not run with your rights. Fix the sandbox, or pass "
+                      f"--unsafe-no-sandbox if you trust every submission (docs/security.md).",
+                      file=sys.stderr)
+                return 2
             except KeyboardInterrupt:
                 print("\ninterrupted: finished submissions are recorded; run the same command "
                       "again to grade the rest", file=sys.stderr)

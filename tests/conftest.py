@@ -5,7 +5,7 @@ import os
 import pytest
 
 from autograder.course import assignment_ids
-from autograder.grading.class_grader import SINGLE_THREADED
+from autograder.sandbox.server import SINGLE_THREADED
 from autograder.release import release
 
 

@@ -2,7 +2,8 @@
 
 Layout of the work directory:
     gradebook.db (unless --db-url)  the class gradebook; only this module's writer touches it
-    templates/<assignment>/         a gradebook per assignment that jobs copy
+    template/gradebook.db           a gradebook holding every assignment, which jobs copy
+    workers/<slot>/                 a grading worker's settings, log and sandbox spool
     jobs/<student>/<assignment>/    a job's scratch course, kept for inspection
     results/<student>/<assignment>.json   a finished submission; its presence means "done"
     feedback/<student>/<assignment>/<assignment>.html
@@ -16,8 +17,6 @@ import json
 import os
 import pathlib
 import shutil
-import signal
-import subprocess
 import sys
 
 import nbformat
@@ -25,16 +24,14 @@ from nbgrader.api import Gradebook
 
 from autograder.course import SOLUTIONS, CourseError, assignment_ids, nbgrader_api, nbgrader_config
 
+from autograder.sandbox import Limits, SandboxError
+
 from .job import GradingJob
+from .pool import WorkerPool
 from .progress import Progress
 from .report import write_report
 
 MiB = 1024 * 1024
-
-# Jobs run side by side, one per core: a kernel whose BLAS started a thread per core as well would
-# oversubscribe the machine, and the course's small matrices gain nothing from threads.
-SINGLE_THREADED = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
-                                          "MKL_NUM_THREADS")}
 
 
 @dataclasses.dataclass
@@ -45,6 +42,8 @@ class Options:
     job_timeout: int = 300        # seconds per submission, everything included
     max_bytes: int = 20 * MiB     # larger notebooks are not graded
     force: bool = False           # regrade submissions that already have a result
+    sandbox: bool = True          # False only with --unsafe-no-sandbox
+    limits: Limits = dataclasses.field(default_factory=Limits)
 
 
 @dataclasses.dataclass
@@ -65,16 +64,21 @@ def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
     submissions, problems = discover(submissions_dir, options.max_bytes)
     pending = [s for s in submissions
                if options.force or not result_path(workdir, s).is_file()]
-    templates = prepare(workdir, db_url, sorted({s.assignment_id for s in submissions}))
+    template = prepare(workdir, db_url, sorted({s.assignment_id for s in submissions}))
     for submission in pending:
         if submission.folder is None:
             record(workdir, db_url, submission, {"status": "not graded", "cells": {},
                                                  "problems": []})
     to_grade = [s for s in pending if s.folder is not None]
 
+    workers = max(1, min(options.workers, len(to_grade)))
+    limits = dataclasses.replace(options.limits, cpu_seconds=options.job_timeout)
     progress = Progress(len(to_grade), stream)
-    with concurrent.futures.ThreadPoolExecutor(max(1, options.workers)) as pool:
-        futures = {pool.submit(run_job, workdir, templates, s, options): s for s in to_grade}
+    with WorkerPool(workdir / "workers", workers if to_grade else 0, options.sandbox,
+                    limits) as graders, \
+            concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        futures = {pool.submit(run_job, graders, workdir, template, s, options): s
+                   for s in to_grade}
         try:
             for future in concurrent.futures.as_completed(futures):
                 submission = futures[future]
@@ -149,63 +153,45 @@ def unreadable(path, max_bytes):
 
 
 def prepare(workdir, db_url, assignments):
-    """Put each assignment into the class gradebook and into a template gradebook for jobs."""
-    templates = {}
+    """Put the assignments into a template gradebook for jobs and into the class gradebook.
+
+    nbgrader's generate_assignment runs once per assignment, on the template; a new SQLite class
+    gradebook starts as a copy of it, any other (PostgreSQL, or one from an earlier run) gets the
+    assignments through generate_assignment too.
+    """
+    template = workdir / "template" / "gradebook.db"
+    shutil.rmtree(template.parent, ignore_errors=True)
+    template.parent.mkdir(parents=True)
+    _generate(workdir, f"sqlite:///{template}", template.parent / "release", assignments)
+    class_db = pathlib.Path(db_url.removeprefix("sqlite:///")) if db_url.startswith(
+        "sqlite:///") else None
+    if class_db is not None and not class_db.exists():
+        shutil.copy(template, class_db)
+    else:
+        _generate(workdir, db_url, workdir / "release", assignments)
+    return template
+
+
+def _generate(workdir, db_url, release, assignments):
+    api = nbgrader_api(nbgrader_config(CourseDirectory={
+        "root": str(workdir), "source_directory": str(SOLUTIONS),
+        "release_directory": str(release), "db_url": db_url}))
     for assignment in assignments:
-        template_db = workdir / "templates" / assignment / "gradebook.db"
-        for url, release in ((db_url, workdir / "release"),
-                             (f"sqlite:///{template_db}", template_db.parent / "release")):
-            template_db.parent.mkdir(parents=True, exist_ok=True)
-            api = nbgrader_api(nbgrader_config(CourseDirectory={
-                "root": str(workdir), "source_directory": str(SOLUTIONS),
-                "release_directory": str(release), "db_url": url}))
-            outcome = api.generate_assignment(assignment, force=True, create=True)
-            if not outcome["success"]:
-                raise CourseError(f"nbgrader could not prepare {assignment}: "
-                                  f"{outcome.get('error') or outcome.get('log')}")
-        templates[assignment] = template_db
-    return templates
+        outcome = api.generate_assignment(assignment, force=True, create=True)
+        if not outcome["success"]:
+            raise CourseError(f"nbgrader could not prepare {assignment}: "
+                              f"{outcome.get('error') or outcome.get('log')}")
 
 
-def run_job(workdir, templates, submission, options):
-    """Grade one submission in a child process, stopped at options.job_timeout; return its result."""
+def run_job(graders, workdir, template, submission, options):
+    """Grade one submission on a free worker, stopped at options.job_timeout; return its result."""
     scratch = workdir / "jobs" / submission.student_id / submission.assignment_id
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.parent.mkdir(parents=True, exist_ok=True)
     job = GradingJob(submission.student_id, submission.assignment_id, str(submission.folder),
-                     str(templates[submission.assignment_id]), str(scratch / "course"),
-                     options.cell_timeout)
-    job_file, result_file = scratch.with_suffix(".job.json"), scratch.with_suffix(".result.json")
-    result_file.unlink(missing_ok=True)
-    job_file.write_text(json.dumps(dataclasses.asdict(job)))
-    child = subprocess.Popen([sys.executable, "-m", "autograder.grading.job", str(job_file),
-                              str(result_file)], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, start_new_session=True,
-                             env={**os.environ, **SINGLE_THREADED})
-    try:
-        _, stderr = child.communicate(timeout=options.job_timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(child)
-        return {"status": "failed", "cells": {},
-                "problems": [f"grading took longer than {options.job_timeout} s and was stopped; "
-                             f"scored 0"]}
-    finally:
-        _kill_group(child)
-    if result_file.is_file():
-        return json.loads(result_file.read_text())
-    last = (stderr or b"").decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
-    return {"status": "failed", "cells": {},
-            "problems": [f"the grading process ended without a result ({last[0][:200]}); "
-                         f"scored 0"]}
-
-
-def _kill_group(child):
-    """End the child and everything it started (its kernel included)."""
-    try:
-        os.killpg(child.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    child.wait()
+                     str(template), str(scratch / "course"), options.cell_timeout,
+                     str(scratch.with_suffix(".result.json")))
+    return graders.grade(job, options.job_timeout)
 
 
 def record(workdir, db_url, submission, result):

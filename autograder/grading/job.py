@@ -5,20 +5,22 @@ assignment; it runs real `nbgrader autograde` and `generate_feedback` there and 
 (scores per grade cell, failure messages, problems, the feedback file). It touches nothing outside
 its scratch folder, so jobs can run side by side, and later on other machines.
 
-Run as `python -m autograder.grading.job JOB.json RESULT.json` so that a crash, a dead kernel or a
-kill at the time limit takes only this process with it.
+`run` needs an active fork server (`autograder.sandbox.kernels.use`): the notebook's kernel is
+forked in its sandbox. `autograder.grading.worker` runs jobs one after another in a process of its
+own, so that a crash or a kill at the time limit takes only that worker with it.
 """
 
 import dataclasses
 import json
 import pathlib
 import shutil
-import sys
 
 import nbformat
 from nbgrader.api import Gradebook
+from nbgrader.preprocessors import Execute
 
 from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
+from autograder.sandbox.kernels import SandboxedExecute
 
 
 @dataclasses.dataclass
@@ -29,6 +31,7 @@ class GradingJob:
     template_db: str      # an SQLite gradebook that already holds the assignment
     scratch_dir: str      # emptied and used by this job only
     cell_timeout: int     # seconds per cell, nbgrader's Execute.timeout
+    result_file: str      # where the worker writes the result (JSON)
 
 
 def run(job):
@@ -40,10 +43,14 @@ def run(job):
     shutil.copytree(job.submission_dir, submitted)
     shutil.copy(job.template_db, scratch / "gradebook.db")
     db_url = f"sqlite:///{scratch / 'gradebook.db'}"
-    api = nbgrader_api(nbgrader_config(
+    config = nbgrader_config(
         CourseDirectory={"root": str(scratch), "source_directory": str(SOLUTIONS),
                          "release_directory": "release", "db_url": db_url},
-        Execute={"timeout": job.cell_timeout}))
+        Execute={"timeout": job.cell_timeout})
+    config.Autograde.autograde_preprocessors = [
+        SandboxedExecute if step is Execute else step
+        for step in config.Autograde.autograde_preprocessors]
+    api = nbgrader_api(config)
 
     result = api.autograde(job.assignment_id, job.student_id, force=True, create=True)
     if not result["success"]:
@@ -94,16 +101,3 @@ def _failure(result):
         return "the notebook's kernel died during grading (a crash or exit); scored 0"
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return "nbgrader could not grade it: " + (lines[-1].strip() if lines else "no reason given")
-
-
-def main(argv):
-    job_file, result_file = map(pathlib.Path, argv)
-    job = GradingJob(**json.loads(job_file.read_text()))
-    result = run(job)
-    partial = result_file.with_suffix(".partial")
-    partial.write_text(json.dumps(result))
-    partial.replace(result_file)
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

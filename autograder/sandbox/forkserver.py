@@ -1,0 +1,240 @@
+"""Kernel fork server: import the kernel's libraries once, then fork one fresh kernel per request.
+
+This file runs on its own (standard library, ipykernel and the preloaded libraries only), inside
+the bubblewrap sandbox that `autograder.sandbox.server.ForkServer` starts, where the course's
+solutions, the gradebook and the submissions are not mounted at all.
+
+Protocol: one JSON request per line on stdin, one JSON reply per line on stdout.
+    {"op": "ping"}                                   -> {"ok": true, "preloaded": [...]}
+    {"op": "start", "job": DIR, "connection": {...}, "env": {...}, "limits": {...}}
+                                                     -> {"pid": PID}
+    {"op": "signal", "pid": PID, "signum": N}        -> {"ok": true}
+    {"op": "poll", "pid": PID}                       -> {"exit": null | CODE}
+    {"op": "kill", "pid": PID}                       -> {"exit": CODE}
+Errors come back as {"error": "..."}.
+
+Each kernel, when `isolate` is on (the default), gets namespaces of its own: a PID namespace in
+which it is process 1 (so killing it ends every process it started), an empty network namespace,
+private IPC, and a mount namespace with fresh size-limited tmpfs on /tmp, /dev/shm and its working
+folder. It binds its ZeroMQ sockets (ipc transport, in DIR/ipc) while still root, then sets
+resource limits and no_new_privs, and drops to an unprivileged uid of its own before any
+submission code runs.
+"""
+
+import ctypes
+import json
+import os
+import resource
+import shutil
+import signal
+import sys
+import traceback
+
+PRELOAD = ["numpy", "matplotlib", "matplotlib.pyplot", "matplotlib.patches", "sklearn.datasets",
+           "threadpoolctl", "utils", "ipykernel.kernelapp", "ipykernel.ipkernel"]
+
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND = 1, 2, 4, 32, 4096
+MS_REC, MS_PRIVATE = 16384, 1 << 18
+PR_SET_NO_NEW_PRIVS = 38
+WORKDIR = "/job"
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _call(name, *args):
+    if getattr(_libc, name)(*args) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{name}{args!r}: {os.strerror(errno)}")
+
+
+def _mount_tmpfs(target, mib, mode="1777"):
+    os.makedirs(target, exist_ok=True)
+    _call("mount", b"tmpfs", target.encode(), b"tmpfs", MS_NOSUID | MS_NODEV,
+          f"size={mib}m,mode={mode}".encode())
+
+
+def _private_tmp(mib, keep):
+    """A fresh /tmp; the read-only binds under the old one (a venv in /tmp, say) stay visible."""
+    old = os.open("/tmp", os.O_PATH | os.O_DIRECTORY)
+    _mount_tmpfs("/tmp", mib)
+    for path, writable in keep:
+        source = f"/proc/self/fd/{old}/{os.path.relpath(path, '/tmp')}".encode()
+        os.makedirs(path, exist_ok=True)
+        _call("mount", source, path.encode(), None, MS_BIND | MS_REC, None)
+        if not writable:
+            _call("mount", None, path.encode(), None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID,
+                  None)
+    os.close(old)
+
+
+def preload():
+    """Import what kernels need, as an ipykernel process would, before any fork."""
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    loaded = []
+    for name in PRELOAD:
+        try:
+            __import__(name)
+            loaded.append(name)
+        except Exception:  # a missing optional library is imported later by the kernel itself
+            pass
+    return loaded
+
+
+def start(request, replies):
+    """Fork a kernel for `request`; return its pid as seen from this server."""
+    reader, writer = os.pipe()
+    waiter = os.fork()
+    if waiter == 0:  # the waiter: enters the new namespaces, forks the kernel, reports its exit
+        code = 70
+        try:
+            os.close(reader)
+            replies.close()
+            if request.get("isolate", True):
+                _call("unshare", CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC
+                      | CLONE_NEWUTS)
+            kernel = os.fork()
+            if kernel == 0:
+                os.close(writer)
+                run_kernel(request)
+            os.write(writer, str(kernel).encode())
+            os.close(writer)
+            code = os.waitstatus_to_exitcode(os.waitpid(kernel, 0)[1])
+        except BaseException:
+            traceback.print_exc()
+        os._exit(code if code >= 0 else 128 - code)
+    os.close(writer)
+    data = b""
+    while chunk := os.read(reader, 64):
+        data += chunk
+    os.close(reader)
+    if not data:
+        os.waitpid(waiter, 0)
+        raise RuntimeError("the kernel could not be started (see the fork server's log)")
+    return int(data), waiter
+
+
+def run_kernel(request):
+    """In the forked kernel process: build its sandbox, then serve until shut down. Never returns."""
+    try:
+        limits = request["limits"]
+        job = request["job"]
+        isolate = request.get("isolate", True)
+        if isolate:
+            _call("mount", None, b"/", None, MS_REC | MS_PRIVATE, None)
+            _call("mount", b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV, None)
+            _private_tmp(limits["tmp_mib"], request.get("keep", []))
+            _mount_tmpfs("/dev/shm", limits["tmp_mib"])
+            _mount_tmpfs(WORKDIR, limits["workdir_mib"], mode="0700")
+            _call("sethostname", b"sandbox", 7)
+            workdir = WORKDIR
+        else:
+            os.setsid()
+            workdir = os.path.join(job, "work")
+            os.makedirs(workdir, exist_ok=True)
+        shutil.copytree(os.path.join(job, "files"), workdir, dirs_exist_ok=True)
+
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ.update(HOME=workdir, IPYTHONDIR=os.path.join(workdir, ".ipython"),
+                          MPLCONFIGDIR=os.path.join(workdir, ".matplotlib"),
+                          MPLBACKEND="module://matplotlib_inline.backend_inline")
+        os.chdir(workdir)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+
+        connection_file = os.path.join(job, "ipc", "kernel.json")
+        with open(connection_file, "w") as f:
+            json.dump(request["connection"], f)
+        from ipykernel.kernelapp import IPKernelApp
+        app = IPKernelApp.instance()
+        app.initialize(["-f", connection_file, "--HistoryManager.enabled=False",
+                        "--IPKernelApp.quiet=True"])  # binds the sockets while still root
+
+        _set_limits(limits)
+        _call("prctl", PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+        if isolate:
+            uid = request["uid"]
+            for root, dirs, files in os.walk(workdir):
+                for name in [root] + [os.path.join(root, n) for n in dirs + files]:
+                    os.lchown(name, uid, uid)
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)  # every thread; drops every capability
+        try:
+            from matplotlib_inline.backend_inline import configure_inline_support
+            configure_inline_support(app.shell, "inline")
+        except Exception:
+            pass
+        app.start()
+    except BaseException:
+        traceback.print_exc(file=sys.__stderr__)
+        os._exit(71)
+    os._exit(0)
+
+
+def _set_limits(limits):
+    """Lower each limit to the requested value, never above the hard limit already in force."""
+    for name, value in (("RLIMIT_AS", limits["memory_mib"] * 1024 * 1024),
+                        ("RLIMIT_CPU", limits["cpu_seconds"]),
+                        ("RLIMIT_FSIZE", limits["file_mib"] * 1024 * 1024),
+                        ("RLIMIT_NOFILE", limits["open_files"]),
+                        ("RLIMIT_NPROC", limits["processes"]),
+                        ("RLIMIT_CORE", 0)):
+        which = getattr(resource, name)
+        _, hard = resource.getrlimit(which)
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(which, (value, value))
+
+
+def serve():
+    replies = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)  # stray prints go to the log, never into the protocol
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    loaded = preload()
+    waiters = {}  # kernel pid -> waiter pid
+    for line in sys.stdin:
+        try:
+            request = json.loads(line)
+            op = request["op"]
+            if op == "ping":
+                reply = {"ok": True, "preloaded": loaded}
+            elif op == "start":
+                pid, waiter = start(request, replies)
+                waiters[pid] = waiter
+                reply = {"pid": pid}
+            elif op == "signal":
+                os.kill(request["pid"], request["signum"])
+                reply = {"ok": True}
+            elif op in ("poll", "kill"):
+                pid = request["pid"]
+                if op == "kill":
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                    if not request.get("isolate", True):
+                        try:
+                            os.killpg(pid, signal.SIGKILL)
+                        except (ProcessLookupError, PermissionError):
+                            pass
+                flags = 0 if op == "kill" else os.WNOHANG
+                waiter = waiters.get(pid)
+                if waiter is None:
+                    reply = {"exit": -9}
+                else:
+                    done, status = os.waitpid(waiter, flags)
+                    reply = {"exit": os.waitstatus_to_exitcode(status) if done else None}
+                    if done:
+                        del waiters[pid]
+            else:
+                reply = {"error": f"unknown op {op!r}"}
+        except Exception as error:
+            reply = {"error": f"{type(error).__name__}: {error}"}
+        replies.write(json.dumps(reply) + "\n")
+
+
+if __name__ == "__main__":
+    serve()

@@ -1,0 +1,127 @@
+"""Kernels for nbgrader's Execute that come from the active fork server instead of a new process.
+
+`SandboxedExecute` is nbgrader's Execute preprocessor with two changes: its kernels are forked by
+the fork server made active with `use(server)`, and each cell keeps at most `max_output_bytes` of
+output (a flood of prints can no longer fill the grader's memory).
+"""
+
+import asyncio
+import json
+import shutil
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+from nbgrader.preprocessors import Execute
+from traitlets import Integer
+
+_active = None
+
+
+def use(server):
+    """Make `server` the fork server that kernels come from (one per grading process)."""
+    global _active
+    _active = server
+
+
+class _ForkedKernel:
+    """The Popen-like handle LocalProvisioner expects, backed by the fork server."""
+
+    def __init__(self, server, pid):
+        self.server, self.pid = server, pid
+        self.returncode = None
+        self.stdin = self.stdout = self.stderr = None
+
+    def poll(self):
+        if self.returncode is None:
+            self.returncode = self.server.poll(self.pid)
+        return self.returncode
+
+    def wait(self, timeout=None):
+        return self.poll()
+
+    def send_signal(self, signum):
+        if self.returncode is None:
+            self.server.signal(self.pid, signum)
+
+    def kill(self):
+        if self.returncode is None:
+            self.returncode = self.server.kill(self.pid)
+
+    terminate = kill
+
+
+class SandboxProvisioner(LocalProvisioner):
+    """Launch = ask the fork server; the ZeroMQ sockets use the ipc transport in the job folder."""
+
+    async def launch_kernel(self, cmd, **kwargs):
+        km = self.parent
+        cwd = kwargs.get("cwd")
+        if cwd:
+            shutil.copytree(cwd, km.job / "files", dirs_exist_ok=True)
+        with open(km.connection_file) as f:
+            connection = json.load(f)
+        pid = _active.start_kernel(km.job, connection, kwargs.get("env", {}))
+        self.process, self.pid, self.pgid, self.cwd = _ForkedKernel(_active, pid), pid, None, cwd
+        return self.connection_info
+
+    async def kill(self, restart=False):
+        if self.process:
+            self.process.kill()
+
+    terminate = kill
+
+    async def cleanup(self, restart=False):
+        await super().cleanup(restart)
+        job = getattr(self.parent, "job", None)
+        if job is not None and not restart:
+            shutil.rmtree(job, ignore_errors=True)
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel is forked in the sandbox of the active fork server."""
+
+    async def _async_pre_start_kernel(self, **kw):
+        if _active is None:
+            raise RuntimeError("no fork server is active (autograder.sandbox.kernels.use)")
+        self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or _new_id()
+        if self.provisioner is None:
+            self.job = _active.new_job()
+            self.transport, self.ip = "ipc", str(self.job / "ipc" / "kernel")
+            self.connection_file = str(self.job / "connection.json")
+            self.provisioner = SandboxProvisioner(kernel_id=self.kernel_id,
+                                                  kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)
+
+
+def _new_id():
+    import uuid
+    return str(uuid.uuid4())
+
+
+class SandboxedExecute(Execute):
+    """nbgrader's Execute with sandboxed kernels and a cap on each cell's output."""
+
+    max_output_bytes = Integer(1024 * 1024, help="Output kept per cell; the rest is dropped.",
+                               ).tag(config=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", SandboxKernelManager)
+        super().__init__(*args, **kwargs)
+        self._output_cell, self._output_bytes = None, 0
+
+    def output(self, outs, msg, display_id, cell_index):
+        if cell_index != self._output_cell:
+            self._output_cell, self._output_bytes = cell_index, 0
+        size = len(json.dumps(msg.get("content", {}), default=str))
+        if self._output_bytes >= self.max_output_bytes:
+            return None
+        self._output_bytes += size
+        if self._output_bytes >= self.max_output_bytes:
+            note = nbformat.v4.new_output(
+                "stream", name="stdout",
+                text=f"\n[output stopped here: more than {self.max_output_bytes // 1024} KiB from "
+                     f"one cell]\n")
+            outs.append(note)
+            return None
+        return super().output(outs, msg, display_id, cell_index)

