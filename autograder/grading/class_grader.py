@@ -43,6 +43,7 @@ class Options:
     max_bytes: int = 20 * MiB     # larger notebooks are not graded
     force: bool = False           # regrade submissions that already have a result
     sandbox: bool = True          # False only with --unsafe-no-sandbox
+    figures: bool = False         # draw the notebooks' figures into the feedback pages
     limits: Limits = dataclasses.field(default_factory=Limits)
 
 
@@ -75,7 +76,7 @@ def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
     limits = dataclasses.replace(options.limits, cpu_seconds=options.job_timeout)
     progress = Progress(len(to_grade), stream)
     with WorkerPool(workdir / "workers", workers if to_grade else 0, options.sandbox,
-                    limits) as graders, \
+                    limits, options.figures) as graders, \
             concurrent.futures.ThreadPoolExecutor(workers) as pool:
         futures = {pool.submit(run_job, graders, workdir, template, s, options): s
                    for s in to_grade}

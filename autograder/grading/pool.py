@@ -84,13 +84,13 @@ class Worker:
 class WorkerPool:
     """`size` workers; `grade(job, timeout)` borrows a free one (thread-safe)."""
 
-    def __init__(self, folder, size, isolate, limits):
+    def __init__(self, folder, size, isolate, limits, figures=False):
         self.workers = []
         self.free = queue.Queue()
 
         def start(slot):
             settings = WorkerSettings(spool=str(pathlib.Path(folder) / f"{slot}" / "spool"),
-                                      uid=61000 + slot, isolate=isolate,
+                                      uid=61000 + slot, isolate=isolate, figures=figures,
                                       limits=dataclasses.asdict(limits))
             worker = Worker(pathlib.Path(folder) / f"{slot}", settings)
             self.workers.append(worker)

@@ -27,6 +27,7 @@ class WorkerSettings:
     spool: str                  # the fork server's job folder (bound into the sandbox)
     uid: int = 61000            # the uid kernels run as
     isolate: bool = True        # False only with --unsafe-no-sandbox
+    figures: bool = False       # draw figures into the feedback (0.3-1 s each)
     limits: dict = dataclasses.field(default_factory=lambda: dataclasses.asdict(Limits()))
 
 
@@ -54,7 +55,7 @@ def main(settings_file):
     settings = WorkerSettings(**json.loads(pathlib.Path(settings_file).read_text()))
     try:
         server = ForkServer(settings.spool, uid=settings.uid, limits=Limits(**settings.limits),
-                            isolate=settings.isolate)
+                            isolate=settings.isolate, figures=settings.figures)
     except SandboxError as error:
         replies.write(json.dumps({"error": str(error)}) + "\n")
         return 3

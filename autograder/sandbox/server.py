@@ -88,12 +88,13 @@ def sandbox_command(spool, python=sys.executable):
 class ForkServer:
     """A running fork server; `start_kernel` forks a sandboxed kernel for one job."""
 
-    def __init__(self, spool, uid=61000, limits=Limits(), isolate=True, timeout=120):
+    def __init__(self, spool, uid=61000, limits=Limits(), isolate=True, figures=True,
+                 timeout=120):
         self.spool = pathlib.Path(spool).resolve()
         shutil.rmtree(self.spool, ignore_errors=True)
         self.spool.mkdir(parents=True)
         os.chmod(self.spool, 0o711)  # kernels may pass through to their sockets, not list
-        self.uid, self.limits, self.isolate = uid, limits, isolate
+        self.uid, self.limits, self.isolate, self.figures = uid, limits, isolate, figures
         self._lock = threading.Lock()
         self._jobs = 0
         if isolate:
@@ -154,7 +155,7 @@ class ForkServer:
         env.update(SINGLE_THREADED)
         return self.request({"op": "start", "job": str(job), "connection": connection,
                              "env": env, "uid": self.uid, "isolate": self.isolate,
-                             "keep": under_tmp(self.spool),
+                             "keep": under_tmp(self.spool), "figures": self.figures,
                              "limits": dataclasses.asdict(self.limits)})["pid"]
 
     def signal(self, pid, signum):
