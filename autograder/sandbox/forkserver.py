@@ -31,7 +31,9 @@ import sys
 import traceback
 
 PRELOAD = ["numpy", "matplotlib", "matplotlib.pyplot", "matplotlib.patches", "sklearn.datasets",
-           "threadpoolctl", "utils", "ipykernel.kernelapp", "ipykernel.ipkernel"]
+           "threadpoolctl", "utils", "ipykernel.kernelapp", "ipykernel.ipkernel",
+           "ipykernel.debugger", "IPython.extensions.storemagic", "PIL.features",
+           "matplotlib_inline.backend_inline"]
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
@@ -114,10 +116,15 @@ def start(request, replies):
             if request.get("isolate", True):
                 _call("unshare", CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC
                       | CLONE_NEWUTS)
+            ready_reader, ready_writer = os.pipe()
             kernel = os.fork()
             if kernel == 0:
                 os.close(writer)
-                run_kernel(request)
+                os.close(ready_reader)
+                run_kernel(request, ready_writer)
+            os.close(ready_writer)
+            os.read(ready_reader, 1)  # its sockets are bound (or it died): clients connect at once
+            os.close(ready_reader)
             os.write(writer, str(kernel).encode())
             os.close(writer)
             code = os.waitstatus_to_exitcode(os.waitpid(kernel, 0)[1])
@@ -135,7 +142,7 @@ def start(request, replies):
     return int(data), waiter
 
 
-def run_kernel(request):
+def run_kernel(request, ready):
     """In the forked kernel process: build its sandbox, then serve until shut down. Never returns."""
     try:
         limits = request["limits"]
@@ -164,6 +171,8 @@ def run_kernel(request):
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
+        os.closerange(3, ready)
+        os.closerange(ready + 1, 65536)  # nothing of the server's reaches the kernel
 
         connection_file = os.path.join(job, "ipc", "kernel.json")
         with open(connection_file, "w") as f:
@@ -172,6 +181,8 @@ def run_kernel(request):
         app = IPKernelApp.instance()
         app.initialize(["-f", connection_file, "--HistoryManager.enabled=False",
                         "--IPKernelApp.quiet=True"])  # binds the sockets while still root
+        os.write(ready, b"1")
+        os.close(ready)
 
         _set_limits(limits)
         _call("prctl", PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
