@@ -58,13 +58,10 @@ def run(job):
     autograded = (scratch / "autograded" / job.student_id / job.assignment_id
                   / f"{job.assignment_id}.ipynb")
     cells = grade_cells(db_url, job.assignment_id, job.student_id)
-    problems = []
     for grade_id, message in _messages(autograded).items():
         if grade_id in cells:
             cells[grade_id]["message"] = message
-            if message.startswith("CellTimeoutError"):
-                problems.append(f"{grade_id} ran longer than the {job.cell_timeout} s cell limit "
-                                f"and scored 0")
+    problems = limit_problems(autograded, job.cell_timeout)
     feedback = api.generate_feedback(job.assignment_id, job.student_id, force=True)
     page = scratch / "feedback" / job.student_id / job.assignment_id / f"{job.assignment_id}.html"
     if not feedback["success"] or not page.is_file():
@@ -92,6 +89,35 @@ def _messages(path):
         if grade_id and errors:
             messages[grade_id] = f"{errors[0].ename}: {errors[0].evalue}".strip()
     return messages
+
+
+# (error name, words in its message or None, what the instructor reads)
+LIMITS = [
+    ("CellTimeoutError", None, "ran longer than the {timeout} s cell limit and was stopped"),
+    ("MemoryError", None, "ran out of memory (the kernel's memory limit) and was stopped"),
+    (None, "Resource temporarily unavailable", "hit the limit on processes and threads"),
+    (None, "File too large", "tried to write a file over the size limit"),
+    (None, "No space left on device", "filled its scratch space"),
+]
+
+
+def limit_problems(path, cell_timeout):
+    """Sentences for the cells of an autograded notebook that ran into a sandbox limit."""
+    problems = []
+    for number, cell in enumerate(nbformat.read(path, as_version=4).cells, 1):
+        name = cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {number}"
+        for output in cell.get("outputs", []):
+            text = (output.get("text", "") if output.output_type == "stream"
+                    else f"{output.get('ename', '')}: {output.get('evalue', '')}")
+            if output.output_type == "stream" and text.startswith("\n[output stopped here"):
+                problems.append(f"{name} printed too much; the rest of its output was dropped")
+            if output.output_type != "error":
+                continue
+            for ename, words, sentence in LIMITS:
+                if (ename is None or output.ename == ename) and (words is None or words in text):
+                    problems.append(f"{name} {sentence.format(timeout=cell_timeout)}")
+                    break
+    return problems
 
 
 def _failure(result):

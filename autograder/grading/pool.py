@@ -77,7 +77,10 @@ class Worker:
             pass
         self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
-            stream.close()
+            try:
+                stream.close()
+            except OSError:
+                pass
         self.process = None
 
 

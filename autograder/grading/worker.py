@@ -14,6 +14,8 @@ import json
 import os
 import pathlib
 import sys
+import threading
+import time
 import traceback
 
 from autograder.sandbox import ForkServer, Limits, SandboxError
@@ -49,7 +51,24 @@ def write_result(path, result):
     partial.replace(path)
 
 
+def _exit_with_parent():
+    """End this worker (and so its sandbox: bwrap --die-with-parent) when the class grader dies.
+
+    PR_SET_PDEATHSIG would fire when the grader's *thread* that started the worker ends, so the
+    parent is watched instead.
+    """
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main(settings_file):
+    _exit_with_parent()
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # nothing but the protocol goes to the class grader
     settings = WorkerSettings(**json.loads(pathlib.Path(settings_file).read_text()))

@@ -145,6 +145,7 @@ def start(request, replies):
 def run_kernel(request, ready):
     """In the forked kernel process: build its sandbox, then serve until shut down. Never returns."""
     try:
+        os.setsid()  # a group and session of its own: kill(0, ...) reaches nothing else
         limits = request["limits"]
         job = request["job"]
         isolate = request.get("isolate", True)
@@ -157,7 +158,6 @@ def run_kernel(request, ready):
             _call("sethostname", b"sandbox", 7)
             workdir = WORKDIR
         else:
-            os.setsid()
             workdir = os.path.join(job, "work")
             os.makedirs(workdir, exist_ok=True)
         shutil.copytree(os.path.join(job, "files"), workdir, dirs_exist_ok=True)
