@@ -143,6 +143,10 @@ def unreadable(path, max_bytes):
     if size == 0:
         return f"{path.name} is empty"
     try:
+        version = json.loads(path.read_bytes()).get("nbformat")
+        if version != 4:
+            return (f"{path.name} is nbformat {version}, not 4: open it in Jupyter and save it "
+                    f"again, or hand in the notebook that was released")
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
     except Exception as error:

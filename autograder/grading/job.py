@@ -20,7 +20,7 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import Execute
 
 from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
-from autograder.sandbox.kernels import SandboxedExecute
+from autograder.sandbox.kernels import OUTPUT_CAP_NOTE, SandboxedExecute
 
 
 @dataclasses.dataclass
@@ -54,7 +54,7 @@ def run(job):
 
     result = api.autograde(job.assignment_id, job.student_id, force=True, create=True)
     if not result["success"]:
-        return {"status": "failed", "problems": [_failure(result)], "cells": {}}
+        return {"status": "failed", "problems": [_failure(result, job.cell_timeout)], "cells": {}}
     autograded = (scratch / "autograded" / job.student_id / job.assignment_id
                   / f"{job.assignment_id}.ipynb")
     cells = grade_cells(db_url, job.assignment_id, job.student_id)
@@ -107,10 +107,10 @@ def limit_problems(path, cell_timeout):
     for number, cell in enumerate(nbformat.read(path, as_version=4).cells, 1):
         name = cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {number}"
         for output in cell.get("outputs", []):
-            text = (output.get("text", "") if output.output_type == "stream"
-                    else f"{output.get('ename', '')}: {output.get('evalue', '')}")
-            if output.output_type == "stream" and text.startswith("\n[output stopped here"):
+            shown = output.get("data", {}).get("text/plain", "")
+            if output.output_type == "display_data" and shown.startswith(OUTPUT_CAP_NOTE):
                 problems.append(f"{name} printed too much; the rest of its output was dropped")
+            text = f"{output.get('ename', '')}: {output.get('evalue', '')}"
             if output.output_type != "error":
                 continue
             for ename, words, sentence in LIMITS:
@@ -120,10 +120,13 @@ def limit_problems(path, cell_timeout):
     return problems
 
 
-def _failure(result):
+def _failure(result, cell_timeout):
     """A sentence for an instructor from nbgrader's failed result."""
     text = (result.get("error") or "") + (result.get("log") or "")
     if "DeadKernelError" in text or "Kernel died" in text:
         return "the notebook's kernel died during grading (a crash or exit); scored 0"
+    if "CellTimeoutError" in text or "Timeout waiting" in text:
+        return (f"a cell ran longer than the {cell_timeout} s cell limit and did not stop when "
+                f"interrupted; scored 0")
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return "nbgrader could not grade it: " + (lines[-1].strip() if lines else "no reason given")

@@ -21,6 +21,7 @@ from autograder.sandbox.server import SINGLE_THREADED, SandboxError
 from .worker import WorkerSettings
 
 STARTUP_SECONDS = 180
+UID_BASE, MAX_WORKERS = 200_000, 64
 
 
 class Worker:
@@ -88,12 +89,16 @@ class WorkerPool:
     """`size` workers; `grade(job, timeout)` borrows a free one (thread-safe)."""
 
     def __init__(self, folder, size, isolate, limits, figures=False):
+        # Kernels run as a uid per worker, unique to this run as well: RLIMIT_NPROC counts per uid,
+        # so two grading runs on one machine never share a process budget.
+        first_uid = UID_BASE + (os.getpid() % 100_000) * MAX_WORKERS
+        size = min(size, MAX_WORKERS)
         self.workers = []
         self.free = queue.Queue()
 
         def start(slot):
             settings = WorkerSettings(spool=str(pathlib.Path(folder) / f"{slot}" / "spool"),
-                                      uid=61000 + slot, isolate=isolate, figures=figures,
+                                      uid=first_uid + slot, isolate=isolate, figures=figures,
                                       limits=dataclasses.asdict(limits))
             worker = Worker(pathlib.Path(folder) / f"{slot}", settings)
             self.workers.append(worker)

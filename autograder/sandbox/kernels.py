@@ -18,6 +18,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Integer, default
 
 _active = None
+OUTPUT_CAP_NOTE = "[output stopped here"
 
 
 def use(server):
@@ -59,8 +60,9 @@ class SandboxProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd, **kwargs):
         km = self.parent
         cwd = kwargs.get("cwd")
-        if cwd:
-            shutil.copytree(cwd, km.job / "files", dirs_exist_ok=True)
+        if cwd:  # the student's other files; notebooks stay out (the graded copy holds tests)
+            shutil.copytree(cwd, km.job / "files", dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
         with open(km.connection_file) as f:
             connection = json.load(f)
         pid = _active.start_kernel(km.job, connection, kwargs.get("env", {}))
@@ -161,10 +163,9 @@ class SandboxedExecute(Execute):
             return None
         self._output_bytes += size
         if self._output_bytes >= self.max_output_bytes:
-            note = nbformat.v4.new_output(
-                "stream", name="stdout",
-                text=f"\n[output stopped here: more than {self.max_output_bytes // 1024} KiB from "
-                     f"one cell]\n")
-            outs.append(note)
+            # display data, which nbgrader's LimitOutput neither merges nor shortens
+            outs.append(nbformat.v4.new_output("display_data", data={"text/plain": (
+                f"{OUTPUT_CAP_NOTE}: more than {self.max_output_bytes // 1024} KiB from one "
+                f"cell]")}))
             return None
         return super().output(outs, msg, display_id, cell_index)

@@ -1,0 +1,168 @@
+"""Hostile and broken submissions of 01_notation, each with the outcome grading must give it.
+
+Every attack is a correct submission (10 points) plus one code cell of its own, so the score it
+must get says exactly what the attack was allowed to change. `Hostile.problem` is a phrase its line
+in problems.csv must contain (None: it must have no line); `Hostile.score` is the exact total.
+Markers the attack prints (LEAK, WROTE, CONNECTED, ESCAPED) are what the test looks for in the
+graded notebook: none of them may appear.
+"""
+
+import json
+from dataclasses import dataclass
+
+import nbformat
+
+from notebook_parts import SOLUTION_REGION, filled, hidden_code, release, source
+
+from . import reference_answers
+
+ID = "01_notation"
+FULL = 10
+
+
+@dataclass
+class Hostile:
+    student: str
+    content: object        # NotebookNode, or bytes for a file that is not a notebook
+    score: float
+    problem: str = None    # a phrase of its problems.csv line; None: no line
+
+
+def with_cell(code, first=False):
+    """The reference answers plus one code cell, at the end or before every other code cell."""
+    nb = filled(release(ID), reference_answers(ID))
+    cell = nbformat.v4.new_code_cell(code)
+    index = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code") if first else \
+        len(nb.cells)
+    nb.cells.insert(index, cell)
+    return nb
+
+
+def secret_lines():
+    """Lines of 01's hidden tests and reference solutions: what no submission may find anywhere."""
+    public = {line.strip() for cell in release(ID).cells for line in cell.source.splitlines()}
+    private = [line.strip() for cell in source(ID).cells
+               for region in [hidden_code(cell)] + SOLUTION_REGION.findall(cell.source)
+               for line in region.splitlines()]
+    return sorted({line for line in private if len(line) > 30 and line not in public})
+
+
+def hostile(paths, listener_port, grader_pid):
+    """The corpus. paths: {name: absolute path} of what a submission must not read or write."""
+    secrets = secret_lines()
+    assert len(secrets) > 10
+    secrets = json.dumps(secrets)
+    secret_paths = json.dumps([paths["solution"], paths["gradebook"], paths["other_student"]])
+    forbidden_writes = json.dumps([paths["repo"] + "/PWNED", paths["venv"] + "/PWNED",
+                                   paths["workdir"] + "/PWNED", paths["submissions"] + "/PWNED",
+                                   paths["host_tmp"] + "/PWNED"])
+    v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {},
+          "worksheets": [{"cells": [{"cell_type": "code", "input": "1 + 1", "language": "python",
+                                     "outputs": [], "metadata": {}}], "metadata": {}}]}
+    return [
+        # Resource exhaustion: stopped at a limit; the points earned before it are kept.
+        Hostile("endless-loop", with_cell("while True:\n    pass"), FULL, "cell limit"),
+        Hostile("sleeps-first", with_cell("import time\ntime.sleep(10 ** 6)", first=True), FULL,
+                "cell limit"),
+        Hostile("ignores-interrupt", with_cell(
+            "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"),
+            0, "longer than"),
+        Hostile("memory-bomb", with_cell(
+            "blocks = []\nwhile True:\n    blocks.append(bytearray(64 * 2 ** 20))"), FULL,
+            "out of memory"),
+        Hostile("fork-storm", with_cell(
+            "import os, time\n"
+            "children = []\n"
+            "for _ in range(1000):\n"
+            "    pid = os.fork()\n"
+            "    if pid == 0:\n"
+            "        time.sleep(777)\n"
+            "        os._exit(0)\n"
+            "    children.append(pid)"), FULL, "processes"),
+        Hostile("daemon", with_cell(
+            "import subprocess\n"
+            "subprocess.Popen(['sh', '-c', 'setsid sleep 778 < /dev/null > /dev/null 2>&1 &'])"),
+            FULL),
+        Hostile("output-flood", with_cell(
+            "for _ in range(3000):\n    print('x' * 9999)"), FULL,
+            "printed too much"),
+        Hostile("huge-file", with_cell(
+            "with open('huge.bin', 'wb') as f:\n"
+            "    for _ in range(64):\n"
+            "        f.write(bytes(8 * 2 ** 20))"), FULL, "size limit"),
+        Hostile("fills-disk", with_cell(
+            "for i in range(100):\n"
+            "    with open(f'/tmp/part{i}.bin', 'wb') as f:\n"
+            "        f.write(bytes(32 * 2 ** 20))"), FULL, "scratch space"),
+        # Attacking the grader.
+        Hostile("exits", with_cell("import os\nos._exit(0)"), 0, "kernel died"),
+        Hostile("sys-exit", with_cell("import sys\nsys.exit(3)"), FULL),
+        Hostile("kills-others", with_cell(
+            "import os, signal\n"
+            f"for pid in (os.getppid(), 0, -1, 1, {grader_pid}):\n"
+            "    try:\n"
+            "        os.kill(pid, signal.SIGUSR1 if pid > 1 else signal.SIGKILL)\n"
+            "        print('signalled', pid)\n"
+            "    except OSError as error:\n"
+            "        print(pid, type(error).__name__)\n"
+            "print('processes seen:', sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))",
+            first=True), FULL),
+        # Files.
+        Hostile("reads-secrets", with_cell(
+            "import json, os\n"
+            f"for path in json.loads({secret_paths!r}):\n"
+            "    try:\n"
+            "        open(path, 'rb').read(1)\n"
+            "        print('LEAK', path)\n"
+            "    except OSError as error:\n"
+            "        print('blocked', type(error).__name__)\n"
+            "searched = 0\n"
+            "for top in ('/', '/work', '/root', '/home', '/tmp', '/srv', '/opt', '/var', '/mnt'):\n"
+            "    for folder, subfolders, files in os.walk(top):\n"
+            "        subfolders[:] = [d for d in subfolders if d not in ('proc', 'sys', 'usr')]\n"
+            "        for name in files:\n"
+            "            if name.endswith(('.ipynb', '.db', '.sqlite')):\n"
+            "                searched += 1\n"
+            "                try:\n"
+            "                    text = open(os.path.join(folder, name), errors='replace').read()\n"
+            "                except OSError:\n"
+            "                    continue\n"
+            f"                if any(line in text for line in json.loads({secrets!r})) \\\n"
+            f"                        or ('SQLite format' in text and {ID!r} in text):\n"
+            "                    print('LEAK', os.path.join(folder, name))\n"
+            "print('searched', searched, 'files')"), FULL),
+        Hostile("writes-outside", with_cell(
+            "import json\n"
+            f"for path in json.loads({forbidden_writes!r}):\n"
+            "    try:\n"
+            "        open(path, 'w').write('pwned')\n"
+            "        print('WROTE', path)\n"
+            "    except OSError as error:\n"
+            "        print('blocked', type(error).__name__)"), FULL),
+        # Network.
+        Hostile("network", with_cell(
+            "import socket\n"
+            f"for address in [('127.0.0.1', {listener_port}), ('1.1.1.1', 53), "
+            "('pypi.org', 443)]:\n"
+            "    try:\n"
+            "        socket.create_connection(address, timeout=2).close()\n"
+            "        print('CONNECTED', address)\n"
+            "    except OSError as error:\n"
+            "        print('no network', type(error).__name__)"), FULL),
+        # Honest code stays whole: prints, warns, plots, threads.
+        Hostile("honest-noisy", with_cell(
+            "import warnings\nfrom concurrent.futures import ThreadPoolExecutor\n"
+            "import matplotlib.pyplot as plt\nimport numpy as np\n"
+            "from threadpoolctl import threadpool_limits\n"
+            "print('hello ' * 1000)\nwarnings.warn('a warning from honest code')\n"
+            "np.log(np.zeros(1))\nplt.plot([1, 2, 3])\nplt.show()\n"
+            "with threadpool_limits(limits=2):\n"
+            "    a = np.random.default_rng(0).standard_normal((300, 300))\n"
+            "    inverses = list(ThreadPoolExecutor(4).map(np.linalg.inv, [a] * 8))\n"
+            "with open('notes.txt', 'w') as f:\n    f.write('scratch space works')\n"
+            "print(round(float(np.abs(inverses[0] @ a - np.eye(300)).max()), 6))"), FULL),
+        # Malformed files.
+        Hostile("nbformat-3", json.dumps(v3).encode(), 0, "nbformat 3"),
+        Hostile("no-cells", nbformat.writes(nbformat.v4.new_notebook()).encode(), 0, "no cells"),
+        Hostile("oversized", with_cell("# " + "x" * (3 * 2 ** 20)), 0, "over the 2 MiB limit"),
+    ]

@@ -1,0 +1,182 @@
+"""Hostile and broken submissions graded through `python -m autograder grade`, in the sandbox.
+
+Each fixture's exact score and problem line is asserted, and beyond that: nothing was read or
+written outside its scratch space, no connection was made, no process of it survived, the grader
+itself received no signal, and the class's honest submission kept full marks.
+"""
+
+import csv
+import json
+import pathlib
+import signal
+import socket
+import subprocess
+import sys
+import threading
+
+import nbformat
+import pytest
+
+from autograder.course import REPO, SOLUTIONS
+from submissions.hostile import FULL, ID, hostile
+from submissions.s01_notation import submissions
+
+pytestmark = pytest.mark.slow
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+class Listener:
+    """A TCP server on loopback that counts the connections it accepts."""
+
+    def __init__(self):
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            self.connections += 1
+            connection.close()
+
+
+def processes_of(uids):
+    """Command lines of the running processes owned by `uids`."""
+    found = []
+    for status in pathlib.Path("/proc").glob("[0-9]*/status"):
+        try:
+            uid = int(next(line for line in status.read_text().splitlines()
+                           if line.startswith("Uid:")).split()[1])
+            if uid in uids:
+                found.append((status.parent / "cmdline").read_bytes().replace(b"\0", b" "))
+        except (OSError, StopIteration):
+            pass
+    return found
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    folder, workdir, host_tmp = root / "submissions", root / "work", root / "host-tmp"
+    host_tmp.mkdir()
+    other = folder / "other" / ID / f"{ID}.ipynb"
+    paths = {"solution": str(SOLUTIONS / ID / f"{ID}.ipynb"),
+             "gradebook": str(workdir / "gradebook.db"), "other_student": str(other),
+             "repo": str(REPO), "venv": sys.prefix, "workdir": str(workdir),
+             "submissions": str(folder), "host_tmp": str(host_tmp)}
+    listener = Listener()
+    received = []
+    previous = signal.signal(signal.SIGUSR1, lambda *_: received.append("SIGUSR1"))
+    corpus = hostile(paths, listener.port, grader_pid=__import__("os").getpid())
+    for fixture in corpus:
+        path = folder / fixture.student / ID / f"{ID}.ipynb"
+        path.parent.mkdir(parents=True)
+        if isinstance(fixture.content, bytes):
+            path.write_bytes(fixture.content)
+        else:
+            nbformat.write(fixture.content, path)
+    complete = next(s for s in submissions() if s.student == "complete")
+    other.parent.mkdir(parents=True)
+    nbformat.write(complete.notebook, other)
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "autograder", "grade", str(folder), "--workdir", str(workdir),
+             "--workers", "2", "--cell-timeout", "8", "--job-timeout", "40", "--max-mib", "2",
+             "--memory-mib", "1024"],
+            cwd=REPO, capture_output=True, text=True, timeout=900)
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+        listener.socket.close()
+    return {"run": run, "workdir": workdir, "corpus": corpus, "paths": paths,
+            "listener": listener, "received": received, "host_tmp": host_tmp}
+
+
+def outputs_of(workdir, student):
+    """All text the graded notebook of `student` shows (outputs of every cell)."""
+    path = workdir / "jobs" / student / ID / "course" / "autograded" / student / ID / f"{ID}.ipynb"
+    if not path.is_file():
+        return ""
+    text = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            text.append(output.get("text", "") or str(output.get("data", {}).get("text/plain", "")))
+            text.append(f"{output.get('ename', '')}: {output.get('evalue', '')}")
+    return "\n".join(text)
+
+
+def test_grading_completes(graded):
+    assert graded["run"].returncode == 0, graded["run"].stderr[-3000:]
+
+
+def test_each_submission_gets_exactly_its_score(graded):
+    scores = {r["student_id"]: float(r["score"]) for r in read_csv(graded["workdir"] / "grades.csv")}
+    expected = {f.student: f.score for f in graded["corpus"]}
+    expected["other"] = FULL
+    assert scores == expected
+
+
+def test_each_problem_is_reported_in_plain_words(graded):
+    lines = {}
+    for row in read_csv(graded["workdir"] / "problems.csv"):
+        lines.setdefault(row["student_id"], []).append(row["problem"])
+    for fixture in graded["corpus"]:
+        if fixture.problem is None:
+            assert fixture.student not in lines, lines.get(fixture.student)
+        else:
+            assert any(fixture.problem in line for line in lines.get(fixture.student, [])), \
+                (fixture.student, lines.get(fixture.student))
+    assert "other" not in lines
+
+
+def test_nothing_outside_the_scratch_space_was_read(graded):
+    for student in ("reads-secrets", "kills-others"):
+        text = outputs_of(graded["workdir"], student)
+        assert text, student
+        assert "LEAK" not in text
+    secrets = outputs_of(graded["workdir"], "reads-secrets")
+    assert secrets.count("blocked") == 3
+    assert "searched" in secrets
+
+
+def test_nothing_outside_the_scratch_space_was_written(graded):
+    text = outputs_of(graded["workdir"], "writes-outside")
+    assert "WROTE" not in text and text.count("blocked") == 5
+    for path in ("repo", "venv", "workdir", "submissions", "host_tmp"):
+        assert not pathlib.Path(graded["paths"][path], "PWNED").exists()
+    assert list(graded["host_tmp"].iterdir()) == []
+
+
+def test_no_network(graded):
+    text = outputs_of(graded["workdir"], "network")
+    assert "CONNECTED" not in text and text.count("no network") == 3
+    assert graded["listener"].connections == 0
+
+
+def test_no_process_survives_and_the_grader_got_no_signal(graded):
+    uids = {json.loads(p.read_text())["uid"]
+            for p in (graded["workdir"] / "workers").glob("*/settings.json")}
+    assert len(uids) == 2
+    assert processes_of(uids) == []
+    assert graded["received"] == []
+    text = outputs_of(graded["workdir"], "kills-others")
+    assert "processes seen: [1]" in text  # its own PID namespace holds only itself
+
+
+def test_the_output_flood_was_cut(graded):
+    page = graded["workdir"] / "feedback" / "output-flood" / ID / f"{ID}.html"
+    assert page.stat().st_size < 3 * 2 ** 20
+    assert "output stopped here" in page.read_text()
+
+
+def test_honest_code_keeps_full_marks_and_its_output(graded):
+    text = outputs_of(graded["workdir"], "honest-noisy")
+    assert "a warning from honest code" in text and "hello hello" in text
+    assert "0.0" in text  # inverse times matrix is the identity

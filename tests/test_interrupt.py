@@ -1,0 +1,255 @@
+"""`python -m autograder grade` stopped halfway (Ctrl-C, or SIGKILL of its process group), then rerun.
+
+Nothing of the stopped run may be left running (grader, workers, bwrap, fork servers, kernels), and
+the rerun grades exactly what had no result yet, so that every student ends up with the exact
+score once: nothing lost, nothing counted twice.
+
+Processes of a run are told apart by the work directory: it is in the command line of the grader,
+its workers and their bwrap, and in the mount table of everything inside the sandbox (the fork
+server, its waiters and the kernels running as uid 61000+slot), where the worker's spool is bound.
+The uid alone does not tell: other grading runs on the same machine use the same uids.
+"""
+
+import csv
+import os
+import pathlib
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.course import REPO
+from submissions.s01_notation import submissions
+
+pytestmark = pytest.mark.slow
+
+ID = "01_notation"
+COPIES = 2                   # each fixture under this many student ids
+FIRST_RESULT_SECONDS = 120   # the first result file must appear within this
+STOP_SECONDS = 120           # the interrupted grader must exit within this
+GONE_SECONDS = 10            # every process of the run must be gone within this after it exits
+SANDBOX_UIDS = {61000, 61001}  # the kernels' uids with --workers 2 (61000 + slot)
+
+
+@pytest.fixture(scope="module")
+def fixtures():
+    return submissions()
+
+
+def build_class(root, fixtures):
+    """Write the class under root/submissions; return (folder, {student: exact score})."""
+    folder = root / "submissions"
+    expected = {}
+    for fixture in fixtures:
+        for copy in range(1, COPIES + 1):
+            student = f"{fixture.student}-{copy}"
+            target = folder / student / ID
+            target.mkdir(parents=True)
+            nbformat.write(fixture.notebook, target / f"{ID}.ipynb")
+            expected[student] = sum(fixture.scores.values())
+    return folder, expected
+
+
+def command(folder, workdir):
+    return [sys.executable, "-m", "autograder", "grade", str(folder), "--workdir", str(workdir),
+            "--workers", "2"]
+
+
+def start(folder, workdir, logs):
+    """Start the grader in a session of its own; its output goes to files (nobody reads a pipe)."""
+    stdout = open(logs / "first.stdout", "w")
+    stderr = open(logs / "first.stderr", "w")
+    try:
+        return subprocess.Popen(command(folder, workdir), cwd=REPO, stdout=stdout, stderr=stderr,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    finally:
+        stdout.close()
+        stderr.close()
+
+
+def rerun(folder, workdir):
+    return subprocess.run(command(folder, workdir), cwd=REPO, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=600)
+
+
+def done(workdir):
+    """Students with a result file."""
+    return {p.parent.name for p in (workdir / "results").glob(f"*/{ID}.json")}
+
+
+def wait_for_first_result(process, workdir, logs):
+    """Wait for the first result file; return the run's processes seen meanwhile."""
+    seen = {}
+    deadline = time.monotonic() + FIRST_RESULT_SECONDS
+    while not done(workdir):
+        if process.poll() is not None:
+            pytest.fail(f"the grader exited ({process.returncode}) before any result was written:\n"
+                        f"{(logs / 'first.stderr').read_text()[-3000:]}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"no result file under {workdir / 'results'} after "
+                        f"{FIRST_RESULT_SECONDS} s:\n{(logs / 'first.stdout').read_text()}\n"
+                        f"{(logs / 'first.stderr').read_text()[-3000:]}")
+        seen.update(run_processes(workdir))
+        time.sleep(0.1)
+    return seen
+
+
+def _read(path, mode="r"):
+    with open(path, mode) as f:
+        return f.read()
+
+
+def processes():
+    """(pid, start time, uid, command line, mount table) of every live process but this one."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        proc = pathlib.Path("/proc", entry)
+        try:
+            stat = _read(proc / "stat").rsplit(")", 1)[1].split()
+            status = _read(proc / "status")
+            cmdline = _read(proc / "cmdline", "rb").replace(b"\0", b" ").decode(errors="replace")
+            mounts = _read(proc / "mountinfo")
+        except OSError:  # gone meanwhile
+            continue
+        if stat[0] in "ZX":
+            continue
+        uid = int(re.search(r"^Uid:\s+\d+\s+(\d+)", status, re.M).group(1))
+        yield int(entry), stat[19], uid, cmdline.strip(), mounts
+
+
+def run_processes(workdir, uids=()):
+    """{(pid, start time): (uid, command line)} of the processes of the run in workdir.
+
+    Those that name workdir in their command line or mount table, and those running as one of
+    `uids` unless their mount table shows the sandbox of another run (another workdir's spool).
+    """
+    mention = re.compile(re.escape(str(workdir)) + r"(?=[/\s]|$)")
+    found = {}
+    for pid, started, uid, cmdline, mounts in processes():
+        ours = bool(mention.search(cmdline) or mention.search(mounts))
+        if not ours and uid in uids:
+            ours = not re.search(r" /\S+/workers/\d+/spool ", mounts)
+        if ours:
+            found[(pid, started)] = (uid, cmdline)
+    return found
+
+
+def alive(identities):
+    """The (pid, start time) pairs of `identities` that still name a live process."""
+    left = set()
+    for pid, started in identities:
+        try:
+            stat = _read(f"/proc/{pid}/stat").rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat[19] == started and stat[0] not in "ZX":
+            left.add((pid, started))
+    return left
+
+
+def assert_nothing_left(workdir, seen):
+    """Within GONE_SECONDS: no process of the run, nor one running as a uid its kernels had.
+
+    `seen`: the run's processes seen while it ran; their non-root uids are the kernels' (61000 +
+    slot by default), which are checked besides.
+    """
+    uids = SANDBOX_UIDS | {uid for uid, _ in seen.values() if uid != 0}
+    deadline = time.monotonic() + GONE_SECONDS
+    while True:
+        left = run_processes(workdir, uids)
+        survivors = alive(seen) - set(left)
+        if not left and not survivors:
+            return
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    lines = [f"  pid {pid} uid {uid}: {cmd[:300]}" for (pid, _), (uid, cmd) in sorted(left.items())]
+    lines += [f"  pid {pid} uid {seen[(pid, s)][0]} (seen during the run): {seen[(pid, s)][1][:300]}"
+              for pid, s in sorted(survivors)]
+    for pid, _ in set(left) | survivors:  # leave nothing of this run behind for later tests
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    pytest.fail(f"{len(lines)} process(es) of the stopped run still running {GONE_SECONDS} s "
+                f"after it ended (kernel uids {sorted(uids)}):\n" + "\n".join(lines))
+
+
+def graded_count(stdout):
+    counts = re.findall(r"graded (\d+) submissions", stdout)
+    assert len(counts) == 1, stdout
+    return int(counts[0])
+
+
+def assert_exact_scores(workdir, expected):
+    with open(workdir / "grades.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    students = [r["student_id"] for r in rows]
+    assert sorted(students) == sorted(set(students)), f"a student twice in grades.csv: {students}"
+    assert {r["student_id"]: float(r["score"]) for r in rows} == expected
+    assert {r["status"] for r in rows} == {"graded"}
+
+    with Gradebook(f"sqlite:///{workdir / 'gradebook.db'}") as gradebook:
+        recorded = [(s.student.id, s.score) for s in gradebook.assignment_submissions(ID)]
+        students = [s.id for s in gradebook.students]
+    assert sorted(s for s, _ in recorded) == sorted(expected), "a submission missing or twice"
+    assert dict(recorded) == expected
+    assert sorted(students) == sorted(expected), "a student missing or twice in the gradebook"
+
+
+def stop_and_rerun(tmp_path_factory, fixtures, name, stop):
+    """Start, stop with `stop(process)` once one result exists, check nothing is left, rerun.
+
+    Returns (the stopped process, students done before the rerun, the rerun, workdir, expected).
+    """
+    root = tmp_path_factory.mktemp(name)
+    folder, expected = build_class(root, fixtures)
+    workdir = root / "work"
+    process = start(folder, workdir, root)
+    try:
+        seen = wait_for_first_result(process, workdir, root)
+        seen.update(run_processes(workdir))
+        stop(process)
+        try:
+            process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the grader did not exit within {STOP_SECONDS} s of being stopped")
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert_nothing_left(workdir, seen)
+
+    finished = done(workdir)
+    assert finished <= set(expected)
+    assert len(finished) < len(expected), "the run finished before it could be stopped"
+    second = rerun(folder, workdir)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert graded_count(second.stdout) == len(expected) - len(finished), second.stdout
+    assert done(workdir) == set(expected)
+    assert_nothing_left(workdir, {})
+    return process, finished, second, workdir, expected
+
+
+def test_ctrl_c_stops_everything_and_the_rerun_grades_the_rest(tmp_path_factory, fixtures):
+    process, finished, _, workdir, expected = stop_and_rerun(
+        tmp_path_factory, fixtures, "sigint", lambda p: os.kill(p.pid, signal.SIGINT))
+    stderr = (workdir.parent / "first.stderr").read_text()
+    assert process.returncode == 130, stderr[-3000:]
+    assert "interrupted: finished submissions are recorded" in stderr
+    assert finished
+    assert_exact_scores(workdir, expected)
+
+
+def test_sigkill_of_the_process_group_leaves_nothing_and_loses_nothing(tmp_path_factory, fixtures):
+    process, finished, _, workdir, expected = stop_and_rerun(
+        tmp_path_factory, fixtures, "sigkill", lambda p: os.killpg(p.pid, signal.SIGKILL))
+    assert process.returncode == -signal.SIGKILL
+    assert finished
+    assert_exact_scores(workdir, expected)
