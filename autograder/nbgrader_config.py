@@ -11,6 +11,7 @@ from nbgrader.preprocessors import (
     AssignLatePenalties, CheckCellMetadata, Execute, GetGrades, LimitOutput, SaveAutoGrades)
 
 from autograder.preprocessors import HideHiddenTests, StderrAsStdout
+from autograder.probes import InsertProbes, JudgeProbes
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
@@ -28,9 +29,15 @@ c.Execute.timeout = 30
 # RuntimeWarning, a warnings.warn of its own), and only a raised error means a check failed, so
 # stderr is kept as ordinary text after execution: the student still reads the warning in the
 # feedback, and it costs no points.
+#
+# A graded test cell also needs its probe to pass: calls evaluated just before it and judged
+# outside the student's kernel against the reference solutions (autograder/probes.py), so that no
+# code in the notebook can raise a score by replacing numpy, utils or IPython in the kernel.
 c.Autograde.autograde_preprocessors = [
+    InsertProbes,
     Execute,
     StderrAsStdout,
+    JudgeProbes,
     ClearMetadataPreprocessor,
     LimitOutput,
     SaveAutoGrades,
