@@ -58,3 +58,25 @@ class TempCourse:
         page = self.root / "feedback" / student_id / assignment_id / f"{assignment_id}.html"
         body = re.sub(r"<style.*?</style>|<script.*?</script>", "", page.read_text(), flags=re.S)
         return html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+def grade_cli(submissions_dir, workdir, *options, workers=2, env=None, timeout=900):
+    """Run `python -m autograder grade` as an instructor would; return the CompletedProcess."""
+    import os
+    import subprocess
+    import sys
+
+    from autograder.course import REPO
+
+    return subprocess.run([sys.executable, "-m", "autograder", "grade", str(submissions_dir),
+                           "--workdir", str(workdir), "--workers", str(workers), *options],
+                          cwd=REPO, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+
+
+def read_csv(path):
+    """The rows of a CSV file the grader wrote, as dicts."""
+    import csv
+
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))

@@ -1,31 +1,16 @@
 """`python -m autograder grade` on a fixture class: exact scores, problems reported, resumable."""
 
-import csv
-import subprocess
-import sys
-
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.course import REPO
+from grading import grade_cli, read_csv
 from notebook_parts import hidden_code, source
 from submissions.s01_notation import submissions
 
 pytestmark = pytest.mark.slow
 
 ID = "01_notation"
-
-
-def read_csv(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def grade(submissions_dir, workdir):
-    return subprocess.run([sys.executable, "-m", "autograder", "grade", str(submissions_dir),
-                           "--workdir", str(workdir), "--workers", "2"],
-                          cwd=REPO, capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +30,8 @@ def graded_class(tmp_path_factory):
     (folder / "nobook" / ID).mkdir(parents=True)
     expected["nobook"] = 0
     (folder / "stranger" / "99_unknown").mkdir(parents=True)
-    first = grade(folder, root / "work")
-    second = grade(folder, root / "work")
+    first = grade_cli(folder, root / "work")
+    second = grade_cli(folder, root / "work")
     return root / "work", expected, first, second
 
 

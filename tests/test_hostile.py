@@ -5,12 +5,11 @@ written outside its scratch space, no connection was made, no process of it surv
 itself received no signal, and the class's honest submission kept full marks.
 """
 
-import csv
 import json
+import os
 import pathlib
 import signal
 import socket
-import subprocess
 import sys
 import threading
 
@@ -18,15 +17,11 @@ import nbformat
 import pytest
 
 from autograder.course import REPO, SOLUTIONS
+from grading import grade_cli, read_csv
 from submissions.hostile import FULL, ID, hostile
 from submissions.s01_notation import submissions
 
 pytestmark = pytest.mark.slow
-
-
-def read_csv(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
 
 
 class Listener:
@@ -75,7 +70,7 @@ def graded(tmp_path_factory):
     listener = Listener()
     received = []
     previous = signal.signal(signal.SIGUSR1, lambda *_: received.append("SIGUSR1"))
-    corpus = hostile(paths, listener.port, grader_pid=__import__("os").getpid())
+    corpus = hostile(paths, listener.port, grader_pid=os.getpid())
     for fixture in corpus:
         path = folder / fixture.student / ID / f"{ID}.ipynb"
         path.parent.mkdir(parents=True)
@@ -87,11 +82,8 @@ def graded(tmp_path_factory):
     other.parent.mkdir(parents=True)
     nbformat.write(complete.notebook, other)
     try:
-        run = subprocess.run(
-            [sys.executable, "-m", "autograder", "grade", str(folder), "--workdir", str(workdir),
-             "--workers", "2", "--cell-timeout", "8", "--job-timeout", "40", "--max-mib", "2",
-             "--memory-mib", "1024"],
-            cwd=REPO, capture_output=True, text=True, timeout=900)
+        run = grade_cli(folder, workdir, "--cell-timeout", "8", "--job-timeout", "40",
+                        "--max-mib", "2", "--memory-mib", "1024")
     finally:
         signal.signal(signal.SIGUSR1, previous)
         listener.socket.close()

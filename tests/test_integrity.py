@@ -6,14 +6,10 @@ the kernel, or lying arrays, change nothing: each trick scores exactly what the 
 score without it.
 """
 
-import csv
-import subprocess
-import sys
-
 import nbformat
 import pytest
 
-from autograder.course import REPO
+from grading import grade_cli, read_csv
 from submissions.tricks import CONTROL, ID, tricks
 
 # Blanking every cell that mentions checks also blanks the probes: nothing comes back, all score 0.
@@ -29,12 +25,9 @@ def scores(tmp_path_factory):
         path = root / "submissions" / name / ID / f"{ID}.ipynb"
         path.parent.mkdir(parents=True)
         nbformat.write(nb, path)
-    run = subprocess.run([sys.executable, "-m", "autograder", "grade", str(root / "submissions"),
-                          "--workdir", str(root / "work"), "--workers", "2"],
-                         cwd=REPO, capture_output=True, text=True, timeout=900)
+    run = grade_cli(root / "submissions", root / "work")
     assert run.returncode == 0, run.stderr[-3000:]
-    with open(root / "work" / "grades.csv", newline="") as f:
-        return {row["student_id"]: float(row["score"]) for row in csv.DictReader(f)}
+    return {row["student_id"]: float(row["score"]) for row in read_csv(root / "work" / "grades.csv")}
 
 
 @pytest.mark.parametrize("name", [name for name, _ in tricks()])

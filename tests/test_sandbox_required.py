@@ -1,14 +1,9 @@
 """Without a working sandbox, `grade` refuses; `--unsafe-no-sandbox` grades and says what is lost."""
 
-import csv
-import os
-import subprocess
-import sys
-
 import nbformat
 import pytest
 
-from autograder.course import REPO
+from grading import grade_cli, read_csv
 from submissions.s01_notation import submissions
 
 pytestmark = pytest.mark.slow
@@ -25,15 +20,9 @@ def one_submission(tmp_path_factory):
     return folder
 
 
-def grade(folder, workdir, *options, env=None):
-    return subprocess.run([sys.executable, "-m", "autograder", "grade", str(folder), "--workdir",
-                           str(workdir), "--workers", "1", *options], cwd=REPO,
-                          capture_output=True, text=True, timeout=600,
-                          env={**os.environ, **(env or {})})
-
-
 def test_refuses_when_the_sandbox_cannot_start(one_submission, tmp_path):
-    run = grade(one_submission, tmp_path / "work", env={"AUTOGRADER_BWRAP": "/bin/false"})
+    run = grade_cli(one_submission, tmp_path / "work", workers=1,
+                    env={"AUTOGRADER_BWRAP": "/bin/false"})
     assert run.returncode == 2
     assert "the sandbox could not start, so nothing was graded" in run.stderr
     assert "--unsafe-no-sandbox" in run.stderr
@@ -41,9 +30,9 @@ def test_refuses_when_the_sandbox_cannot_start(one_submission, tmp_path):
 
 
 def test_unsafe_mode_grades_and_says_what_is_lost(one_submission, tmp_path):
-    run = grade(one_submission, tmp_path / "work", "--unsafe-no-sandbox",
-                env={"AUTOGRADER_BWRAP": "/bin/false"})
+    run = grade_cli(one_submission, tmp_path / "work", "--unsafe-no-sandbox", workers=1,
+                    env={"AUTOGRADER_BWRAP": "/bin/false"})
     assert run.returncode == 0, run.stderr[-2000:]
     assert "WARNING: --unsafe-no-sandbox" in run.stderr and "YOUR rights" in run.stderr
-    with open(tmp_path / "work" / "grades.csv", newline="") as f:
-        assert [(r["student_id"], r["score"]) for r in csv.DictReader(f)] == [("complete", "10")]
+    rows = read_csv(tmp_path / "work" / "grades.csv")
+    assert [(r["student_id"], r["score"]) for r in rows] == [("complete", "10")]

@@ -24,7 +24,7 @@ from nbgrader.api import Gradebook
 
 from autograder.course import SOLUTIONS, CourseError, assignment_ids, nbgrader_api, nbgrader_config
 
-from autograder.sandbox import Limits, SandboxError
+from autograder.sandbox import Limits
 
 from .job import GradingJob
 from .pool import WorkerPool
@@ -75,22 +75,32 @@ def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
     workers = max(1, min(options.workers, len(to_grade)))
     limits = dataclasses.replace(options.limits, cpu_seconds=options.job_timeout)
     progress = Progress(len(to_grade), stream)
-    with WorkerPool(workdir / "workers", workers if to_grade else 0, options.sandbox,
-                    limits, options.figures) as graders, \
-            concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        futures = {pool.submit(run_job, graders, workdir, template, s, options): s
-                   for s in to_grade}
-        try:
-            for future in concurrent.futures.as_completed(futures):
-                submission = futures[future]
+    graders = WorkerPool(workdir / "workers", workers if to_grade else 0, options.sandbox,
+                         limits, options.figures)
+    pool = concurrent.futures.ThreadPoolExecutor(workers)
+    futures = {pool.submit(run_job, graders, workdir, template, s, options): s for s in to_grade}
+    recorded = set()
+    try:
+        for future in concurrent.futures.as_completed(futures):
+            submission = futures[future]
+            result = future.result()
+            record(workdir, db_url, submission, result)
+            recorded.add(future)
+            progress.advance(f"{submission.student_id}/{submission.assignment_id}",
+                             failed=result["status"] != "graded" or bool(result["problems"]))
+    except KeyboardInterrupt:
+        # Stop at once: record what has finished, kill what runs (it is graded on the next run).
+        pool.shutdown(wait=False, cancel_futures=True)
+        graders.close()
+        for future, submission in futures.items():
+            if future.done() and not future.cancelled() and future not in recorded:
                 result = future.result()
-                record(workdir, db_url, submission, result)
-                progress.advance(f"{submission.student_id}/{submission.assignment_id}",
-                                 failed=result["status"] != "graded" or bool(result["problems"]))
-        except KeyboardInterrupt:
-            for future in futures:
-                future.cancel()
-            raise
+                if result.get("status") == "graded":
+                    record(workdir, db_url, submission, result)
+        raise
+    finally:
+        graders.close()
+        pool.shutdown(wait=True)
     progress.finish()
 
     results = load_results(workdir)

@@ -11,7 +11,6 @@ own, so that a crash or a kill at the time limit takes only that worker with it.
 """
 
 import dataclasses
-import json
 import pathlib
 import shutil
 

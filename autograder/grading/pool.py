@@ -14,6 +14,7 @@ import queue
 import signal
 import subprocess
 import sys
+import threading
 
 from autograder.sandbox.channel import Channel, ChannelError
 from autograder.sandbox.server import SINGLE_THREADED, SandboxError
@@ -31,6 +32,8 @@ class Worker:
         self.settings_file = self.folder / "settings.json"
         self.settings_file.write_text(json.dumps(dataclasses.asdict(settings)))
         self.process = None
+        self.closed = False
+        self._stopping = threading.Lock()
         self.start()
 
     def start(self):
@@ -61,6 +64,8 @@ class Worker:
         except ChannelError as error:
             timed_out = "no reply" in str(error)
             self.stop()
+            if self.closed:
+                return {"status": "stopped", "cells": {}, "problems": []}
             self.start()
             if timed_out:
                 problem = f"grading took longer than {timeout} s and was stopped; scored 0"
@@ -70,19 +75,20 @@ class Worker:
 
     def stop(self):
         """Kill the worker and its process group (its fork server and kernels end with it)."""
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout):
+        with self._stopping:  # the grading thread and an interrupted class grader may both call
+            process, self.process = self.process, None
+            if process is None:
+                return
             try:
-                stream.close()
-            except OSError:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
                 pass
-        self.process = None
+            process.wait()
+            for stream in (process.stdin, process.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
 
 
 class WorkerPool:
@@ -122,6 +128,7 @@ class WorkerPool:
 
     def close(self):
         for worker in self.workers:
+            worker.closed = True
             worker.stop()
 
     def __enter__(self):

@@ -7,7 +7,6 @@ finds in its working folder) and `ipc/` (its ZeroMQ sockets and connection file)
 """
 
 import dataclasses
-import json
 import os
 import pathlib
 import shutil
