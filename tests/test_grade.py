@@ -8,7 +8,7 @@ from grading import grade_cli, read_csv
 from notebook_parts import hidden_code, source
 from submissions.s01_notation import submissions
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_grade")]
 
 ID = "01_notation"
 

@@ -21,7 +21,7 @@ from grading import grade_cli, read_csv
 from submissions.hostile import FULL, ID, hostile
 from submissions.s01_notation import submissions
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_hostile")]
 
 
 class Listener:

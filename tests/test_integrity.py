@@ -15,7 +15,7 @@ from submissions.tricks import CONTROL, ID, tricks
 # Blanking every cell that mentions checks also blanks the probes: nothing comes back, all score 0.
 EXPECTED = {name: CONTROL for name, _ in tricks()} | {"rewrites-tests": 0}
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_integrity")]
 
 
 @pytest.fixture(scope="module")
