@@ -20,6 +20,9 @@ c.CourseDirectory.root = str(_root)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
 c.CourseDirectory.db_url = f"sqlite:///{_root / 'gradebook.db'}"
+# nbgrader's Gradebook creates a course row with this id; with the default '' assignments would
+# point at a course that does not exist, which PostgreSQL's foreign keys refuse (SQLite ignores it).
+c.CourseDirectory.course_id = "default_course"
 
 # nbgrader's default per-cell limit, written out because the course promises it: every graded
 # cell of a reference solution finishes well inside it.

@@ -6,7 +6,8 @@ never collide) and is reached through psycopg 3: `postgresql+psycopg://postgres@
 PostgreSQL refuses to run as root. As root, the server runs in a user namespace of its own
 (`unshare --user`) in which it is `nobody`, while that uid maps to root outside: it owns its data
 folder without any chown, chmod or new system user. `setpriv --pdeathsig` stops the server (fast
-shutdown) if the process that started it dies without stopping it.
+shutdown) if the thread that started it dies without stopping it, so start it from a thread that
+outlives it (pytest's main thread does).
 """
 
 import contextlib
@@ -20,7 +21,8 @@ import subprocess
 import tempfile
 import time
 
-SOCKET_MAX = 100          # a unix socket path holds at most 107 bytes; postgres adds "/.s.PGSQL.5432"
+# A unix socket path holds at most 107 bytes, and postgres adds "/.s.PGSQL.5432" to the folder.
+SOCKET_FOLDER_MAX = 107 - len("/.s.PGSQL.5432")
 
 
 class PostgresUnavailable(RuntimeError):
@@ -85,13 +87,14 @@ class PostgresServer:
         check_available()
         bin_dir, wrapper, env = binaries(), _wrapper(), _environment()
         self.folder.mkdir(parents=True, exist_ok=True)
-        if len(str(self.sockets)) > SOCKET_MAX:
+        if len(str(self.sockets)) > SOCKET_FOLDER_MAX:
             self._own_sockets = self.sockets = pathlib.Path(tempfile.mkdtemp(prefix="pg-"))
         self.sockets.mkdir(mode=0o700, exist_ok=True)
         init = subprocess.run(wrapper + [str(bin_dir / "initdb"), "-D", str(self.data),
                                          "-U", "postgres", "--auth=trust", "-E", "UTF8",
                                          "--locale=C", "--no-sync"],
-                              env=env, capture_output=True, text=True, timeout=timeout)
+                              check=False, env=env, capture_output=True, text=True,
+                              timeout=timeout)
         if init.returncode != 0:
             raise RuntimeError(f"initdb failed ({init.returncode}):\n{init.stdout}{init.stderr}")
         settings = {"listen_addresses": "", "unix_socket_directories": str(self.sockets),

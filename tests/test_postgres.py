@@ -4,15 +4,11 @@ The server comes from the pgserver wheel and the driver is psycopg 3, both insta
 requirements.txt, so their absence is a failure, not a skip.
 """
 
-import csv
-import subprocess
-import sys
-
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.course import REPO
+from grading import grade_cli, read_csv
 from postgres_server import PostgresUnavailable, check_available, postgres_database
 from submissions.s01_notation import submissions
 
@@ -33,24 +29,21 @@ def postgres_url(tmp_path_factory):
         yield url
 
 
-def grade(submissions_dir, workdir, db_url):
-    return subprocess.run([sys.executable, "-m", "autograder", "grade", str(submissions_dir),
-                           "--workdir", str(workdir), "--workers", "2", "--db-url", db_url],
-                          cwd=REPO, capture_output=True, text=True, timeout=600)
-
-
 def recorded_scores(db_url):
     with Gradebook(db_url) as gradebook:
         return {s.student.id: s.score for s in gradebook.assignment_submissions(ID)}
 
 
 def csv_scores(workdir):
-    with open(workdir / "grades.csv", newline="") as f:
-        return {r["student_id"]: float(r["score"]) for r in csv.DictReader(f)}
+    return {r["student_id"]: float(r["score"]) for r in read_csv(workdir / "grades.csv")}
 
 
-def test_grades_into_postgres_and_resumes(postgres_url, tmp_path):
-    folder, workdir = tmp_path / "submissions", tmp_path / "work"
+def test_grades_into_postgres_and_resumes(postgres_url, tmp_path_factory):
+    # A short folder, as in test_grade.py: kernels' ipc sockets live under the work directory,
+    # and a unix socket path holds at most 107 bytes (tmp_path, named after the test, is too long
+    # under xdist).
+    root = tmp_path_factory.mktemp("class")
+    folder, workdir = root / "submissions", root / "work"
     expected = {}
     for fixture in submissions():
         target = folder / fixture.student / ID
@@ -58,13 +51,13 @@ def test_grades_into_postgres_and_resumes(postgres_url, tmp_path):
         nbformat.write(fixture.notebook, target / f"{ID}.ipynb")
         expected[fixture.student] = sum(fixture.scores.values())
 
-    first = grade(folder, workdir, postgres_url)
+    first = grade_cli(folder, workdir, "--db-url", postgres_url)
     assert first.returncode == 0, first.stderr
     assert f"graded {len(expected)} submissions" in first.stdout
     assert recorded_scores(postgres_url) == expected
     assert csv_scores(workdir) == expected
 
-    second = grade(folder, workdir, postgres_url)
+    second = grade_cli(folder, workdir, "--db-url", postgres_url)
     assert second.returncode == 0, second.stderr
     assert "graded 0 submissions" in second.stdout
     assert recorded_scores(postgres_url) == expected

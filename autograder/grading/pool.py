@@ -12,8 +12,10 @@ import os
 import pathlib
 import queue
 import signal
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 
 from autograder.sandbox.channel import Channel, ChannelError
@@ -89,6 +91,10 @@ class Worker:
                     stream.close()
                 except OSError:
                     pass
+            if self.closed:
+                spool = pathlib.Path(json.loads(self.settings_file.read_text())["spool"])
+                shutil.rmtree(spool, ignore_errors=True)
+                spool.with_name(spool.name + ".log").unlink(missing_ok=True)
 
 
 class WorkerPool:
@@ -103,7 +109,10 @@ class WorkerPool:
         self.free = queue.Queue()
 
         def start(slot):
-            settings = WorkerSettings(spool=str(pathlib.Path(folder) / f"{slot}" / "spool"),
+            # Kernel sockets live in the spool, and a unix socket path has at most 107 bytes:
+            # the spool sits in the system's temporary folder, not under a deep work directory.
+            spool = tempfile.mkdtemp(prefix=f"autograder-{slot}-")
+            settings = WorkerSettings(spool=spool,
                                       uid=first_uid + slot, isolate=isolate, figures=figures,
                                       limits=dataclasses.asdict(limits))
             worker = Worker(pathlib.Path(folder) / f"{slot}", settings)
