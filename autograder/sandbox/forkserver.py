@@ -27,6 +27,7 @@ import os
 import resource
 import shutil
 import signal
+import stat
 import sys
 import traceback
 
@@ -172,8 +173,7 @@ def run_kernel(request, ready):
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
-        os.closerange(3, ready)
-        os.closerange(ready + 1, 65536)  # nothing of the server's reaches the kernel
+        _close_channels(keep=ready)
 
         connection_file = os.path.join(job, "ipc", "kernel.json")
         with open(connection_file, "w") as f:
@@ -204,6 +204,23 @@ def run_kernel(request, ready):
         traceback.print_exc(file=sys.__stderr__)
         os._exit(71)
     os._exit(0)
+
+
+def _close_channels(keep):
+    """Close every inherited pipe and socket (the server's links to its worker) except `keep`.
+
+    Regular files stay open: libraries hold some from the preload (FreeType keeps its font files
+    open), and closing them under the library crashes it later.
+    """
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd > 2 and fd != keep:
+            try:
+                mode = os.fstat(fd).st_mode
+            except OSError:
+                continue
+            if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+                os.close(fd)
 
 
 def _configure_figures(shell, render):
