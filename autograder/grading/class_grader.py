@@ -65,18 +65,28 @@ def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
     submissions, problems = discover(submissions_dir, options.max_bytes)
     pending = [s for s in submissions
                if options.force or not result_path(workdir, s).is_file()]
-    template = prepare(workdir, db_url, sorted({s.assignment_id for s in submissions}))
+    to_grade = [s for s in pending if s.folder is not None]
+    workers = max(1, min(options.workers, len(to_grade)))
+    limits = dataclasses.replace(options.limits, cpu_seconds=options.job_timeout)
+
+    # The workers start (importing nbgrader, preloading their sandboxes) while nbgrader prepares
+    # the assignments: the two take about as long, and neither needs the other.
+    with concurrent.futures.ThreadPoolExecutor(1) as starter:
+        starting = starter.submit(WorkerPool, workdir / "workers", workers if to_grade else 0,
+                                  options.sandbox, limits, options.figures)
+        try:
+            template = prepare(workdir, db_url, sorted({s.assignment_id for s in submissions}))
+        except BaseException:
+            if starting.exception() is None:
+                starting.result().close()
+            raise
+        graders = starting.result()
     for submission in pending:
         if submission.folder is None:
             record(workdir, db_url, submission, {"status": "not graded", "cells": {},
                                                  "problems": []})
-    to_grade = [s for s in pending if s.folder is not None]
 
-    workers = max(1, min(options.workers, len(to_grade)))
-    limits = dataclasses.replace(options.limits, cpu_seconds=options.job_timeout)
     progress = Progress(len(to_grade), stream)
-    graders = WorkerPool(workdir / "workers", workers if to_grade else 0, options.sandbox,
-                         limits, options.figures)
     pool = concurrent.futures.ThreadPoolExecutor(workers)
     futures = {pool.submit(run_job, graders, workdir, template, s, options): s for s in to_grade}
     recorded = set()
