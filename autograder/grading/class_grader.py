@@ -103,10 +103,9 @@ def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
         pool.shutdown(wait=False, cancel_futures=True)
         graders.close()
         for future, submission in futures.items():
-            if future.done() and not future.cancelled() and future not in recorded:
-                result = future.result()
-                if result.get("status") == "graded":
-                    record(workdir, db_url, submission, result)
+            if (future.done() and not future.cancelled() and future.exception() is None
+                    and future not in recorded and future.result().get("status") == "graded"):
+                record(workdir, db_url, submission, future.result())
         raise
     finally:
         graders.close()

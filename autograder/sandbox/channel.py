@@ -20,16 +20,19 @@ class Channel:
         try:
             self.process.stdin.write((json.dumps(message) + "\n").encode())
             self.process.stdin.flush()
-        except (BrokenPipeError, ValueError):
+        except (OSError, ValueError):
             raise ChannelError("the process has exited") from None
 
     def receive(self, timeout):
-        out = self.process.stdout.fileno()
         while b"\n" not in self._buffer:
-            ready, _, _ = select.select([out], [], [], timeout)
-            if not ready:
-                raise ChannelError(f"no reply in {timeout:g} s")
-            chunk = os.read(out, 65536)
+            try:  # the pipe may be closed under us when the other side is being stopped
+                out = self.process.stdout.fileno()
+                ready, _, _ = select.select([out], [], [], timeout)
+                if not ready:
+                    raise ChannelError(f"no reply in {timeout:g} s")
+                chunk = os.read(out, 65536)
+            except (OSError, ValueError):
+                raise ChannelError("the process has exited") from None
             if not chunk:
                 raise ChannelError("the process closed its output (it has exited)")
             self._buffer += chunk
