@@ -1,13 +1,17 @@
 """A throwaway nbgrader course in a temporary folder, graded with the real nbgrader API."""
 
+import csv
 import html
+import os
 import re
+import subprocess
+import sys
 
 import nbformat
 from nbgrader.api import Gradebook
 from traitlets.config import Config
 
-from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
+from autograder.course import REPO, SOLUTIONS, nbgrader_api, nbgrader_config
 
 
 class TempCourse:
@@ -62,12 +66,6 @@ class TempCourse:
 
 def grade_cli(submissions_dir, workdir, *options, workers=2, env=None, timeout=900):
     """Run `python -m autograder grade` as an instructor would; return the CompletedProcess."""
-    import os
-    import subprocess
-    import sys
-
-    from autograder.course import REPO
-
     return subprocess.run([sys.executable, "-m", "autograder", "grade", str(submissions_dir),
                            "--workdir", str(workdir), "--workers", str(workers), *options],
                           cwd=REPO, capture_output=True, text=True, timeout=timeout,
@@ -76,7 +74,5 @@ def grade_cli(submissions_dir, workdir, *options, workers=2, env=None, timeout=9
 
 def read_csv(path):
     """The rows of a CSV file the grader wrote, as dicts."""
-    import csv
-
     with open(path, newline="") as f:
         return list(csv.DictReader(f))

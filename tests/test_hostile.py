@@ -171,4 +171,4 @@ def test_the_output_flood_was_cut(graded):
 def test_honest_code_keeps_full_marks_and_its_output(graded):
     text = outputs_of(graded["workdir"], "honest-noisy")
     assert "a warning from honest code" in text and "hello hello" in text
-    assert "0.0" in text  # inverse times matrix is the identity
+    assert "inverse error below 1e-9: True" in text  # the threaded inverses are right

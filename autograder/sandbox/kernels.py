@@ -8,6 +8,7 @@ output (a flood of prints can no longer fill the grader's memory).
 import json
 import shutil
 import time
+import uuid
 from queue import Empty
 
 import nbformat
@@ -128,7 +129,7 @@ class SandboxKernelManager(AsyncKernelManager):
     async def _async_pre_start_kernel(self, **kw):
         if _active is None:
             raise RuntimeError("no fork server is active (autograder.sandbox.kernels.use)")
-        self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or _new_id()
+        self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
         if self.provisioner is None:
             self.job = _active.new_job()
             self.transport, self.ip = "ipc", str(self.job / "ipc" / "kernel")
@@ -136,11 +137,6 @@ class SandboxKernelManager(AsyncKernelManager):
             self.provisioner = SandboxProvisioner(kernel_id=self.kernel_id,
                                                   kernel_spec=self.kernel_spec, parent=self)
         return await super()._async_pre_start_kernel(**kw)
-
-
-def _new_id():
-    import uuid
-    return str(uuid.uuid4())
 
 
 class SandboxedExecute(Execute):

@@ -160,7 +160,8 @@ def hostile(paths, listener_port, grader_pid):
             "    a = np.random.default_rng(0).standard_normal((300, 300))\n"
             "    inverses = list(ThreadPoolExecutor(4).map(np.linalg.inv, [a] * 8))\n"
             "with open('notes.txt', 'w') as f:\n    f.write('scratch space works')\n"
-            "print(round(float(np.abs(inverses[0] @ a - np.eye(300)).max()), 6))"), FULL),
+            "print('inverse error below 1e-9:', float(np.abs(inverses[0] @ a - np.eye(300)).max()) < 1e-9)"),
+            FULL),
         # Malformed files.
         Hostile("nbformat-3", json.dumps(v3).encode(), 0, "nbformat 3"),
         Hostile("no-cells", nbformat.writes(nbformat.v4.new_notebook()).encode(), 0, "no cells"),
