@@ -2,7 +2,10 @@
 
 import nbformat
 import pytest
+from bs4 import BeautifulSoup
 from nbgrader.api import Gradebook
+
+from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
 
 from grading import grade_cli, read_csv
 from notebook_parts import hidden_code, source
@@ -90,3 +93,18 @@ def test_report_names_the_frequent_failures(graded_class):
     report = (workdir / "report.html").read_text()
     assert "data:image/png;base64," in report
     assert "test_stack_examples" in report and "NotImplementedError" in report
+
+
+def test_feedback_reads_back_as_stock_nbgraders_page(graded_class):
+    """Workers render feedback with autograder.grading.feedback; stock nbgrader's page is the same."""
+    workdir, _, _, _ = graded_class
+    for student in ("complete", "partial"):
+        course = workdir / "jobs" / student / ID / "course"
+        api = nbgrader_api(nbgrader_config(CourseDirectory={
+            "root": str(course), "source_directory": str(SOLUTIONS),
+            "db_url": f"sqlite:///{course / 'gradebook.db'}"}))
+        assert api.generate_feedback(ID, student, force=True)["success"]
+        stock = (course / "feedback" / student / ID / f"{ID}.html").read_text()
+        ours = (workdir / "feedback" / student / ID / f"{ID}.html").read_text()
+        assert "hidden tests" in stock.lower() and "tabindex" in stock
+        assert str(BeautifulSoup(ours, features="html.parser")) == stock

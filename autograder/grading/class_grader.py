@@ -20,7 +20,10 @@ import shutil
 import sys
 
 import nbformat
-from nbgrader.api import Gradebook
+import sqlalchemy
+from alembic.script import ScriptDirectory
+from nbgrader.api import Base, Gradebook
+from nbgrader.dbutil import ALEMBIC_DIR
 
 from autograder.course import SOLUTIONS, CourseError, assignment_ids, nbgrader_api, nbgrader_config
 
@@ -197,6 +200,7 @@ def prepare(workdir, db_url, assignments):
 
 
 def _generate(workdir, db_url, release, assignments):
+    create_gradebook(db_url)
     api = nbgrader_api(nbgrader_config(CourseDirectory={
         "root": str(workdir), "source_directory": str(SOLUTIONS),
         "release_directory": str(release), "db_url": db_url}))
@@ -205,6 +209,27 @@ def _generate(workdir, db_url, release, assignments):
         if not outcome["success"]:
             raise CourseError(f"nbgrader could not prepare {assignment}: "
                               f"{outcome.get('error') or outcome.get('log')}")
+
+
+def create_gradebook(db_url):
+    """Create nbgrader's tables and alembic version in a database that has no tables yet.
+
+    nbgrader's Gradebook does the same for a new database, but finds the alembic version by running
+    the `alembic heads` command, which takes seconds; here alembic's API reads it in-process.
+    """
+    engine = sqlalchemy.create_engine(db_url)
+    try:
+        if sqlalchemy.inspect(engine).get_table_names():
+            return
+        Base.metadata.create_all(bind=engine)
+        head = ScriptDirectory(ALEMBIC_DIR).get_current_head()
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text(
+                "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            connection.execute(sqlalchemy.text(
+                "INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head})
+    finally:
+        engine.dispose()
 
 
 def run_job(graders, workdir, template, submission, options):

@@ -21,6 +21,8 @@ from nbgrader.preprocessors import Execute
 from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
 from autograder.sandbox.kernels import OUTPUT_CAP_NOTE, SandboxedExecute
 
+from .feedback import FeedbackExporter
+
 
 @dataclasses.dataclass
 class GradingJob:
@@ -45,7 +47,8 @@ def run(job):
     config = nbgrader_config(
         CourseDirectory={"root": str(scratch), "source_directory": str(SOLUTIONS),
                          "release_directory": "release", "db_url": db_url},
-        Execute={"timeout": job.cell_timeout})
+        Execute={"timeout": job.cell_timeout},
+        GenerateFeedback={"exporter_class": FeedbackExporter})
     config.Autograde.autograde_preprocessors = [
         SandboxedExecute if step is Execute else step
         for step in config.Autograde.autograde_preprocessors]

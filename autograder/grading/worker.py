@@ -35,8 +35,9 @@ class WorkerSettings:
 
 def run_one(job):
     """Grade one job; never raises (an unexpected error becomes a failed result)."""
+    started = time.perf_counter()
     try:
-        return grading_job.run(job)
+        return dict(grading_job.run(job), seconds=round(time.perf_counter() - started, 3))
     except Exception as error:
         traceback.print_exc()
         return {"status": "failed", "cells": {},
