@@ -2,7 +2,6 @@
 
 import base64
 
-import nbformat
 from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
