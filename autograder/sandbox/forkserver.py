@@ -81,8 +81,9 @@ def preload():
         try:
             __import__(name)
             loaded.append(name)
-        except Exception:  # a missing optional library is imported later by the kernel itself
-            pass
+        except Exception as error:  # a missing optional library is imported later by the kernel
+            print(f"preload: cannot import {name} ({type(error).__name__}: {error})",
+                  file=sys.stderr)
     _warm_matplotlib()
     return loaded
 

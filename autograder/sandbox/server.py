@@ -108,9 +108,10 @@ class ForkServer:
         else:
             command = [sys.executable, str(FORKSERVER)]
         env = {k: os.environ[k] for k in ENV_KEPT if k in os.environ}
-        env.update(SINGLE_THREADED, HOME="/tmp", PYTHONDONTWRITEBYTECODE="1")
-        if not isolate:
-            env["PYTHONPATH"] = str(REPO)
+        # PYTHONPATH: kernels import the utils/ that is mounted, this repository's, whichever
+        # checkout the environment's editable install points to.
+        env.update(SINGLE_THREADED, HOME="/tmp", PYTHONDONTWRITEBYTECODE="1",
+                   PYTHONPATH=str(REPO))
         self.log = self.spool.with_name(self.spool.name + ".log")
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -121,6 +122,10 @@ class ForkServer:
         except SandboxError as error:
             self.close()
             raise SandboxError(f"the sandbox did not start: {error}. {self.log_tail()}") from None
+        if "utils" not in self.preloaded:  # every notebook would fail its first import
+            self.close()
+            raise SandboxError(f"kernels in the sandbox cannot import utils from {REPO / 'utils'}. "
+                               f"{self.log_tail()}")
 
     def log_tail(self, lines=5):
         try:
