@@ -6,7 +6,8 @@ from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from autograder.grading.feedback import COMPILED_TEMPLATES, MISSING_ALT, FeedbackExporter, accessible
+from autograder.grading.feedback import (COMPILED_TEMPLATES, MISSING_ALT, RENDERED_CELLS,
+                                         FeedbackExporter, accessible)
 
 PNG = base64.b64encode(bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -37,6 +38,19 @@ def test_page_reads_back_as_the_stock_page():
     assert str(BeautifulSoup(ours, features="html.parser")) == stock
     assert ours.count(f'alt="{MISSING_ALT}"') == 2 and 'alt="kept"' in ours
     assert ours.count('tabindex="0"') == stock.count('tabindex="0"') > 4
+
+
+def test_remembered_cells_are_told_apart_by_their_source():
+    first = outputs_notebook()
+    FeedbackExporter(template_name="lab").from_notebook_node(first)
+    assert RENDERED_CELLS._html  # the markdown and code cells are kept
+    second = outputs_notebook()
+    second.cells[0].source = "# Other shapes\n\n$b^{[l]}$ is a column."
+    second.cells[1].source = "print('bye')"
+    stock, _ = HTMLExporter(template_name="lab").from_notebook_node(second)
+    ours, _ = FeedbackExporter(template_name="lab").from_notebook_node(second)
+    assert str(BeautifulSoup(ours, features="html.parser")) == stock
+    assert "Other shapes" in ours and "bye" in ours and "Shapes</h1>" not in ours
 
 
 def test_templates_are_compiled_once_per_process():

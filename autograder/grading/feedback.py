@@ -1,7 +1,7 @@
 """The feedback page exporter of grading workers: nbconvert's HTMLExporter, made cheaper per page.
 
-nbgrader's generate_feedback makes a new HTMLExporter for every submission. Two of its steps cost
-more than the rest of the page together, and neither needs to be paid again for each page:
+nbgrader's generate_feedback makes a new HTMLExporter for every submission. These steps cost
+most of a page, and none needs to be paid again for each page:
 
 - Jinja compiles the feedback templates for each new exporter (about 0.2 s). A worker's exporters
   share one in-memory bytecode cache instead: a template is compiled once and loaded from the
@@ -10,11 +10,15 @@ more than the rest of the page together, and neither needs to be paid again for 
   it out again, only to add `tabindex="0"` to cell inputs and outputs and an `alt` text to images
   without one (0.1-0.4 s a page, growing with the page). `accessible` adds the same attributes to
   the rendered text directly.
+- Pygments highlights every code cell and the markdown renderer renders every text cell (about a
+  tenth of a second a page). Most cells are the same in every submission of an assignment (the
+  text, the provided code, the tests), so a worker keeps what they rendered, by their inputs.
 
 The page means the same as stock nbconvert's: parsed by BeautifulSoup, it reads back as exactly
 the stock page (tests/test_feedback_exporter.py).
 """
 
+import collections
 import re
 
 import jinja2
@@ -51,6 +55,43 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 COMPILED_TEMPLATES = MemoryBytecodeCache()
 
 
+class RenderedCells:
+    """Rendered cell HTML by its inputs, kept in this process; the oldest go beyond `size`."""
+
+    def __init__(self, size=4096):
+        self.size = size
+        self._html = collections.OrderedDict()
+
+    def get(self, key, render):
+        """The HTML for `key`, calling render() the first time it is asked for."""
+        if key in self._html:
+            self._html.move_to_end(key)
+            return self._html[key]
+        html = self._html[key] = render()
+        if len(self._html) > self.size:
+            self._html.popitem(last=False)
+        return html
+
+    def clear(self):
+        self._html.clear()
+
+
+RENDERED_CELLS = RenderedCells()
+
+
+class _RememberedHighlight:
+    """A Highlight2HTML filter whose results are kept in RENDERED_CELLS."""
+
+    def __init__(self, highlight):
+        self.highlight = highlight
+
+    def __call__(self, source, language=None, metadata=None):
+        options = tuple(sorted(self.highlight.extra_formatter_options.items()))
+        key = ("highlight", self.highlight.pygments_lexer, language,
+               (metadata or {}).get("magics_language"), options, source)
+        return RENDERED_CELLS.get(key, lambda: self.highlight(source, language, metadata))
+
+
 def accessible(html):
     """`html` with tabindex="0" on cell input wrappers and outputs, and alt text on bare images.
 
@@ -84,12 +125,24 @@ class FeedbackExporter(HTMLExporter):
         environment.bytecode_cache = COMPILED_TEMPLATES
         return environment
 
+    @jinja2.pass_context
+    def markdown2html(self, context, source):
+        """HTMLExporter's markdown filter; a cell without attachments is rendered once."""
+        if context.get("cell", {}).get("attachments") or self.embed_images:
+            return super().markdown2html(context, source)
+        key = ("markdown", self.anchor_link_text, self.exclude_anchor_links,
+               repr(sorted(self.lexer_options.items())), source)
+        return RENDERED_CELLS.get(key, lambda: super(FeedbackExporter, self).markdown2html(
+            context, source))
+
     def from_notebook_node(self, nb, resources=None, **kw):
         """Render like HTMLExporter.from_notebook_node; add its attributes with `accessible`."""
         language = nb.metadata.get("language_info", {})
         lexer = language.get("pygments_lexer", language.get("name", None))
-        self.register_filter("highlight_code", self.filters.get(
-            "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+        highlight = self.filters.get("highlight_code",
+                                     Highlight2HTML(pygments_lexer=lexer, parent=self))
+        self.register_filter("highlight_code", _RememberedHighlight(highlight)
+                             if isinstance(highlight, Highlight2HTML) else highlight)
         resources = self._init_resources(resources)
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(
             notebook_metadata=self._nb_metadata, parent=self, resources=resources))
