@@ -17,7 +17,9 @@ import json
 import os
 import pathlib
 import shutil
+import signal
 import sys
+import threading
 
 import nbformat
 import sqlalchemy
@@ -94,13 +96,21 @@ def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
     futures = {pool.submit(run_job, graders, workdir, template, s, options): s for s in to_grade}
     recorded = set()
     try:
-        for future in concurrent.futures.as_completed(futures):
-            submission = futures[future]
-            result = future.result()
-            record(workdir, db_url, submission, result)
-            recorded.add(future)
-            progress.advance(f"{submission.student_id}/{submission.assignment_id}",
-                             failed=result["status"] != "graded" or bool(result["problems"]))
+        with InterruptRequest() as interrupt:
+            pending = set(futures)
+            while pending:
+                finished, pending = concurrent.futures.wait(
+                    pending, timeout=0.25, return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in finished:
+                    submission = futures[future]
+                    result = future.result()
+                    record(workdir, db_url, submission, result)
+                    recorded.add(future)
+                    progress.advance(f"{submission.student_id}/{submission.assignment_id}",
+                                     failed=result["status"] != "graded"
+                                     or bool(result["problems"]))
+                if interrupt.requested:
+                    raise KeyboardInterrupt
     except KeyboardInterrupt:
         # Stop at once: record what has finished, kill what runs (it is graded on the next run).
         pool.shutdown(wait=False, cancel_futures=True)
@@ -118,6 +128,34 @@ def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
     results = load_results(workdir)
     write_outputs(workdir, results, problems)
     return results
+
+
+class InterruptRequest:
+    """While active (in the main thread), Ctrl-C sets `requested` instead of raising at once.
+
+    Python raises KeyboardInterrupt wherever the main thread happens to be; inside a finalizer or
+    a weak-reference callback (SQLAlchemy and nbgrader make many) it is printed and dropped, and
+    the run goes on as if never interrupted. The grading loop checks `requested` between results
+    instead. A second Ctrl-C raises at once.
+    """
+
+    def __init__(self):
+        self.requested = False
+        self._previous = None
+
+    def _handle(self, signum, frame):
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
 
 
 def discover(submissions_dir, max_bytes):
