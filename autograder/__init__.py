@@ -6,5 +6,6 @@ import sys
 # (jupyterlab's dependencies install it) to check strings of the "iri" format. That import builds
 # a grammar and takes 1.1-1.5 s in every process: the grader and each of its workers. No schema
 # these processes validate (notebooks, nbgrader's cell metadata) uses the format, so the module
-# is marked missing here, before jsonschema looks for it, and jsonschema goes without that check.
+# is marked missing here, and jsonschema goes without that check. This takes effect where
+# `autograder` is imported before jsonschema: `python -m autograder` and its workers.
 sys.modules.setdefault("rfc3987_syntax", None)

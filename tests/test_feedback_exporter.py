@@ -2,16 +2,26 @@
 
 import base64
 
+import pytest
 from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from nbgrader.converters import GenerateFeedback
+from nbgrader.coursedir import CourseDirectory
 
-from autograder.grading.feedback import (COMPILED_TEMPLATES, MISSING_ALT, RENDERED_CELLS,
-                                         FeedbackExporter, accessible)
+from autograder.grading import feedback
+from autograder.grading.feedback import (MAX_REMEMBERED_SOURCE, MISSING_ALT, FeedbackExporter,
+                                         MemoryBytecodeCache, RenderedCells, accessible)
 
 PNG = base64.b64encode(bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")).decode()
+
+# HTML a student's output may hold, where a tag scanner that is not an HTML tokenizer goes wrong.
+TRICKY_HTML = ('<img src="a.png" alt="kept"><img src="b.png"/><img alt src="c.png">'
+               '<img src="d.png" title="a>b \' alt=no"><!-- <img src="e.png"> -->'
+               '<script>var s = "<img src=\'f.png\'>";</script>'
+               '<div class="jp-OutputArea-output" tabindex="-1" title="x>y">x</div>')
 
 
 def outputs_notebook():
@@ -24,57 +34,122 @@ def outputs_notebook():
                        traceback=["\x1b[31mZeroDivisionError\x1b[39m: division by zero"])]),
         new_code_cell("show()", outputs=[
             new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"}),
-            new_output("display_data", data={"text/html": '<img src="a.png" alt="kept"><img src="b.png"/>'
-                                                          '<div class="jp-OutputArea-output" tabindex="-1">x</div>'}),
+            new_output("display_data", data={"text/html": TRICKY_HTML}),
             new_output("execute_result", execution_count=3, data={"text/plain": "array([1, 2])"})]),
     ], metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"}})
 
 
-def test_page_reads_back_as_the_stock_page():
+def nbgrader_feedback_config():
+    """The HTMLExporter settings nbgrader's generate_feedback uses (its 'feedback' template)."""
+    return GenerateFeedback(coursedir=CourseDirectory()).config
+
+
+def grades():
+    """The resources nbgrader's GetGrades hands the feedback template."""
+    return {"nbgrader": {"notebook": "01_notation", "score": 3, "max_score": 10,
+                         "late_penalty": 0}}
+
+
+def render(exporter_class, nb, **settings):
+    resources = grades() if "config" in settings else None
+    return exporter_class(**settings).from_notebook_node(nb, resources)[0]
+
+
+@pytest.mark.parametrize("settings", [{"template_name": "lab"},
+                                      {"config": nbgrader_feedback_config()}],
+                         ids=["lab template", "nbgrader feedback template"])
+def test_page_reads_back_as_the_stock_page(settings):
     nb = outputs_notebook()
-    stock, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
-    ours, _ = FeedbackExporter(template_name="lab").from_notebook_node(nb)
-    assert ours != stock  # not the same text: BeautifulSoup's rewriting is skipped
+    stock = render(HTMLExporter, nb, **settings)
+    ours = render(FeedbackExporter, nb, **settings)
     assert str(BeautifulSoup(ours, features="html.parser")) == stock
-    assert ours.count(f'alt="{MISSING_ALT}"') == 2 and 'alt="kept"' in ours
-    assert ours.count('tabindex="0"') == stock.count('tabindex="0"') > 4
+    # the figure, b.png and d.png get the text; a.png and c.png have an alt; e and f are no tags
+    assert ours.count(MISSING_ALT) == stock.count(MISSING_ALT) == 3
+    assert ours.count('tabindex="0"') == stock.count('tabindex="0"')
+
+
+def test_tabindex_only_inside_the_notebook_element():
+    lab = render(FeedbackExporter, outputs_notebook(), template_name="lab")
+    assert lab.count('tabindex="0"') > 4 and 'tabindex="-1" title' not in lab
+    classic = render(FeedbackExporter, outputs_notebook(), config=nbgrader_feedback_config())
+    assert 'tabindex="0"' not in classic and 'tabindex="-1" title="x>y"' in classic
+
+
+def test_accessible_leaves_a_page_without_images_or_notebook_untouched():
+    page = '<div class="jp-OutputArea-output" title="a>b">x</div><p>no images</p>'
+    assert accessible(page) is page
 
 
 def test_remembered_cells_are_told_apart_by_their_source():
+    feedback.RENDERED_CELLS.clear()
     first = outputs_notebook()
-    FeedbackExporter(template_name="lab").from_notebook_node(first)
-    assert RENDERED_CELLS._html  # the markdown and code cells are kept
+    render(FeedbackExporter, first, template_name="lab")
+    assert len(feedback.RENDERED_CELLS) >= 3  # the markdown cell and both code cells
     second = outputs_notebook()
     second.cells[0].source = "# Other shapes\n\n$b^{[l]}$ is a column."
     second.cells[1].source = "print('bye')"
-    stock, _ = HTMLExporter(template_name="lab").from_notebook_node(second)
-    ours, _ = FeedbackExporter(template_name="lab").from_notebook_node(second)
+    stock = render(HTMLExporter, second, template_name="lab")
+    ours = render(FeedbackExporter, second, template_name="lab")
     assert str(BeautifulSoup(ours, features="html.parser")) == stock
     assert "Other shapes" in ours and "bye" in ours and "Shapes</h1>" not in ours
 
 
-def test_templates_are_compiled_once_per_process():
+def test_rendered_cells_render_once_keep_the_newest_and_skip_long_sources():
+    cells, calls = RenderedCells(size=2), []
+
+    def rendering(text):
+        return lambda: calls.append(text) or f"<p>{text}</p>"
+
+    assert cells.get("md", "a", rendering("a")) == "<p>a</p>"
+    assert cells.get("md", "a", rendering("a")) == "<p>a</p>"
+    assert cells.get("code", "a", rendering("a as code")) == "<p>a as code</p>"
+    assert calls == ["a", "a as code"]
+    cells.get("md", "b", rendering("b"))  # over size 2: the oldest ("md", "a") goes
+    cells.get("md", "a", rendering("a"))
+    assert calls == ["a", "a as code", "b", "a"] and len(cells) == 2
+    long = "x" * (MAX_REMEMBERED_SOURCE + 1)
+    cells.get("md", long, rendering("long"))
+    cells.get("md", long, rendering("long"))
+    assert calls[-2:] == ["long", "long"] and len(cells) == 2
+
+
+def test_templates_are_compiled_once_per_process(monkeypatch):
+    class CountingCache(MemoryBytecodeCache):
+        def __init__(self):
+            super().__init__()
+            self.compiled = 0
+
+        def dump_bytecode(self, bucket):  # Jinja calls it only after compiling a template
+            self.compiled += 1
+            super().dump_bytecode(bucket)
+
+    cache = CountingCache()
+    monkeypatch.setattr(feedback, "COMPILED_TEMPLATES", cache)
     nb = outputs_notebook()
-    first, _ = FeedbackExporter(template_name="lab").from_notebook_node(nb)
-    compiled = dict(COMPILED_TEMPLATES._code)
-    assert compiled  # the lab templates, compiled by the first exporter
-    second, _ = FeedbackExporter(template_name="lab").from_notebook_node(nb)
-    assert second == first
-    assert COMPILED_TEMPLATES._code == compiled
+    first = render(FeedbackExporter, nb, template_name="lab")
+    compiled = cache.compiled
+    assert compiled > 0
+    second = render(FeedbackExporter, nb, template_name="lab")
+    assert second == first and cache.compiled == compiled
 
 
 def test_accessible_sets_the_attributes_as_nbconvert_does():
-    page = ('<div class="jp-Cell-inputWrapper">a</div>'
+    page = ('<body class="jp-Notebook">'
+            '<div class="jp-Cell-inputWrapper">a</div>'
             '<div class="jp-RenderedText jp-OutputArea-output" data-mime-type="text/plain">b</div>'
             '<div class="jp-OutputArea-output" tabindex=-1 id="c">c</div>'
             '<div class="jp-OutputArea-outputs">d</div>'
-            '<div class=\'jp-Cell-inputWrapper\'>e</div>'
-            '<img src="x.png"><img src="y.png" alt="y"><IMG SRC="z.png"/>')
+            '<div class="jp-OutputArea-output" tabindex="0">e</div>'
+            '<img src="x.png"><img src="y.png" alt="y"><IMG SRC="z.png"/></body>'
+            '<div class="jp-Cell-inputWrapper">outside</div>')
     assert accessible(page) == (
+        '<body class="jp-Notebook">'
         '<div class="jp-Cell-inputWrapper" tabindex="0">a</div>'
-        '<div class="jp-RenderedText jp-OutputArea-output" data-mime-type="text/plain" tabindex="0">b</div>'
+        '<div class="jp-RenderedText jp-OutputArea-output" data-mime-type="text/plain" '
+        'tabindex="0">b</div>'
         '<div class="jp-OutputArea-output" tabindex="0" id="c">c</div>'
         '<div class="jp-OutputArea-outputs">d</div>'
-        '<div class=\'jp-Cell-inputWrapper\' tabindex="0">e</div>'
+        '<div class="jp-OutputArea-output" tabindex="0">e</div>'
         f'<img src="x.png" alt="{MISSING_ALT}"><img src="y.png" alt="y">'
-        f'<IMG SRC="z.png" alt="{MISSING_ALT}"/>')
+        f'<img src="z.png" alt="{MISSING_ALT}" /></body>'
+        '<div class="jp-Cell-inputWrapper">outside</div>')

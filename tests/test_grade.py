@@ -106,5 +106,5 @@ def test_feedback_reads_back_as_stock_nbgraders_page(graded_class):
         assert api.generate_feedback(ID, student, force=True)["success"]
         stock = (course / "feedback" / student / ID / f"{ID}.html").read_text()
         ours = (workdir / "feedback" / student / ID / f"{ID}.html").read_text()
-        assert "hidden tests" in stock.lower() and "tabindex" in stock
+        assert "hidden tests" in stock.lower()
         assert str(BeautifulSoup(ours, features="html.parser")) == stock

@@ -36,3 +36,15 @@ def test_unsafe_mode_grades_and_says_what_is_lost(one_submission, tmp_path):
     assert "WARNING: --unsafe-no-sandbox" in run.stderr and "YOUR rights" in run.stderr
     rows = read_csv(tmp_path / "work" / "grades.csv")
     assert [(r["student_id"], r["score"]) for r in rows] == [("complete", "10")]
+
+
+def test_refuses_when_kernels_cannot_import_utils(tmp_path, monkeypatch):
+    """Every notebook starts with `import utils`: a sandbox without it would score everyone 0."""
+    from autograder.sandbox import ForkServer, SandboxError, server
+
+    (tmp_path / "repo" / "utils").mkdir(parents=True)
+    (tmp_path / "repo" / "utils" / "__init__.py").write_text(
+        "raise ImportError('a broken utils, on purpose')\n")
+    monkeypatch.setattr(server, "REPO", tmp_path / "repo")
+    with pytest.raises(SandboxError, match="cannot import utils from .*a broken utils, on purpose"):
+        ForkServer(tmp_path / "spool", uid=61000)

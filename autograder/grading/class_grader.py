@@ -97,10 +97,10 @@ def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
     recorded = set()
     try:
         with InterruptRequest() as interrupt:
-            pending = set(futures)
-            while pending:
-                finished, pending = concurrent.futures.wait(
-                    pending, timeout=0.25, return_when=concurrent.futures.FIRST_COMPLETED)
+            running = set(futures)
+            while running:
+                finished, running = concurrent.futures.wait(
+                    running, timeout=0.25, return_when=concurrent.futures.FIRST_COMPLETED)
                 for future in finished:
                     submission = futures[future]
                     result = future.result()
@@ -136,12 +136,13 @@ class InterruptRequest:
     Python raises KeyboardInterrupt wherever the main thread happens to be; inside a finalizer or
     a weak-reference callback (SQLAlchemy and nbgrader make many) it is printed and dropped, and
     the run goes on as if never interrupted. The grading loop checks `requested` between results
-    instead. A second Ctrl-C raises at once.
+    instead. A second Ctrl-C raises at once. Where SIGINT is ignored (a background job of a
+    non-interactive shell), it stays ignored.
     """
 
     def __init__(self):
         self.requested = False
-        self._previous = None
+        self._installed, self._previous = False, None
 
     def _handle(self, signum, frame):
         if self.requested:
@@ -149,13 +150,17 @@ class InterruptRequest:
         self.requested = True
 
     def __enter__(self):
-        if threading.current_thread() is threading.main_thread():
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN):
             self._previous = signal.signal(signal.SIGINT, self._handle)
+            self._installed = True
         return self
 
     def __exit__(self, *exc):
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        if self._installed:
+            signal.signal(signal.SIGINT, signal.default_int_handler if self._previous is None
+                          else self._previous)
+            self._installed = False
 
 
 def discover(submissions_dir, max_bytes):
@@ -253,19 +258,22 @@ def create_gradebook(db_url):
     """Create nbgrader's tables and alembic version in a database that has no tables yet.
 
     nbgrader's Gradebook does the same for a new database, but finds the alembic version by running
-    the `alembic heads` command, which takes seconds; here alembic's API reads it in-process.
+    the `alembic heads` command, which takes seconds; here alembic's API reads it in-process. Both
+    steps are one transaction where the database has transactional DDL (PostgreSQL), so a run
+    stopped halfway leaves no tables without a version; a new SQLite gradebook is only ever the
+    run's template, made again by every run.
     """
     engine = sqlalchemy.create_engine(db_url)
     try:
-        if sqlalchemy.inspect(engine).get_table_names():
-            return
-        Base.metadata.create_all(bind=engine)
-        head = ScriptDirectory(ALEMBIC_DIR).get_current_head()
         with engine.begin() as connection:
+            if sqlalchemy.inspect(connection).get_table_names():
+                return
+            Base.metadata.create_all(bind=connection)
             connection.execute(sqlalchemy.text(
                 "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
             connection.execute(sqlalchemy.text(
-                "INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head})
+                "INSERT INTO alembic_version (version_num) VALUES (:head)"),
+                {"head": ScriptDirectory(ALEMBIC_DIR).get_current_head()})
     finally:
         engine.dispose()
 

@@ -6,20 +6,24 @@ most of a page, and none needs to be paid again for each page:
 - Jinja compiles the feedback templates for each new exporter (about 0.2 s). A worker's exporters
   share one in-memory bytecode cache instead: a template is compiled once and loaded from the
   cache afterwards, as long as its source is unchanged (Jinja compares a checksum of it).
-- HTMLExporter parses the whole rendered page with BeautifulSoup's pure-Python parser and writes
-  it out again, only to add `tabindex="0"` to cell inputs and outputs and an `alt` text to images
-  without one (0.1-0.4 s a page, growing with the page). `accessible` adds the same attributes to
-  the rendered text directly.
+- HTMLExporter parses the whole rendered page with BeautifulSoup and writes it out again, only to
+  add `tabindex="0"` to cell inputs and outputs inside `.jp-Notebook` and an `alt` text to images
+  without one (0.1-0.4 s a page, growing with the page). `accessible` finds the same tags with the
+  same tokenizer (the standard library's HTMLParser, which BeautifulSoup uses here) and rewrites
+  only those; a page with neither (nbgrader's feedback template, figures off) is not parsed.
 - Pygments highlights every code cell and the markdown renderer renders every text cell (about a
   tenth of a second a page). Most cells are the same in every submission of an assignment (the
   text, the provided code, the tests), so a worker keeps what they rendered, by their inputs.
 
-The page means the same as stock nbconvert's: parsed by BeautifulSoup, it reads back as exactly
-the stock page (tests/test_feedback_exporter.py).
+`FeedbackExporter.from_notebook_node` is HTMLExporter.from_notebook_node of nbconvert 7.17 (the
+version requirements.txt pins) with the BeautifulSoup pass replaced by `accessible`. Parsed by
+BeautifulSoup, its page reads back as exactly the stock page (tests/test_feedback_exporter.py,
+tests/test_grade.py).
 """
 
 import collections
-import re
+import html as html_module
+import html.parser
 
 import jinja2
 from nbconvert.exporters import HTMLExporter, TemplateExporter
@@ -29,9 +33,8 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 # What nbconvert's HTMLExporter writes into an image that has no alt text.
 MISSING_ALT = "No description has been provided for this image"
 FOCUSABLE_CLASSES = {"jp-Cell-inputWrapper", "jp-OutputArea-output"}
-_OPENING_TAG = re.compile(r"<(div|img)\b[^>]*>", re.IGNORECASE)
-_TABINDEX = re.compile(r"""\stabindex\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)""", re.IGNORECASE)
-_CLASS = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+NOTEBOOK_CLASS = "jp-Notebook"
+MAX_REMEMBERED_SOURCE = 32 * 1024  # characters; longer cells are rendered each time
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -56,21 +59,31 @@ COMPILED_TEMPLATES = MemoryBytecodeCache()
 
 
 class RenderedCells:
-    """Rendered cell HTML by its inputs, kept in this process; the oldest go beyond `size`."""
+    """Rendered cell HTML by its inputs, kept in this process; the oldest go beyond `size`.
+
+    Only sources up to MAX_REMEMBERED_SOURCE characters are kept: a long cell is most likely one
+    student's own, and keeping it would cost memory without ever being reused.
+    """
 
     def __init__(self, size=4096):
         self.size = size
         self._html = collections.OrderedDict()
 
-    def get(self, key, render):
-        """The HTML for `key`, calling render() the first time it is asked for."""
+    def get(self, options, source, render):
+        """The HTML of `source` rendered with `options` (a hashable), render() on a miss."""
+        if len(source) > MAX_REMEMBERED_SOURCE:
+            return render()
+        key = (options, source)
         if key in self._html:
             self._html.move_to_end(key)
             return self._html[key]
-        html = self._html[key] = render()
+        rendered = self._html[key] = render()
         if len(self._html) > self.size:
             self._html.popitem(last=False)
-        return html
+        return rendered
+
+    def __len__(self):
+        return len(self._html)
 
     def clear(self):
         self._html.clear()
@@ -86,35 +99,76 @@ class _RememberedHighlight:
         self.highlight = highlight
 
     def __call__(self, source, language=None, metadata=None):
-        options = tuple(sorted(self.highlight.extra_formatter_options.items()))
-        key = ("highlight", self.highlight.pygments_lexer, language,
-               (metadata or {}).get("magics_language"), options, source)
-        return RENDERED_CELLS.get(key, lambda: self.highlight(source, language, metadata))
+        options = ("highlight", self.highlight.pygments_lexer, language,
+                   (metadata or {}).get("magics_language"),
+                   repr(sorted(self.highlight.extra_formatter_options.items())))
+        return RENDERED_CELLS.get(options, source,
+                                  lambda: self.highlight(source, language, metadata))
 
 
-def accessible(html):
-    """`html` with tabindex="0" on cell input wrappers and outputs, and alt text on bare images.
+def accessible(page):
+    """`page` with tabindex="0" on cell input wrappers and outputs, and alt text on bare images.
 
-    The attributes nbconvert's HTMLExporter sets with BeautifulSoup, set in the opening tags
-    the templates write, as it does: an existing tabindex becomes "0", an existing alt is kept.
+    The attributes nbconvert's HTMLExporter sets with BeautifulSoup: every <img> without an alt
+    gets MISSING_ALT, and every <div> of a FOCUSABLE_CLASSES class inside an element of class
+    jp-Notebook gets tabindex="0" (replacing any other value). Other tags keep their text.
     """
-    def add(match):
-        tag = match.group(0)
-        attributes = tag[:-2] if tag.endswith("/>") else tag[:-1]
-        closing = tag[len(attributes):]
-        if match.group(1).lower() == "img":
-            if re.search(r"\salt\s*=", attributes, re.IGNORECASE):
-                return tag
-            return f'{attributes} alt="{MISSING_ALT}"{closing}'
-        found = _CLASS.search(attributes)
-        classes = set((found.group(1) or found.group(2) or "").split()) if found else set()
-        if not classes & FOCUSABLE_CLASSES:
-            return tag
-        if _TABINDEX.search(attributes):
-            return _TABINDEX.sub(' tabindex="0"', attributes, count=1) + closing
-        return f'{attributes} tabindex="0"{closing}'
+    lowered = page.lower()
+    if "<img" not in lowered and NOTEBOOK_CLASS.lower() not in lowered:
+        return page
+    finder = _TagsToChange()
+    finder.feed(page)
+    finder.close()
+    line_starts = [0]
+    for line in page.splitlines(keepends=True):
+        line_starts.append(line_starts[-1] + len(line))
+    pieces, done = [], 0
+    for (line, column), text, tag in finder.changes:
+        begin = line_starts[line - 1] + column
+        pieces += [page[done:begin], tag]
+        done = begin + len(text)
+    return "".join(pieces + [page[done:]])
 
-    return _OPENING_TAG.sub(add, html)
+
+class _TagsToChange(html.parser.HTMLParser):
+    """Collects ((line, column), original text, new text) of the start tags `accessible` changes."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.changes = []
+        self._notebook = None  # [tag name, depth] of the open jp-Notebook element
+
+    def handle_starttag(self, tag, attrs):
+        self._start(tag, attrs, closed=False)
+
+    def handle_startendtag(self, tag, attrs):
+        self._start(tag, attrs, closed=True)
+
+    def handle_endtag(self, tag):
+        if self._notebook and tag == self._notebook[0]:
+            self._notebook[1] -= 1
+            if self._notebook[1] == 0:
+                self._notebook = None
+
+    def _start(self, tag, attrs, closed):
+        values = dict(attrs)  # a repeated attribute: the last one counts, as in BeautifulSoup
+        classes = set((values.get("class") or "").split())
+        if self._notebook and tag == self._notebook[0] and not closed:
+            self._notebook[1] += 1
+        elif self._notebook is None and NOTEBOOK_CLASS in classes and not closed:
+            self._notebook = [tag, 1]
+        if tag == "img" and "alt" not in values:
+            values["alt"] = MISSING_ALT
+        elif tag == "div" and self._notebook and classes & FOCUSABLE_CLASSES:
+            if values.get("tabindex") == "0":
+                return
+            values["tabindex"] = "0"
+        else:
+            return
+        written = "".join(f' {name}="{html_module.escape(value, quote=True)}"' if value is not None
+                          else f" {name}" for name, value in values.items())
+        self.changes.append((self.getpos(), self.get_starttag_text(),
+                             f"<{tag}{written}{' />' if closed else '>'}"))
 
 
 class FeedbackExporter(HTMLExporter):
@@ -130,10 +184,10 @@ class FeedbackExporter(HTMLExporter):
         """HTMLExporter's markdown filter; a cell without attachments is rendered once."""
         if context.get("cell", {}).get("attachments") or self.embed_images:
             return super().markdown2html(context, source)
-        key = ("markdown", self.anchor_link_text, self.exclude_anchor_links,
-               repr(sorted(self.lexer_options.items())), source)
-        return RENDERED_CELLS.get(key, lambda: super(FeedbackExporter, self).markdown2html(
-            context, source))
+        options = ("markdown", self.anchor_link_text, self.exclude_anchor_links,
+                   repr(sorted(self.lexer_options.items())))
+        return RENDERED_CELLS.get(options, source, lambda: super(FeedbackExporter, self)
+                                  .markdown2html(context, source))
 
     def from_notebook_node(self, nb, resources=None, **kw):
         """Render like HTMLExporter.from_notebook_node; add its attributes with `accessible`."""

@@ -76,16 +76,15 @@ def _private_tmp(mib, keep):
 def preload():
     """Import what kernels need, as an ipykernel process would, before any fork."""
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    loaded = []
+    loaded, failed = [], {}
     for name in PRELOAD:
         try:
             __import__(name)
             loaded.append(name)
         except Exception as error:  # a missing optional library is imported later by the kernel
-            print(f"preload: cannot import {name} ({type(error).__name__}: {error})",
-                  file=sys.stderr)
+            failed[name] = f"{type(error).__name__}: {error}"
     _warm_matplotlib()
-    return loaded
+    return loaded, failed
 
 
 def _warm_matplotlib():
@@ -259,14 +258,14 @@ def serve():
     replies = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # stray prints go to the log, never into the protocol
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    loaded = preload()
+    loaded, failed = preload()
     waiters = {}  # kernel pid -> waiter pid
     for line in sys.stdin:
         try:
             request = json.loads(line)
             op = request["op"]
             if op == "ping":
-                reply = {"ok": True, "preloaded": loaded}
+                reply = {"ok": True, "preloaded": loaded, "failed": failed}
             elif op == "start":
                 pid, waiter = start(request, replies)
                 waiters[pid] = waiter

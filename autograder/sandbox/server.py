@@ -118,14 +118,15 @@ class ForkServer:
                                             stderr=log, env=env, cwd="/")
         self._channel = Channel(self.process)
         try:
-            self.preloaded = self.request({"op": "ping"}, timeout=timeout)["preloaded"]
+            reply = self.request({"op": "ping"}, timeout=timeout)
         except SandboxError as error:
             self.close()
             raise SandboxError(f"the sandbox did not start: {error}. {self.log_tail()}") from None
+        self.preloaded = reply["preloaded"]
         if "utils" not in self.preloaded:  # every notebook would fail its first import
             self.close()
-            raise SandboxError(f"kernels in the sandbox cannot import utils from {REPO / 'utils'}. "
-                               f"{self.log_tail()}")
+            raise SandboxError(f"kernels in the sandbox cannot import utils from {REPO / 'utils'} "
+                               f"({reply.get('failed', {}).get('utils', 'no reason given')})")
 
     def log_tail(self, lines=5):
         try:

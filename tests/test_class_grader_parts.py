@@ -1,0 +1,57 @@
+"""Parts of the class grader that need no kernel: new gradebooks, Ctrl-C during grading."""
+
+import signal
+
+import pytest
+import sqlalchemy
+from nbgrader.api import Gradebook
+
+from autograder.grading.class_grader import InterruptRequest, create_gradebook
+
+
+def tables_and_version(db_url):
+    engine = sqlalchemy.create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            tables = sorted(sqlalchemy.inspect(connection).get_table_names())
+            versions = connection.execute(
+                sqlalchemy.text("SELECT version_num FROM alembic_version")).scalars().all()
+        return tables, versions
+    finally:
+        engine.dispose()
+
+
+def test_new_gradebook_is_the_one_nbgrader_makes(tmp_path):
+    ours, theirs = f"sqlite:///{tmp_path / 'ours.db'}", f"sqlite:///{tmp_path / 'theirs.db'}"
+    create_gradebook(ours)
+    Gradebook(theirs).close()  # nbgrader runs `alembic heads` to find the version
+    assert tables_and_version(ours) == tables_and_version(theirs)
+    tables, versions = tables_and_version(ours)
+    assert "grade" in tables and len(versions) == 1 and len(versions[0]) == 12
+    with Gradebook(ours) as gradebook:  # nbgrader opens it as its own, and it stays as it was
+        gradebook.add_student("s1")
+    create_gradebook(ours)  # a database with tables is left alone
+    with Gradebook(ours) as gradebook:
+        assert [s.id for s in gradebook.students] == ["s1"]
+
+
+def test_first_ctrl_c_is_a_request_the_second_interrupts():
+    before = signal.getsignal(signal.SIGINT)
+    with InterruptRequest() as interrupt:
+        assert not interrupt.requested
+        signal.raise_signal(signal.SIGINT)
+        assert interrupt.requested
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_an_ignored_ctrl_c_stays_ignored():
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with InterruptRequest() as interrupt:
+            signal.raise_signal(signal.SIGINT)
+            assert not interrupt.requested
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
