@@ -36,14 +36,18 @@ def test_new_gradebook_is_the_one_nbgrader_makes(tmp_path):
 
 
 def test_first_ctrl_c_is_a_request_the_second_interrupts():
-    before = signal.getsignal(signal.SIGINT)
-    with InterruptRequest() as interrupt:
-        assert not interrupt.requested
-        signal.raise_signal(signal.SIGINT)
-        assert interrupt.requested
-        with pytest.raises(KeyboardInterrupt):
+    # Python's own handler, as at a terminal (a run in the background may inherit SIGINT ignored)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with InterruptRequest() as interrupt:
+            assert not interrupt.requested
             signal.raise_signal(signal.SIGINT)
-    assert signal.getsignal(signal.SIGINT) is before
+            assert interrupt.requested
+            with pytest.raises(KeyboardInterrupt):
+                signal.raise_signal(signal.SIGINT)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def test_an_ignored_ctrl_c_stays_ignored():

@@ -63,10 +63,15 @@ def command(folder, workdir):
 
 
 def start(folder, workdir, logs):
-    """Start the grader in a session of its own; its output goes to files (nobody reads a pipe)."""
+    """Start the grader in a session of its own; its output goes to files (nobody reads a pipe).
+
+    SIGINT is reset to its default, as for a command typed at a terminal: a test run started in
+    the background of a non-interactive shell inherits it ignored, and the grader keeps it so.
+    """
     with open(logs / "first.stdout", "w") as stdout, open(logs / "first.stderr", "w") as stderr:
         return subprocess.Popen(command(folder, workdir), cwd=REPO, stdout=stdout, stderr=stderr,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+                                stdin=subprocess.DEVNULL, start_new_session=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def rerun(folder, workdir):
