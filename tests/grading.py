@@ -64,6 +64,21 @@ class TempCourse:
         return html.unescape(re.sub(r"<[^>]+>", "", body))
 
 
+def hand_in(folder, assignment_id, fixtures, suffix=""):
+    """Write each fixture as <student><suffix>/<assignment_id>/<assignment_id>.ipynb under folder.
+
+    Returns {student id: the score the fixture must get}.
+    """
+    expected = {}
+    for fixture in fixtures:
+        student = f"{fixture.student}{suffix}"
+        target = folder / student / assignment_id
+        target.mkdir(parents=True, exist_ok=True)
+        nbformat.write(fixture.notebook, target / f"{assignment_id}.ipynb")
+        expected[student] = sum(score or 0 for score in fixture.scores.values())
+    return expected
+
+
 def grade_cli(submissions_dir, workdir, *options, workers=2, env=None, timeout=900):
     """Run `python -m autograder grade` as an instructor would; return the CompletedProcess."""
     return subprocess.run([sys.executable, "-m", "autograder", "grade", str(submissions_dir),

@@ -1,13 +1,12 @@
 """`python -m autograder grade` on a fixture class: exact scores, problems reported, resumable."""
 
-import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from nbgrader.api import Gradebook
 
 from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
 
-from grading import grade_cli, read_csv
+from grading import grade_cli, hand_in, read_csv
 from notebook_parts import hidden_code, source
 from submissions.s01_notation import submissions
 
@@ -20,12 +19,7 @@ ID = "01_notation"
 def graded_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
     folder = root / "submissions"
-    expected = {}
-    for fixture in submissions():
-        target = folder / fixture.student / ID
-        target.mkdir(parents=True)
-        nbformat.write(fixture.notebook, target / f"{ID}.ipynb")
-        expected[fixture.student] = sum(fixture.scores.values())
+    expected = hand_in(folder, ID, submissions())
     for student, content in {"truncated": b'{"cells": [', "blank": b"", "binary": b"\x89PNG\x00"}.items():
         (folder / student / ID).mkdir(parents=True)
         (folder / student / ID / f"{ID}.ipynb").write_bytes(content)

@@ -6,11 +6,10 @@ so this is the side-by-side check: the parallel, sandboxed grader gives what nbg
 
 import importlib
 
-import nbformat
 import pytest
 
 from autograder.course import assignment_ids
-from grading import grade_cli, read_csv
+from grading import grade_cli, hand_in, read_csv
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_grade_course")]
 
@@ -28,10 +27,8 @@ def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     expected = {}
     for assignment_id, fixture in fixtures():
-        path = root / "submissions" / fixture.student / assignment_id / f"{assignment_id}.ipynb"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(fixture.notebook, path)
-        expected[(fixture.student, assignment_id)] = sum(v or 0 for v in fixture.scores.values())
+        for student, score in hand_in(root / "submissions", assignment_id, [fixture]).items():
+            expected[(student, assignment_id)] = score
     run = grade_cli(root / "submissions", root / "work")
     return run, root / "work", expected
 

@@ -21,11 +21,11 @@ import subprocess
 import sys
 import time
 
-import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
 from autograder.course import REPO
+from grading import hand_in
 from submissions.s01_notation import submissions
 
 pytestmark = pytest.mark.slow
@@ -47,13 +47,8 @@ def build_class(root, fixtures):
     """Write the class under root/submissions; return (folder, {student: exact score})."""
     folder = root / "submissions"
     expected = {}
-    for fixture in fixtures:
-        for copy in range(1, COPIES + 1):
-            student = f"{fixture.student}-{copy}"
-            target = folder / student / ID
-            target.mkdir(parents=True)
-            nbformat.write(fixture.notebook, target / f"{ID}.ipynb")
-            expected[student] = sum(fixture.scores.values())
+    for copy in range(1, COPIES + 1):
+        expected.update(hand_in(folder, ID, fixtures, suffix=f"-{copy}"))
     return folder, expected
 
 

@@ -4,11 +4,10 @@ The server comes from the pgserver wheel and the driver is psycopg 3, both insta
 requirements.txt, so their absence is a failure, not a skip.
 """
 
-import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from grading import grade_cli, read_csv
+from grading import grade_cli, hand_in, read_csv
 from postgres_server import PostgresUnavailable, check_available, postgres_database
 from submissions.s01_notation import submissions
 
@@ -44,12 +43,7 @@ def test_grades_into_postgres_and_resumes(postgres_url, tmp_path_factory):
     # under xdist).
     root = tmp_path_factory.mktemp("class")
     folder, workdir = root / "submissions", root / "work"
-    expected = {}
-    for fixture in submissions():
-        target = folder / fixture.student / ID
-        target.mkdir(parents=True)
-        nbformat.write(fixture.notebook, target / f"{ID}.ipynb")
-        expected[fixture.student] = sum(fixture.scores.values())
+    expected = hand_in(folder, ID, submissions())
 
     first = grade_cli(folder, workdir, "--db-url", postgres_url)
     assert first.returncode == 0, first.stderr

@@ -57,8 +57,8 @@ def run(job):
     result = api.autograde(job.assignment_id, job.student_id, force=True, create=True)
     if not result["success"]:
         return {"status": "failed", "problems": [_failure(result, job.cell_timeout)], "cells": {}}
-    autograded = (scratch / "autograded" / job.student_id / job.assignment_id
-                  / f"{job.assignment_id}.ipynb")
+    autograded = nbformat.read(scratch / "autograded" / job.student_id / job.assignment_id
+                               / f"{job.assignment_id}.ipynb", as_version=4)
     cells = grade_cells(db_url, job.assignment_id, job.student_id)
     for grade_id, message in _messages(autograded).items():
         if grade_id in cells:
@@ -82,10 +82,10 @@ def grade_cells(db_url, assignment_id, student_id):
                 for g in notebook.grades}
 
 
-def _messages(path):
+def _messages(nb):
     """{grade_id: first error of that grade cell, as 'Name: message'} of an autograded notebook."""
     messages = {}
-    for cell in nbformat.read(path, as_version=4).cells:
+    for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
         if grade_id and errors:
@@ -103,10 +103,10 @@ LIMITS = [
 ]
 
 
-def limit_problems(path, cell_timeout):
+def limit_problems(nb, cell_timeout):
     """Sentences for the cells of an autograded notebook that ran into a sandbox limit."""
     problems = []
-    for number, cell in enumerate(nbformat.read(path, as_version=4).cells, 1):
+    for number, cell in enumerate(nb.cells, 1):
         name = cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {number}"
         for output in cell.get("outputs", []):
             shown = output.get("data", {}).get("text/plain", "")
