@@ -8,10 +8,11 @@ import pathlib
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
-    AssignLatePenalties, CheckCellMetadata, Execute, GetGrades, LimitOutput, SaveAutoGrades)
+    AssignLatePenalties, CheckCellMetadata, Execute, GetGrades, LimitOutput)
 
+from autograder.evidence import GatherEvidence
 from autograder.preprocessors import HideHiddenTests, StderrAsStdout
-from autograder.probes import InsertProbes, JudgeProbes
+from autograder.scores import SaveVerdicts
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
@@ -28,22 +29,23 @@ c.CourseDirectory.course_id = "default_course"
 # cell of a reference solution finishes well inside it.
 c.Execute.timeout = 30
 
-# nbgrader scores any grade cell with stderr output 0. Correct code may warn (a numpy
-# RuntimeWarning, a warnings.warn of its own), and only a raised error means a check failed, so
-# stderr is kept as ordinary text after execution: the student still reads the warning in the
-# feedback, and it costs no points.
+# Execute runs the notebook (test cells with their visible checks only) for the feedback page;
+# its outputs decide no score. GatherEvidence then runs the student's own cells in a second, clean
+# kernel and judges every graded test cell in this process: the cell's visible checks and its
+# hidden checks (autograder/hidden_checks/), with each call of a student's function computed in
+# that kernel and compared here with the reference solutions. SaveVerdicts records those verdicts
+# as the scores. So no code in the notebook can raise a score, and no hidden check, reference or
+# expected value ever runs in a kernel (docs/security.md).
 #
-# A graded test cell also needs its probe to pass: calls evaluated just before it and judged
-# outside the student's kernel against the reference solutions (autograder/probes.py), so that no
-# code in the notebook can raise a score by replacing numpy, utils or IPython in the kernel.
+# Stderr is kept as ordinary text (StderrAsStdout): the student reads a warning in the feedback
+# and it costs nothing (scores no longer look at outputs at all).
 c.Autograde.autograde_preprocessors = [
-    InsertProbes,
     Execute,
     StderrAsStdout,
-    JudgeProbes,
+    GatherEvidence,
     ClearMetadataPreprocessor,
     LimitOutput,
-    SaveAutoGrades,
+    SaveVerdicts,
     AssignLatePenalties,
     CheckCellMetadata,
 ]

@@ -4,6 +4,7 @@ import csv
 import html
 import os
 import re
+import resource
 import subprocess
 import sys
 
@@ -79,12 +80,21 @@ def hand_in(folder, assignment_id, fixtures, suffix=""):
     return expected
 
 
-def grade_cli(submissions_dir, workdir, *options, workers=2, env=None, timeout=900):
-    """Run `python -m autograder grade` as an instructor would; return the CompletedProcess."""
+def grade_cli(submissions_dir, workdir, *options, workers=2, env=None, timeout=900,
+              address_space=None):
+    """Run `python -m autograder grade` as an instructor would; return the CompletedProcess.
+
+    address_space: a soft RLIMIT_AS in bytes for the grader and its workers (None: unchanged).
+    """
+    def lower_limit():
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        resource.setrlimit(resource.RLIMIT_AS, (address_space, hard))
+
     return subprocess.run([sys.executable, "-m", "autograder", "grade", str(submissions_dir),
                            "--workdir", str(workdir), "--workers", str(workers), *options],
                           cwd=REPO, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(env or {})})
+                          env={**os.environ, **(env or {})},
+                          preexec_fn=lower_limit if address_space else None)
 
 
 def read_csv(path):

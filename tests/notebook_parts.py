@@ -4,10 +4,12 @@ import re
 
 import nbformat
 
-from autograder.course import NOTEBOOKS, SOLUTIONS
+from autograder.course import NOTEBOOKS, SOLUTIONS, assignment_ids
+from autograder.judge import hidden_checks
+
+HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)  # none left
 from autograder.notebook_files import SOLUTION_REGION, solution_code  # noqa: F401 (re-exported)
 
-HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 
 
 def source(assignment_id):
@@ -37,9 +39,13 @@ def cells_by_id(nb):
 
 
 def hidden_code(cell):
-    """The hidden-test part of a source test cell, or '' if it has none."""
-    match = HIDDEN_REGION.search(cell.source)
-    return match.group(1) if match else ""
+    """The hidden checks of a test cell (autograder/hidden_checks/), or '' if it has none."""
+    grade_id = nbgrader_meta(cell).get("grade_id")
+    if not is_test(cell):
+        return ""
+    found = [checks[grade_id] for a in assignment_ids() for checks in [hidden_checks(a)]
+             if grade_id in checks]
+    return found[0] if found else ""
 
 
 def graded_functions(nb):

@@ -19,6 +19,7 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import Execute
 
 from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
+from autograder.evidence import HIDDEN_PASSED, GatherEvidence, SandboxedEvidence
 from autograder.sandbox.kernels import OUTPUT_CAP_NOTE, SandboxedExecute
 
 from .feedback import FeedbackExporter
@@ -49,9 +50,9 @@ def run(job):
                          "release_directory": "release", "db_url": db_url},
         Execute={"timeout": job.cell_timeout},
         GenerateFeedback={"exporter_class": FeedbackExporter})
+    sandboxed = {Execute: SandboxedExecute, GatherEvidence: SandboxedEvidence}
     config.Autograde.autograde_preprocessors = [
-        SandboxedExecute if step is Execute else step
-        for step in config.Autograde.autograde_preprocessors]
+        sandboxed.get(step, step) for step in config.Autograde.autograde_preprocessors]
     api = nbgrader_api(config)
 
     result = api.autograde(job.assignment_id, job.student_id, force=True, create=True)
@@ -83,13 +84,21 @@ def grade_cells(db_url, assignment_id, student_id):
 
 
 def _messages(nb):
-    """{grade_id: first error of that grade cell, as 'Name: message'} of an autograded notebook."""
+    """{grade_id: the failure that decided that graded cell, as 'Name: message'}.
+
+    The grader's verdict is a test cell's last output (autograder.evidence): one line when the
+    hidden tests passed, else the failure, which is the last error (it is not repeated when the
+    cell already shows the same error).
+    """
     messages = {}
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
-        if grade_id and errors:
-            messages[grade_id] = f"{errors[0].ename}: {errors[0].evalue}".strip()
+        outputs = cell.get("outputs", [])
+        if not grade_id or not outputs or HIDDEN_PASSED in outputs[-1].get("text", ""):
+            continue
+        errors = [o for o in outputs if o.output_type == "error"]
+        if errors:
+            messages[grade_id] = f"{errors[-1].ename}: {errors[-1].evalue}".strip()
     return messages
 
 

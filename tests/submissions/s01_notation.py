@@ -38,7 +38,7 @@ def submissions():
         Submission("partial", filled(rel, partial),
                    dict(zero, test_layer_shapes=2, test_count_parameters=2),
                    feedback_messages=["examples are columns", "NotImplementedError",
-                                      "Hidden tests ran here"]),
+                                      "All hidden tests of this exercise passed"]),
         Submission("warns", filled(rel, warns), dict(POINTS),
                    stock_scores=dict(POINTS, test_layer_shapes=0, test_count_parameters=0)),
         Submission("tampered", cheat, dict(zero, test_layer_shapes=2, test_count_parameters=2)),

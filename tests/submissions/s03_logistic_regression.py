@@ -54,7 +54,7 @@ def submissions():
         Submission("partial", filled(rel, partial),
                    dict(zero, test_compute_cost=3, test_logistic_dz=1),
                    feedback_messages=["Every entry is 4 times the expected one",
-                                      "NotImplementedError", "Hidden tests ran here"]),
+                                      "NotImplementedError", "All hidden tests of this exercise passed"]),
         Submission("cascade", filled(rel, cascade), dict(zero, test_logistic_dz=1),
                    feedback_messages=["as the seed notes do, flips the sign of every y = 0 term",
                                       "costs[:1][0] is 0.0, expected 0.6931471805599453"]),

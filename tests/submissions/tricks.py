@@ -2,8 +2,13 @@
 
 The control hands in two right functions and two wrong ones (`stack_examples` puts examples in
 rows, `initialize_parameters` is left unwritten) and scores CONTROL. Every trick runs in a cell
-before the tests and tries to turn the wrong answers into points; none may score above CONTROL.
+before the tests (or after them, where it says so) and tries to turn the wrong answers into
+points or to read the instructor's material; none may score above CONTROL, and no feedback page
+may show a line of a hidden check or a reference solution.
 """
+
+import hashlib
+import json
 
 import nbformat
 
@@ -43,6 +48,102 @@ def _wrap_after_each_cell(*_):
         ns["stack_examples"] = lying
 get_ipython().events.register("post_run_cell", _wrap_after_each_cell)
 '''
+
+
+# Emits a result display before every cell runs: stock nbgrader takes a test cell's first result
+# as its score, and a non-numeric one as full marks.
+RESULT_DISPLAY = '''
+import sys
+def _claim_full_marks(*_):
+    sys.displayhook("full marks")
+get_ipython().events.register("pre_run_cell", _claim_full_marks)
+'''
+
+# Both wrong functions become callers of any reference solution a test leaves in the kernel.
+CALLS_REFERENCE = '''
+import sys
+def _borrowed(name, fallback):
+    def function(*args, **kwargs):
+        for key, value in list(vars(sys.modules["__main__"]).items()):
+            if key.startswith("_reference") and name in key and callable(value):
+                return value(*args, **kwargs)
+        return fallback(*args, **kwargs)
+    return function
+def _borrow_after_each_cell(*_):
+    ns = get_ipython().user_ns
+    for name in ("stack_examples", "initialize_parameters"):
+        f = ns.get(name)
+        if f is not None and not getattr(f, "borrowed", False):
+            ns[name] = _borrowed(name.split("_")[0], f)
+            ns[name].borrowed = True
+get_ipython().events.register("post_run_cell", _borrow_after_each_cell)
+'''
+
+# Prints everything the kernel remembers of the cells it ran, last of all.
+PRINTS_HISTORY = '''
+import linecache
+ip = get_ipython()
+print("In:", In)
+print("_ih:", _ih)
+print("history:", list(ip.history_manager.get_range(raw=True, output=False)))
+print("linecache:", {name: "".join(entry[2]) for name, entry in linecache.cache.items()
+                     if isinstance(entry, tuple) and len(entry) > 2})
+print("globals:", {k: repr(v)[:200] for k, v in ip.user_ns.items() if not k.startswith("__")})
+'''
+
+
+# Replaces the kernel side of the grader's calls with one that answers every call with `REPLY`.
+FORGED_REPLY = '''
+import json, utils.probe
+def _forged(namespace, requests):
+    for index, _ in enumerate(json.loads(requests)):
+        print(utils.probe.MARK, index, REPLY)
+utils.probe.answer_all = _forged
+'''
+# An array declared as 40000 x 40000 float64 (12.8 GB), holding one number.
+HUGE_ARRAY = '\'{"value": {"array": [0.0], "dtype": "<f8", "shape": [40000, 40000]}, "changed": [], "after": []}\''
+# Nested 15000 levels deep: json.loads raises RecursionError on it.
+DEEP_REPLY = '\'{"value": \' + "[" * 15000 + "]" * 15000 + \'}\''
+
+
+def secret_detector(secret_lines):
+    """Code for a cell that watches its kernel for any of `secret_lines` (hashed, so that the cell
+    itself holds none) in any cell run, and for reference or expected values in its globals.
+    Once it sees one, every graded function raises and each later cell prints SECRET SEEN."""
+    hashes = sorted(hashlib.sha256(line.encode()).hexdigest() for line in secret_lines)
+    return f'''
+import hashlib, sys
+_HASHES = set({json.dumps(hashes)})
+_seen = []
+def _watch(*_):
+    ip = get_ipython()
+    for source in list(ip.user_ns.get("In", [])) + list(ip.user_ns.get("_ih", [])):
+        for line in str(source).splitlines():
+            if hashlib.sha256(line.strip().encode()).hexdigest() in _HASHES:
+                _seen.append(line)
+    for name in list(ip.user_ns):
+        if name.startswith(("_reference", "_want", "_expected", "_gradient_check_reference")):
+            _seen.append(name)
+    if _seen:
+        print("SECRET SEEN")
+        for name in ("layer_shapes", "stack_examples", "count_parameters", "initialize_parameters"):
+            ip.user_ns[name] = None
+get_ipython().events.register("post_run_cell", _watch)
+'''
+
+
+def at_end(nb, code):
+    """`nb` with `code` in a new last cell."""
+    nb.cells.append(nbformat.v4.new_code_cell(code))
+    return nb
+
+
+def moved(nb, grade_id, before_id):
+    """`nb` with the test cell `grade_id` moved to just before the cell `before_id`."""
+    cell = cells_by_id(nb)[grade_id]
+    nb.cells.remove(cell)
+    nb.cells.insert(nb.cells.index(cells_by_id(nb)[before_id]), cell)
+    return nb
 
 
 def tricks():
@@ -110,4 +211,10 @@ def tricks():
         ("fakes-output", with_trick(
             "print('All checks passed.')\nprint('test_stack_examples: 2 / 2 points')\n"
             "print('Score: 10.0 / 10.0')\n")),
+        ("result-display", with_trick(RESULT_DISPLAY)),
+        ("calls-reference", moved(with_trick(CALLS_REFERENCE), "test_stack_examples",
+                                  "test_initialize_parameters")),
+        ("prints-history", at_end(filled(release(ID), wrong_answers()), PRINTS_HISTORY)),
+        ("forges-huge-array", with_trick(FORGED_REPLY.replace("REPLY", HUGE_ARRAY))),
+        ("forges-deep-reply", with_trick(FORGED_REPLY.replace("REPLY", DEEP_REPLY))),
     ]

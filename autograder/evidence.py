@@ -1,0 +1,121 @@
+"""The evidence kernel: a second, clean kernel per submission that only answers the grader's calls.
+
+After nbgrader's Execute has run the notebook (that kernel's outputs become the feedback page and
+decide nothing), `GatherEvidence` starts another kernel from the same place (in `grade`, forked by
+the worker's fork server; under stock `nbgrader autograde`, an ordinary local kernel). It runs the
+student's own cells there: every code cell except the graded test cells, which never run in it.
+Then, cell by graded cell, `autograder.judge` runs that cell's visible and hidden checks in this
+process, sending each call of a student's function to this kernel as it is made. No reference
+code, expected value or hidden check ever runs in either kernel.
+
+The verdicts go to `resources["autograder"]["verdicts"]` ({grade_id: (passed, message)}), where
+`autograder.scores.SaveVerdicts` reads them, and each test cell of the notebook gets the verdict
+as its last output: the first failing check's message (unless the cell already shows that very
+error), or one line saying that the hidden tests passed.
+"""
+
+import math
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+from nbgrader.preprocessors import Execute
+
+from .sandbox.kernels import SandboxKernelManager
+from .judge import KernelLink, is_test_cell, judge_cell
+
+HIDDEN_PASSED = "All hidden tests of this exercise passed."
+_NO_REPLY_SECONDS = 2
+
+
+class GatherEvidence(Execute):
+    """Judge every graded test cell against a clean kernel that ran only the student's cells."""
+
+    def preprocess(self, nb, resources):
+        assignment_id = resources["nbgrader"]["assignment"]
+        own = [nbformat.v4.new_code_cell(c.source) for c in nb.cells
+               if c.cell_type == "code" and not is_test_cell(c)]
+        evidence = nbformat.v4.new_notebook(cells=own + [nbformat.v4.new_code_cell("")],
+                                            metadata=nb.metadata)
+        NotebookClient.__init__(self, evidence, None)  # as ExecutePreprocessor.preprocess does
+        self.reset_execution_trackers()
+        self.resources = resources
+        self._capture = None
+        verdicts = {}
+        link = KernelLink(self._send, self.timeout)
+        with self.setup_kernel():
+            self.wait_for_reply(self.kc.kernel_info())
+            for index, cell in enumerate(evidence.cells[:-1]):
+                try:
+                    self.execute_cell(cell, index, store_history=True)
+                except DeadKernelError:
+                    link.dead = True
+                    break
+            for cell in nb.cells:
+                if is_test_cell(cell):
+                    grade_id = cell.metadata["nbgrader"]["grade_id"]
+                    verdicts[grade_id] = judge_cell(assignment_id, grade_id, link)
+        resources.setdefault("autograder", {})["verdicts"] = verdicts
+        for cell in nb.cells:
+            if is_test_cell(cell):
+                output = _verdict_output(cell, *verdicts[cell.metadata["nbgrader"]["grade_id"]])
+                if output is not None:
+                    cell.outputs.append(output)
+        return nb, resources
+
+    def _send(self, code, limit, timeout):
+        """Run `code` in the evidence kernel; (its stdout, "ok" | "timeout" | "dead" | "overflow")."""
+        slot = len(self.nb.cells) - 1
+        cell = self.nb.cells[slot] = nbformat.v4.new_code_cell(code)
+        self._capture, self._limit, self._overflow = [], limit, False
+        self.timeout = max(1, math.ceil(timeout))
+        try:
+            self.execute_cell(cell, slot, store_history=False)
+        except DeadKernelError:
+            return "", "dead"
+        finally:
+            captured, self._capture = "".join(self._capture), None
+        if any(o.get("ename") == "CellTimeoutError" for o in cell.outputs):
+            self.timeout = _NO_REPLY_SECONDS  # an interrupted kernel answers at once, or is lost
+            probe = self.nb.cells[slot] = nbformat.v4.new_code_cell("")
+            try:
+                self.execute_cell(probe, slot, store_history=False)
+            except DeadKernelError:
+                return "", "dead"
+            if any(o.get("ename") == "CellTimeoutError" for o in probe.outputs):
+                return "", "dead"
+            return "", "timeout"
+        return captured, "overflow" if self._overflow else "ok"
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Keep nothing of the student's cells; keep a call's stdout up to its limit."""
+        if self._capture is None or msg["msg_type"] != "stream":
+            return None
+        if msg["content"].get("name") == "stdout":
+            text = str(msg["content"].get("text", ""))
+            if sum(map(len, self._capture)) + len(text) > self._limit:
+                self._overflow = True
+            else:
+                self._capture.append(text)
+        return None
+
+
+class SandboxedEvidence(GatherEvidence):
+    """GatherEvidence whose kernel is forked by the active fork server (autograder.sandbox)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", SandboxKernelManager)
+        kwargs.setdefault("shutdown_kernel", "immediate")  # killing PID 1 ends its namespace
+        super().__init__(*args, **kwargs)
+
+
+def _verdict_output(cell, passed, message):
+    """What the feedback shows under a test cell: the first failure, or that all passed."""
+    if passed:
+        return nbformat.v4.new_output("stream", name="stdout", text=HIDDEN_PASSED + "\n")
+    ename, _, evalue = message.partition(": ")
+    if any(o.output_type == "error" and o.get("ename") == ename and o.get("evalue") == evalue
+           for o in cell.outputs):
+        return None  # the student already reads this failure under the cell
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue,
+                                  traceback=[f"{ename}: {evalue}"])
