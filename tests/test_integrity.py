@@ -6,6 +6,9 @@ changes no score; and since no hidden check, reference or expected value runs in
 trick can print one. The watcher fixture checks that last claim from inside both kernels.
 """
 
+import html
+import re
+
 import nbformat
 import pytest
 
@@ -14,7 +17,7 @@ from kernels import Kernel
 from notebook_parts import filled, release
 from submissions import reference_answers
 from submissions.hostile import FULL, secret_lines
-from submissions.tricks import CONTROL, ID, secret_detector, tricks
+from submissions.tricks import CONTROL, ID, hidden_check_lines, secret_detector, tricks
 from utils.probe import MARK
 
 # Blanking every cell that mentions checks also blanks the grader's calls: nothing comes back. A
@@ -33,7 +36,7 @@ def watcher():
     """A correct submission whose first cell watches its kernel for instructor material."""
     nb = filled(release(ID), reference_answers(ID))
     first = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
-    nb.cells.insert(first, nbformat.v4.new_code_cell(secret_detector(secret_lines())))
+    nb.cells.insert(first, nbformat.v4.new_code_cell(secret_detector(hidden_check_lines())))
     return nb
 
 
@@ -52,7 +55,10 @@ def graded(tmp_path_factory):
 
 
 def page(root, student):
-    return (root / "work" / "feedback" / student / ID / f"{ID}.html").read_text()
+    """The text a student reads on their feedback page (tags and styles removed)."""
+    text = (root / "work" / "feedback" / student / ID / f"{ID}.html").read_text()
+    text = re.sub(r"<style.*?</style>|<script.*?</script>", "", text, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 def test_the_control_scores_its_wrong_answers(graded):
@@ -75,14 +81,15 @@ def test_no_feedback_page_shows_instructor_material(graded, name):
     text = page(root, name)
     shown = [line for line in secret_lines() if line not in own_lines and line in text]
     assert not shown
-    assert MARK not in text and "answer_all" not in text
+    assert "probe.answer_all(globals()" not in text  # no call the grader made
+    assert f"{MARK} 0 " not in text  # and no reply to one
 
 
 def test_forged_replies_are_that_students_failure(graded):
     root, scores = graded
-    for name in ("forges-huge-array", "forges-deep-reply"):
-        assert "could not be read" in page(root, name) or "far more than expected" in \
-            page(root, name) or "nested too deeply" in page(root, name)
+    assert "ReplyError: an array came back with an invalid shape" in page(root, "forges-huge-array")
+    assert "ReplyError: the value that came back is nested too deeply" in \
+        page(root, "forges-deep-reply")
     assert scores[WATCHER] == FULL  # an honest student of the same class, graded alongside
 
 
@@ -90,8 +97,8 @@ def test_the_history_trick_printed_only_public_cells(graded):
     root, _ = graded
     text = page(root, "prints-history")
     assert "_ih:" in text and "linecache:" in text  # it ran, and printed what it found
-    assert "check_expected(&quot;layer_shapes([4, 3, 1])&quot;)" in text or \
-        'check_expected("layer_shapes([4, 3, 1])")' in text
+    printed = text.split("In: ['", 1)[-1]
+    assert "layer_shapes([4, 3, 1])" in printed  # the visible checks are there, nothing else
 
 
 def test_no_kernel_that_ran_student_code_held_instructor_material(graded):
@@ -105,7 +112,7 @@ def test_the_watcher_sees_hidden_checks_in_a_kernel(tmp_path):
     from autograder.judge import hidden_checks
     with Kernel(tmp_path) as kernel:
         assert kernel.run("import numpy as np\nfrom utils import check\n"
-                          + secret_detector(secret_lines())).ok
+                          + secret_detector(hidden_check_lines())).ok
         assert "SECRET SEEN" not in kernel.run("x = 1").stdout
         kernel.run(reference_answers(ID)["layer_shapes"])
         kernel.run(hidden_checks(ID)["test_layer_shapes"])

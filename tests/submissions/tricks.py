@@ -12,6 +12,7 @@ import json
 
 import nbformat
 
+from autograder.judge import hidden_checks
 from mistakes.m01_notation import MISTAKES
 from notebook_parts import cells_by_id, filled, release
 
@@ -106,6 +107,13 @@ HUGE_ARRAY = '\'{"value": {"array": [0.0], "dtype": "<f8", "shape": [40000, 4000
 DEEP_REPLY = '\'{"value": \' + "[" * 15000 + "]" * 15000 + \'}\''
 
 
+def hidden_check_lines():
+    """The lines of 01's hidden checks that no released cell holds."""
+    public = {line.strip() for cell in release(ID).cells for line in cell.source.splitlines()}
+    return sorted({line.strip() for code in hidden_checks(ID).values() for line in code.splitlines()
+                   if len(line.strip()) > 20 and line.strip() not in public})
+
+
 def secret_detector(secret_lines):
     """Code for a cell that watches its kernel for any of `secret_lines` (hashed, so that the cell
     itself holds none) in any cell run, and for reference or expected values in its globals.
@@ -125,7 +133,7 @@ def _watch(*_):
         if name.startswith(("_reference", "_want", "_expected", "_gradient_check_reference")):
             _seen.append(name)
     if _seen:
-        print("SECRET SEEN")
+        print("SECRET" + " SEEN")
         for name in ("layer_shapes", "stack_examples", "count_parameters", "initialize_parameters"):
             ip.user_ns[name] = None
 get_ipython().events.register("post_run_cell", _watch)
