@@ -33,8 +33,9 @@ class GatherEvidence(Execute):
 
     def preprocess(self, nb, resources):
         assignment_id = resources["nbgrader"]["assignment"]
+        # A cell that ran past the cell limit in the notebook's run would only do it again.
         own = [nbformat.v4.new_code_cell(c.source) for c in nb.cells
-               if c.cell_type == "code" and not is_test_cell(c)]
+               if c.cell_type == "code" and not is_test_cell(c) and not _timed_out(c)]
         evidence = nbformat.v4.new_notebook(cells=own + [nbformat.v4.new_code_cell("")],
                                             metadata=nb.metadata)
         NotebookClient.__init__(self, evidence, None)  # as ExecutePreprocessor.preprocess does
@@ -98,6 +99,10 @@ class GatherEvidence(Execute):
             else:
                 self._capture.append(text)
         return None
+
+
+def _timed_out(cell):
+    return any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", []))
 
 
 class SandboxedEvidence(GatherEvidence):

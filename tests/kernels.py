@@ -58,3 +58,14 @@ class Kernel:
 
     def alive(self):
         return self.manager.is_alive() and self.run("1 + 1").ok
+
+
+def kernel_link(kernel, cell_timeout=60):
+    """An autograder.judge.KernelLink whose calls run in `kernel` (as the grader's kernel B)."""
+    from autograder.judge import KernelLink
+
+    def send(code, limit, timeout):
+        run = kernel.run(code)
+        return run.stdout, "ok" if len(run.stdout) <= limit else "overflow"
+
+    return KernelLink(send, cell_timeout)

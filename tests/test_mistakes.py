@@ -1,13 +1,15 @@
-"""Each plausible mistake fails its visible check with the message meant for it, and the hidden tests."""
+"""Each plausible mistake fails its visible check with the message meant for it, and the grader's
+verdict (visible and hidden checks judged outside the kernel, autograder/judge.py)."""
 
 import importlib
 
 import pytest
 
 from autograder.course import SOLUTIONS, assignment_ids
-from kernels import Kernel
-from notebook_parts import cells_by_id, graded_functions, hidden_code, is_solution, release, \
-    solution_code, source
+from autograder.judge import judge_cell
+from kernels import Kernel, kernel_link
+from notebook_parts import cells_by_id, graded_functions, is_solution, release, solution_code, \
+    source
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +52,6 @@ def test_mistake_is_caught_with_its_message(kernels, assignment, mistake):
     kernel = kernels(assignment_id)
     test_id = graded_functions(source(assignment_id))[mistake.function]
     visible = cells_by_id(release(assignment_id))[test_id].source
-    hidden = hidden_code(cells_by_id(source(assignment_id))[test_id])
     reference = solution_code(cells_by_id(source(assignment_id))[mistake.function])
     try:
         assert kernel.run(visible).ok, "the reference fails its own visible check"
@@ -60,6 +61,8 @@ def test_mistake_is_caught_with_its_message(kernels, assignment, mistake):
         assert run.error.startswith("CheckError"), run.error
         assert mistake.message in run.error, run.error
         assert "checks.py" not in run.traceback, "the student sees the check library's frames"
-        assert not kernel.run(hidden).ok, "the hidden tests passed a wrong implementation"
+        passed, message = judge_cell(assignment_id, test_id, kernel_link(kernel))
+        assert not passed, "the grader passed a wrong implementation"
+        assert message
     finally:
         assert kernel.run(reference).ok
