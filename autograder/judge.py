@@ -369,7 +369,7 @@ def _run_checks(assignment_id, grade_id, link):
                 warnings.simplefilter("ignore")
                 exec(compile(code, f"<{grade_id}: {part} checks>", "exec"), namespace)
         except Exception as error:
-            return False, f"{type(error).__name__}: {error}".strip()
+            return False, f"{type(error).__name__}: {error}"
     return True, None
 
 
