@@ -3,8 +3,9 @@
 After nbgrader's Execute has run the notebook (that kernel's outputs become the feedback page and
 decide nothing), `GatherEvidence` starts another kernel from the same place (in `grade`, forked by
 the worker's fork server; under stock `nbgrader autograde`, an ordinary local kernel). It runs the
-student's own cells there: every code cell except the graded test cells, which never run in it.
-Then, cell by graded cell, `autograder.judge` runs that cell's visible and hidden checks in this
+student's own cells there, in notebook order: every code cell except the graded test cells, which
+never run in it (and cells that already ran past the cell limit in the notebook's run). Where a
+graded test cell stands, `autograder.judge` runs that cell's visible and hidden checks in this
 process, sending each call of a student's function to this kernel as it is made. No reference
 code, expected value or hidden check ever runs in either kernel.
 
@@ -18,7 +19,6 @@ import math
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import DeadKernelError
 from nbgrader.preprocessors import Execute
 
 from .sandbox.kernels import SandboxKernelManager
@@ -33,11 +33,14 @@ class GatherEvidence(Execute):
 
     def preprocess(self, nb, resources):
         assignment_id = resources["nbgrader"]["assignment"]
+        # Kernel B runs the student's cells in notebook order, and each graded test cell is judged
+        # where it stands, so its checks see the functions as the notebook's run saw them there.
         # A cell that ran past the cell limit in the notebook's run would only do it again.
-        own = [nbformat.v4.new_code_cell(c.source) for c in nb.cells
-               if c.cell_type == "code" and not is_test_cell(c) and not _timed_out(c)]
-        evidence = nbformat.v4.new_notebook(cells=own + [nbformat.v4.new_code_cell("")],
-                                            metadata=nb.metadata)
+        steps = [c for c in nb.cells
+                 if c.cell_type == "code" and (is_test_cell(c) or not _timed_out(c))]
+        evidence = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell("" if is_test_cell(c) else c.source) for c in steps]
+            + [nbformat.v4.new_code_cell("")], metadata=nb.metadata)
         NotebookClient.__init__(self, evidence, None)  # as ExecutePreprocessor.preprocess does
         self.reset_execution_trackers()
         self.resources = resources
@@ -46,16 +49,15 @@ class GatherEvidence(Execute):
         link = KernelLink(self._send, self.timeout)
         with self.setup_kernel():
             self.wait_for_reply(self.kc.kernel_info())
-            for index, cell in enumerate(evidence.cells[:-1]):
-                try:
-                    self.execute_cell(cell, index, store_history=True)
-                except DeadKernelError:
-                    link.dead = True
-                    break
-            for cell in nb.cells:
+            for index, cell in enumerate(steps):
                 if is_test_cell(cell):
                     grade_id = cell.metadata["nbgrader"]["grade_id"]
                     verdicts[grade_id] = judge_cell(assignment_id, grade_id, link)
+                elif not link.dead:
+                    try:
+                        self.execute_cell(evidence.cells[index], index, store_history=True)
+                    except Exception:  # a dead or broken kernel: every later call fails
+                        link.dead = True
         resources.setdefault("autograder", {})["verdicts"] = verdicts
         for cell in nb.cells:
             if is_test_cell(cell):
@@ -72,7 +74,7 @@ class GatherEvidence(Execute):
         self.timeout = max(1, math.ceil(timeout))
         try:
             self.execute_cell(cell, slot, store_history=False)
-        except DeadKernelError:
+        except Exception:  # died, or sent what jupyter_client cannot read (a kernel out of memory)
             return "", "dead"
         finally:
             captured, self._capture = "".join(self._capture), None
@@ -81,7 +83,7 @@ class GatherEvidence(Execute):
             probe = self.nb.cells[slot] = nbformat.v4.new_code_cell("")
             try:
                 self.execute_cell(probe, slot, store_history=False)
-            except DeadKernelError:
+            except Exception:
                 return "", "dead"
             if any(o.get("ename") == "CellTimeoutError" for o in probe.outputs):
                 return "", "dead"

@@ -95,6 +95,7 @@ def references(assignment_id):
     return reference_namespace(nb, provided_code)
 
 
+@functools.lru_cache(maxsize=None)
 def _provided(assignment_id):
     """Functions of earlier notebooks that this one is given (their reference code)."""
     _, provided_code = _sources(assignment_id)
