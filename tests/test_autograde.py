@@ -40,7 +40,8 @@ def test_fixture_gets_its_exact_score(courses, assignment, student):
                  for line in cell.source.replace(hidden_code(cell), "").splitlines()}
     hidden_lines = {line.strip() for cell in cells for line in hidden_code(cell).splitlines()
                     if len(line.strip()) > 12 and line.strip() not in elsewhere}
-    assert not [line for line in hidden_lines if line in feedback], "hidden tests in feedback"
+    assert not [line for line in hidden_lines if line in feedback], "hidden checks in feedback"
+    assert "answer_all(globals()" not in feedback, "the grader's calls in feedback"
     for message in submission.feedback_messages:
         assert message in feedback
 

@@ -37,7 +37,9 @@ def with_trick(code):
     return nb
 
 
-# Wraps stack_examples after every cell (it is defined later): the wrapper's result lies.
+# Wraps stack_examples after every cell (it is defined later): the wrapper's result lies. (A wrapper
+# that transposed the wrong result would be a right stack_examples, not a trick: "reads-frames"
+# returns what it finds in the stack, or the wrong value unchanged.)
 WRAP = '''
 def _wrap_after_each_cell(*_):
     ns = get_ipython().user_ns
@@ -213,7 +215,7 @@ def tricks():
             "                    and name != 'value':\n"
             "                return seen\n"
             "        frame = frame.f_back\n"
-            "    return value.T\n" + WRAP)),
+            "    return value\n" + WRAP)),
         ("retypes-test", retyped),
         ("fakes-output", with_trick(
             "print('All checks passed.')\nprint('test_stack_examples: 2 / 2 points')\n"
