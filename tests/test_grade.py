@@ -5,6 +5,7 @@ from bs4 import BeautifulSoup
 from nbgrader.api import Gradebook
 
 from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
+from autograder.grading.job import SCRATCH_STUDENT
 
 from grading import grade_cli, hand_in, read_csv
 from notebook_parts import hidden_code, source
@@ -97,8 +98,8 @@ def test_feedback_reads_back_as_stock_nbgraders_page(graded_class):
         api = nbgrader_api(nbgrader_config(CourseDirectory={
             "root": str(course), "source_directory": str(SOLUTIONS),
             "db_url": f"sqlite:///{course / 'gradebook.db'}"}))
-        assert api.generate_feedback(ID, student, force=True)["success"]
-        stock = (course / "feedback" / student / ID / f"{ID}.html").read_text()
+        assert api.generate_feedback(ID, SCRATCH_STUDENT, force=True)["success"]
+        stock = (course / "feedback" / SCRATCH_STUDENT / ID / f"{ID}.html").read_text()
         ours = (workdir / "feedback" / student / ID / f"{ID}.html").read_text()
         assert "hidden tests" in stock.lower()
         assert str(BeautifulSoup(ours, features="html.parser")) == stock
