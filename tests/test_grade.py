@@ -38,6 +38,7 @@ def test_exit_status_and_progress(graded_class):
     assert first.returncode == 0, first.stderr
     # the three broken notebooks are read and refused in jobs (under the job's time limit)
     assert f"graded {len(submissions()) + 3} submissions" in first.stdout
+    assert "stranger: unknown assignment '99_unknown'" in first.stdout  # said, not only in a file
 
 
 def test_scores_are_exact(graded_class):

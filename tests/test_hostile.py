@@ -82,7 +82,7 @@ def graded(tmp_path_factory):
     for fixture in corpus:
         hand_in_hostile(folder / fixture.student / ID, fixture)
     try:
-        run = grade_cli(folder, workdir, "--cell-timeout", "8", "--job-timeout", "40",
+        run = grade_cli(folder, workdir, "--cell-timeout", "15", "--job-timeout", "90",
                         "--max-mib", "2", "--memory-mib", "1024")
     finally:
         signal.signal(signal.SIGUSR1, previous)
@@ -180,6 +180,11 @@ def test_nothing_outside_the_scratch_space_was_written(graded):
     assert list(graded["host_tmp"].iterdir()) == []
 
 
+def test_the_kernel_cannot_swap_its_sockets_once_bound(graded):
+    text = outputs_of(graded["workdir"], "swaps-sockets")
+    assert "SWAPPED" not in text and text.count("ipc locked PermissionError") == 3, text
+
+
 def test_no_network(graded):
     text = outputs_of(graded["workdir"], "network")
     assert "CONNECTED" not in text and text.count("no network") == 3
@@ -215,6 +220,7 @@ def test_no_start_up_file_ran_and_the_kernel_holds_no_privilege(graded):
     for name in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
         assert f"status {name}: 0000000000000000" in text, text
     assert "status NoNewPrivs: 1" in text
+    assert "open_by_handle_at: Operation not permitted" in text
     uid = next(line for line in text.splitlines() if line.startswith("status Uid:")).split()[2:]
     assert len(set(uid)) == 1 and int(uid[0]) != 0
 

@@ -76,6 +76,13 @@ def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
     if not submissions:
         found = "; ".join(p["problem"] for p in problems[:5]) or "nothing"
         raise CourseError(f"no submission found in {submissions_dir} (found: {found}); {LAYOUT}")
+    if problems:
+        stream.write(f"found {len(submissions)} submissions; {len(problems)} things to note "
+                     f"(all in problems.csv):\n")
+        for line in problems[:10]:
+            stream.write(f"  {line['student_id']}: {line['problem']}\n")
+        if len(problems) > 10:
+            stream.write(f"  ... and {len(problems) - 10} more\n")
     pending = [s for s in submissions
                if options.force or not result_path(workdir, s).is_file()]
     to_grade = [s for s in pending if s.folder is not None]

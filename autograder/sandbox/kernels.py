@@ -83,6 +83,8 @@ class SandboxProvisioner(LocalProvisioner):
         with open(km.connection_file) as f:
             connection = json.load(f)
         pid = _active.start_kernel(km.job, connection, kwargs.get("env", {}))
+        if _active.isolate:  # its sockets are bound: from now on it may not swap them for links
+            os.chown(km.job / "ipc", 0, 0)
         self.process, self.pid, self.pgid, self.cwd = _ForkedKernel(_active, pid), pid, None, cwd
         return self.connection_info
 
@@ -169,6 +171,14 @@ class SandboxedExecute(Execute):
                                ).tag(config=True)
     max_notebook_output_bytes = Integer(
         8 * 1024 * 1024, help="Output kept per notebook; the rest is dropped.").tag(config=True)
+
+    @default("iopub_timeout")
+    def _default_iopub_timeout(self):
+        # After a cell's reply, its last outputs may still be on their way: 4 s (nbclient's
+        # default) is too short for a cell that sent thousands of messages on a loaded machine,
+        # and nbgrader then fails the whole notebook. Waiting up to the cell limit costs nothing
+        # when they come at once.
+        return max(4, self.timeout or 0)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", SandboxKernelManager)

@@ -151,6 +151,19 @@ def hostile(paths, listener_port, grader_pid):
             "        print('WROTE', path)\n"
             "    except OSError as error:\n"
             "        print('blocked', type(error).__name__)"), FULL),
+        Hostile("swaps-sockets", with_cell(
+            "import os\n"
+            "from ipykernel.kernelapp import IPKernelApp\n"
+            "connection = IPKernelApp.instance().connection_file\n"
+            "ipc = os.path.dirname(connection)\n"
+            "for attempt in (lambda: os.symlink('/run', os.path.join(ipc, 'kernel-link')),\n"
+            "                lambda: os.rename(connection, connection + '.moved'),\n"
+            "                lambda: os.listdir(ipc)):\n"
+            "    try:\n"
+            "        attempt()\n"
+            "        print('SWAPPED')\n"
+            "    except OSError as error:\n"
+            "        print('ipc locked', type(error).__name__)"), FULL),
         # Network.
         Hostile("network", with_cell(
             "import socket\n"
@@ -217,9 +230,9 @@ def hostile(paths, listener_port, grader_pid):
         # Output that grows by display updates and widget state counts against the output cap.
         Hostile("display-updates", with_cell(
             "from IPython.display import display, update_display\n"
-            "for _ in range(2000):\n"
+            "for _ in range(500):\n"
             "    display({'text/plain': 'x'}, raw=True, display_id='grow')\n"
-            "update_display({'text/plain': 'y' * 20000}, raw=True, display_id='grow')"), FULL,
+            "update_display({'text/plain': 'y' * 80000}, raw=True, display_id='grow')"), FULL,
             "printed too much"),
         Hostile("widget-state", with_cell(
             "from comm import create_comm\n"
@@ -243,7 +256,16 @@ STARTUP_REPORT = (
     "print('linewidth', matplotlib.rcParams['lines.linewidth'])\n"
     "for line in open('/proc/self/status').read().splitlines():\n"
     "    if line.startswith(('Cap', 'NoNewPrivs', 'Uid', 'Groups')):\n"
-    "        print('status', line.replace('\\t', ' '))\n")
+    "        print('status', line.replace('\\t', ' '))\n"
+    # the escape from a mount namespace that CAP_DAC_READ_SEARCH allows
+    "import ctypes\n"
+    "class Handle(ctypes.Structure):\n"
+    "    _fields_ = [('size', ctypes.c_uint), ('kind', ctypes.c_int), "
+    "('data', ctypes.c_ubyte * 128)]\n"
+    "libc, handle, mount = ctypes.CDLL(None, use_errno=True), Handle(128), ctypes.c_int()\n"
+    "libc.name_to_handle_at(-100, b'/', ctypes.byref(handle), ctypes.byref(mount), 0)\n"
+    "fd = libc.open_by_handle_at(os.open('/', os.O_RDONLY), ctypes.byref(handle), 0)\n"
+    "print('open_by_handle_at:', 'ESCAPED' if fd >= 0 else os.strerror(ctypes.get_errno()))\n")
 
 READ_EVERY_FILE = (
     "import os\n"
