@@ -10,10 +10,13 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPrep
 from nbgrader.preprocessors import (
     AssignLatePenalties, CheckCellMetadata, Execute, GetGrades, LimitOutput, SaveAutoGrades)
 
+from autograder.course import put_environment_on_path
 from autograder.preprocessors import HideHiddenTests, StderrAsStdout
 from autograder.probes import InsertProbes, JudgeProbes
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
+
+put_environment_on_path()  # nbgrader runs `alembic`; `.venv/bin/nbgrader` alone would not find it
 
 _root = pathlib.Path(__file__).resolve().parents[1]
 c.CourseDirectory.root = str(_root)
@@ -53,3 +56,8 @@ c.OverwriteCells.add_missing_cells = True
 
 # Feedback shows every check's message and the student's code, but not the hidden tests' source.
 c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
+
+# ipykernel warns on every start that its local TCP sockets are unencrypted, which tells an
+# instructor nothing they can act on; the kernel's own log keeps errors only. (A student's warnings
+# are outputs of their cells, not this log, and are kept.)
+c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]

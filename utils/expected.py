@@ -15,7 +15,7 @@ import numpy as np
 
 from .checks import RTOL, ATOL, check
 
-__all__ = ["EXPECTED_FILE", "expected", "check_expected", "encode", "decode"]
+__all__ = ["EXPECTED_FILE", "expected", "check_expected", "encode", "decode", "parse"]
 
 EXPECTED_FILE = "expected.json"
 
@@ -53,6 +53,12 @@ def decode(data):
     return data
 
 
+def parse(text):
+    """The data of an expected.json text (NaN and infinities included); ValueError if malformed."""
+    constants = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+    return json.loads(text, parse_constant=constants.__getitem__)
+
+
 def expected(call, folder="."):
     """The stored reference value for `call`, the text of a call as written in a visible check."""
     values = _load(pathlib.Path(folder) / EXPECTED_FILE)
@@ -87,12 +93,9 @@ def _load(path):
             f"{path} is missing. It ships with the assignment, next to the notebook; "
             f"download the assignment folder again.") from None
     if _cache.get(path, (None,))[0] != stamp:
-        text = path.read_text()
         try:
-            data = json.loads(text, parse_constant=lambda name: {"NaN": math.nan,
-                                                                  "Infinity": math.inf,
-                                                                  "-Infinity": -math.inf}[name])
-        except json.JSONDecodeError as error:
+            data = parse(path.read_text())
+        except ValueError as error:
             raise ValueError(f"{path} is not valid JSON ({error}); download it again.") from None
         _cache[path] = (stamp, data["values"])
     return _cache[path][1]
