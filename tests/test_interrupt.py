@@ -200,7 +200,7 @@ def assert_nothing_left(workdir, seen):
 
 
 def graded_count(stdout):
-    counts = re.findall(r"graded (\d+) submissions", stdout)
+    counts = re.findall(r"graded (\d+) submissions?\b", stdout)
     assert len(counts) == 1, stdout
     return int(counts[0])
 
