@@ -66,6 +66,13 @@ def test_links_and_special_files_are_refused_never_followed(folder, tmp_path):
     assert copied == [NOTEBOOK, "sub"]
 
 
+def test_a_refused_name_that_is_not_utf8_is_reported_readably(folder, tmp_path):
+    os.symlink(b"/etc/passwd", os.path.join(os.fsencode(folder), b"link\xff"))
+    problems = take_in(folder, tmp_path / "out", NOTEBOOK)
+    assert problems == ["link\ufffd is a symbolic link; not copied"]
+    problems[0].encode("utf-8")  # it can go into problems.csv
+
+
 @pytest.mark.parametrize("make", ["symlink", "hardlink", "fifo"])
 def test_a_notebook_that_is_not_a_plain_file_is_refused(tmp_path, make):
     folder = tmp_path / "in"

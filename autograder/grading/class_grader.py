@@ -32,7 +32,7 @@ from autograder.course import SOLUTIONS, CourseError, assignment_ids, nbgrader_a
 
 from autograder.sandbox import Limits
 
-from .intake import IntakeLimits
+from .intake import IntakeLimits, printable
 from .job import GradingJob
 from .pool import WorkerPool
 from .progress import Progress
@@ -280,11 +280,6 @@ def bad_id(name):
     if len(name) > MAX_ID_LENGTH:
         return f"is longer than {MAX_ID_LENGTH} characters"
     return None
-
-
-def printable(name):
-    """A folder name as text that can be written anywhere (bytes that are not UTF-8 replaced)."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def prepare(workdir, db_url, assignments):

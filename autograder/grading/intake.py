@@ -95,7 +95,7 @@ class _Copier:
         for name in names:
             if name in skip or name in SKIPPED:
                 continue
-            shown = prefix + name
+            shown = prefix + printable(name)
             try:
                 info = os.stat(name, dir_fd=folder, follow_symlinks=False)
             except OSError:
@@ -199,6 +199,11 @@ def _write(folder, name, data):
             view = view[os.write(fd, view):]
     finally:
         os.close(fd)
+
+
+def printable(name):
+    """A file name as text that any output can hold (bytes that are not UTF-8 replaced)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _open_failure(shown, error):
