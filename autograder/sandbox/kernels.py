@@ -157,6 +157,16 @@ class SandboxKernelManager(AsyncKernelManager):
         return await super()._async_pre_start_kernel(**kw)
 
 
+def _students_cell(cell):
+    """Whether the notebook's output cap applies to `cell`: not to the course's locked or graded
+    cells, nor to cells the grader inserted (metadata keys autograder_*), so that output from the
+    student's own cells can never crowd out what grading reads."""
+    metadata = cell.get("metadata", {})
+    nbgrader = metadata.get("nbgrader", {})
+    return not (nbgrader.get("locked") or nbgrader.get("grade")
+                or any(str(key).startswith("autograder") for key in metadata))
+
+
 class SandboxedExecute(Execute):
     """nbgrader's Execute with sandboxed kernels and a cap on the output each cell and each
     notebook may keep.
@@ -165,6 +175,7 @@ class SandboxedExecute(Execute):
     result by its size; a display that shares its display_id with N earlier ones, or an update
     of it, by N + 1 times its size (nbclient rewrites every output with that id); widget (comm)
     messages by their size. Past a cap the rest of the cell's output is dropped and a note says so.
+    The notebook's cap counts only the student's own cells (see _students_cell).
     """
 
     max_output_bytes = Integer(1024 * 1024, help="Output kept per cell; the rest is dropped.",
@@ -208,8 +219,9 @@ class SandboxedExecute(Execute):
             copies = sum(len(indices) for indices in
                          self._display_id_map.get(display_id, {}).values())
             size *= copies + 1
+        counted = _students_cell(cell)
         if (self._output_bytes + size > self.max_output_bytes
-                or self._notebook_bytes + size > self.max_notebook_output_bytes):
+                or (counted and self._notebook_bytes + size > self.max_notebook_output_bytes)):
             self._capped = True
             # display data, which nbgrader's LimitOutput neither merges nor shortens
             cell.outputs.append(nbformat.v4.new_output("display_data", data={"text/plain": (
@@ -218,7 +230,7 @@ class SandboxedExecute(Execute):
                 f"notebook]")}))
             return self._keep_what_scores(msg, cell, cell_index)
         self._output_bytes += size
-        self._notebook_bytes += size
+        self._notebook_bytes += size if counted else 0
         return super().process_message(msg, cell, cell_index)
 
     def _keep_what_scores(self, msg, cell, cell_index):
