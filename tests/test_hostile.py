@@ -246,6 +246,12 @@ def test_a_submission_holds_at_most_its_share_of_other_files(graded):
     assert f"sizes: [{12 * 2 ** 20}]" in outputs_of(graded["workdir"], "big-files")
 
 
+def test_the_notebook_output_cap_spans_cells(graded):
+    """20 cells of 0.9 MB each, each under the cell cap: 18 MB, kept to the notebook's 8 MiB."""
+    page = graded["workdir"] / "feedback" / "prints-in-every-cell" / ID / f"{ID}.html"
+    assert page.stat().st_size < 10 * 2 ** 20
+
+
 def test_display_updates_and_widget_state_count_against_the_output_cap(graded):
     for student in ("display-updates", "widget-state"):
         page = graded["workdir"] / "feedback" / student / ID / f"{ID}.html"

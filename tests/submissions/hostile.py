@@ -39,13 +39,14 @@ class Entry:
     data: object = None
 
 
-def with_cell(code, first=False):
-    """The reference answers plus one code cell, at the end or before every other code cell."""
+def with_cell(code, first=False, copies=1):
+    """The reference answers plus a code cell (`copies` of it), at the end or before every other
+    code cell."""
     nb = filled(release(ID), reference_answers(ID))
-    cell = nbformat.v4.new_code_cell(code)
     index = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code") if first else \
         len(nb.cells)
-    nb.cells.insert(index, cell)
+    for _ in range(copies):
+        nb.cells.insert(index, nbformat.v4.new_code_cell(code))
     return nb
 
 
@@ -234,6 +235,8 @@ def hostile(paths, listener_port, grader_pid):
             "    display({'text/plain': 'x'}, raw=True, display_id='grow')\n"
             "update_display({'text/plain': 'y' * 80000}, raw=True, display_id='grow')"), FULL,
             "printed too much"),
+        Hostile("prints-in-every-cell", with_cell("print('w' * 900_000)", copies=20), FULL,
+                "printed too much"),
         Hostile("widget-state", with_cell(
             "from comm import create_comm\n"
             "comms = [create_comm(target_name='jupyter.widget', data={'state': {'v': 'z' * 2 ** 20}, "
