@@ -6,11 +6,15 @@ the root too and is git-ignored.
 """
 import pathlib
 
+import nbgrader
+
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties, CheckCellMetadata, Execute, GetGrades, LimitOutput, SaveAutoGrades)
 
-from autograder.preprocessors import HideHiddenTests, StderrAsStdout
+from autograder.grading.feedback import TEMPLATES, FeedbackExporter
+from autograder.preprocessors import (HideHiddenTests, NameTestCells, NumberCellsInOrder,
+                                      StderrAsStdout)
 from autograder.probes import InsertProbes, JudgeProbes
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
@@ -51,5 +55,16 @@ c.Autograde.autograde_preprocessors = [
 # A test cell a student deleted is put back and run, so deleting a failing test earns nothing.
 c.OverwriteCells.add_missing_cells = True
 
-# Feedback shows every check's message and the student's code, but not the hidden tests' source.
-c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
+# Feedback shows every check's message and the student's code, but not the hidden tests' source;
+# its summary names the exercises, and its cells are numbered 1, 2, 3, ...
+c.GenerateFeedback.preprocessors = [HideHiddenTests, NameTestCells, NumberCellsInOrder, GetGrades,
+                                    CSSHTMLHeaderPreprocessor]
+# A feedback page runs no script and loads nothing, whoever opens it: student HTML is sanitised,
+# maths is MathML written with the page, and the course's template (nbgrader's feedback template
+# plus a Content-Security-Policy, wrapped messages and named exercises) is used.
+c.GenerateFeedback.exporter_class = FeedbackExporter
+c.FeedbackExporter.extra_template_basedirs = [
+    str(pathlib.Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"),
+    str(TEMPLATES)]
+c.FeedbackExporter.template_name = "course_feedback"
+c.FeedbackExporter.template_file = "page.html.j2"

@@ -1,4 +1,5 @@
-"""The feedback exporter of grading workers reads back as exactly nbconvert's HTMLExporter page."""
+"""The feedback exporter of grading workers: with sanitising and MathML off it reads back as exactly
+nbconvert's HTMLExporter page; by default it runs and loads nothing a student wrote."""
 
 import base64
 
@@ -39,6 +40,10 @@ def outputs_notebook():
     ], metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"}})
 
 
+# FeedbackExporter's own additions off: what is left must be exactly nbconvert's page.
+AS_STOCK = {"sanitize_html": False, "offline_math": False}
+
+
 def nbgrader_feedback_config():
     """The HTMLExporter settings nbgrader's generate_feedback uses (its 'feedback' template)."""
     return GenerateFeedback(coursedir=CourseDirectory()).config
@@ -52,6 +57,8 @@ def grades():
 
 def render(exporter_class, nb, **settings):
     resources = grades() if "config" in settings else None
+    if exporter_class is FeedbackExporter:
+        settings = {**AS_STOCK, **settings}
     return exporter_class(**settings).from_notebook_node(nb, resources)[0]
 
 
