@@ -65,21 +65,33 @@ class NameTestCells(NbGraderPreprocessor):
         return nb, resources
 
 
+# "Cell In[17], line 2" in an IPython traceback, colour codes allowed between the words.
+TRACEBACK_CELL = re.compile(r"(Cell(?:\x1b\[[0-9;]*m|\s)*In\[)(\d+)\]")
+
+
 class NumberCellsInOrder(NbGraderPreprocessor):
     """Number the executed code cells 1, 2, 3, ... as a student who ran them in order would see.
 
     Cells the grader ran and removed (probes) leave gaps in the kernel's execution counts; the
-    feedback shows consecutive numbers instead, on the In[...] prompt and its Out[...] results.
+    feedback shows consecutive numbers instead: on the In[...] prompt, its Out[...] results and
+    the "Cell In[...]" lines of tracebacks, which name the cell a frame belongs to.
     """
 
     def preprocess(self, nb, resources):
-        number = 0
+        renumbered = {}
         for cell in nb.cells:
-            if cell.cell_type != "code" or cell.get("execution_count") is None:
-                continue
-            number += 1
-            cell.execution_count = number
+            if cell.cell_type == "code" and cell.get("execution_count") is not None:
+                renumbered[cell.execution_count] = cell.execution_count = len(renumbered) + 1
+
+        def cell_name(match):
+            old = int(match.group(2))
+            return f"{match.group(1)}{renumbered[old]}]" if old in renumbered else match.group(0)
+
+        for cell in nb.cells:
             for output in cell.get("outputs", []):
                 if output.output_type == "execute_result":
-                    output.execution_count = number
+                    output.execution_count = cell.execution_count
+                elif output.output_type == "error":
+                    output.traceback = [TRACEBACK_CELL.sub(cell_name, line)
+                                        for line in output.traceback]
         return nb, resources
