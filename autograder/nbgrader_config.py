@@ -5,8 +5,11 @@ notebooks/. The grading workspace (submitted/, autograded/, feedback/, gradebook
 the root too and is git-ignored.
 """
 import pathlib
+import textwrap
 
 import nbgrader
+from nbconvert.filters import strip_ansi
+from nbgrader.validator import Validator
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
@@ -68,3 +71,21 @@ c.FeedbackExporter.extra_template_basedirs = [
     str(TEMPLATES)]
 c.FeedbackExporter.template_name = "course_feedback"
 c.FeedbackExporter.template_file = "page.html.j2"
+
+
+def _wrap_lines(validator, text):
+    """Validator._indent that wraps a long line onto the next ones instead of cutting it."""
+    room = max(20, validator.width - len(validator.indent))
+    lines = []
+    for line in strip_ansi(text).split("\n"):
+        margin = validator.indent + line[:len(line) - len(line.lstrip())]
+        lines += textwrap.wrap(line.strip(), room, initial_indent=margin,
+                               subsequent_indent=margin + "  ", break_long_words=True,
+                               break_on_hyphens=False) or [validator.indent + line.rstrip()]
+    return "\n".join(lines)
+
+
+# `nbgrader validate` shows each line of an error cut at Validator.width (90) characters with
+# "...", and a check's message (the call, the shapes, the hint) is longer than that: the student
+# would lose the very part that says what is wrong. Its lines wrap instead.
+Validator._indent = _wrap_lines
