@@ -2,10 +2,11 @@
 
 import argparse
 import os
+import pathlib
 import sys
 
-from . import expected_values, provided
-from .course import CourseError, assignment_ids
+from . import expected_values, provided, start
+from .course import REPO, CourseError, assignment_ids
 from .release import release
 
 
@@ -30,10 +31,22 @@ def main(argv=None):
                                                "expected values, then notebooks/ from solutions/ "
                                                "with nbgrader")
     cmd.add_argument("ids", nargs="*", metavar="ID", help="assignment ids (default: all)")
+    cmd = commands.add_parser("start", help="copy the course into your own folder (work/ by "
+                                             "default; your files are never overwritten) and "
+                                             "open it in JupyterLab")
+    cmd.add_argument("--workspace", type=pathlib.Path, default=None,
+                     help="your folder (default: work/ in this repository)")
+    cmd.add_argument("--check", action="store_true",
+                     help=f"start JupyterLab, check that it serves the course, stop (also set by "
+                          f"the environment variable {start.CHECK_VARIABLE}=1)")
+    cmd.add_argument("jupyterlab_options", nargs=argparse.REMAINDER,
+                     help="passed on to JupyterLab (e.g. --no-browser)")
     cmd = commands.add_parser("grade", help="grade a class's submissions in parallel with nbgrader")
     cmd.add_argument("submissions", help="folder of <student_id>/<assignment_id>/<assignment_id>.ipynb")
-    cmd.add_argument("--workdir", required=True, help="where the gradebook, feedback, grades.csv, "
-                                                      "problems.csv and report.html go")
+    # --workdir is required, but checked after parsing: argparse reports a missing required option
+    # before an unknown one, so a typo (--workdri) would read "required: --workdir".
+    cmd.add_argument("--workdir", help="(required) where the gradebook, feedback, grades.csv, "
+                                       "problems.csv and report.html go")
     cmd.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                      help="submissions graded at once (default: the number of cores)")
     cmd.add_argument("--db-url", help="SQLAlchemy URL of the class gradebook "
@@ -52,26 +65,30 @@ def main(argv=None):
     cmd.add_argument("--unsafe-no-sandbox", action="store_true",
                      help="grade without the sandbox (see docs/security.md for what is lost)")
     args = parser.parse_args(argv)
+    if args.command == "grade" and not args.workdir:
+        commands.choices["grade"].error("the following arguments are required: --workdir")
 
     try:
         if args.command == "expected":
-            stale = []
-            for assignment_id in args.ids or assignment_ids():
-                if args.check:
-                    if not expected_values.is_current(assignment_id):
-                        stale.append(assignment_id)
-                else:
-                    print(f"wrote {expected_values.write(assignment_id)}")
-            if stale:
-                print("not current: " + ", ".join(stale) + " (run `python -m autograder expected`)")
-                return 1
+            ids = args.ids or assignment_ids()
+            if args.check:
+                stale = [i for i in ids if not expected_values.is_current(i)]
+                if stale:
+                    print("not current: " + ", ".join(stale)
+                          + " (run `python -m autograder expected`)")
+                    return 1
+                print(f"expected.json is current for {', '.join(ids)}")
+            else:
+                report_changes([expected_values.write(i) for i in ids], "wrote", "expected.json")
         elif args.command == "release":
-            for assignment_id in args.ids or assignment_ids():
-                written = [provided.write(assignment_id), expected_values.write(assignment_id)]
-                for path in filter(None, written):
-                    print(f"wrote {path}")
-            for path in release(args.ids or None):
-                print(f"released {path}")
+            ids = args.ids or assignment_ids()
+            generated = [path for i in ids
+                         for path in (provided.write(i), expected_values.write(i))]
+            report_changes(generated, "wrote", "generated files in solutions/")
+            report_changes(release(args.ids or None), "released", "notebooks/")
+        elif args.command == "start":
+            check = args.check or os.environ.get(start.CHECK_VARIABLE) == "1"
+            return start.start(args.workspace or start.WORKSPACE, args.jupyterlab_options, check)
         elif args.command == "grade":
             from .grading.class_grader import Options, grade_class
             from .sandbox import Limits, SandboxError
@@ -101,6 +118,15 @@ def main(argv=None):
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def report_changes(paths, verb, what):
+    """Print `verb path` for each changed path (None: unchanged), or that nothing changed."""
+    changed = [p for p in paths if p is not None]
+    for path in changed:
+        print(f"{verb} {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
+    if not changed:
+        print(f"{what}: already current, nothing changed")
 
 
 if __name__ == "__main__":

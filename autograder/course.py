@@ -3,13 +3,21 @@
 import os
 import pathlib
 import sys
+import warnings
 
+from sqlalchemy.exc import SAWarning
 from traitlets.config import Config, PyFileConfigLoader
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO / "solutions"
 NOTEBOOKS = REPO / "notebooks"
 CONFIG_FILE = pathlib.Path(__file__).with_name("nbgrader_config.py")
+
+
+# nbgrader 0.9.6's gradebook code makes SQLAlchemy warn "Object of type <SubmittedAssignment> not
+# in session" on every new submission; the warning is about nbgrader's own session handling, is
+# harmless (the rows are written), and tells an instructor nothing they can act on.
+warnings.filterwarnings("ignore", category=SAWarning, module=r"nbgrader\.")
 
 
 class CourseError(Exception):
@@ -40,15 +48,22 @@ def nbgrader_config(**sections):
     return config
 
 
-def nbgrader_api(config):
-    """An NbGraderAPI for `config`, with this environment's bin/ on PATH.
+def put_environment_on_path():
+    """Put the bin/ folder of the running Python's environment first on PATH, if it is missing.
 
-    nbgrader runs the `alembic` command of its environment to create or upgrade a gradebook;
-    without the environment's bin/ on PATH that fails with an unclear error.
+    nbgrader runs the `alembic` command to create a gradebook. Started as `.venv/bin/nbgrader`
+    without an activated environment, it finds no `alembic` and fails, and a failed
+    `generate_assignment --force` has already removed the assignment's release folder. The course
+    configuration calls this, so the stock `nbgrader` command works as the README writes it.
     """
-    from nbgrader.apps import NbGraderAPI
-
     bin_dir = str(pathlib.Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+def nbgrader_api(config):
+    """An NbGraderAPI for `config`, with this environment's bin/ on PATH."""
+    from nbgrader.apps import NbGraderAPI
+
+    put_environment_on_path()
     return NbGraderAPI(config=config)

@@ -9,18 +9,20 @@ import textwrap
 
 import nbgrader
 from nbconvert.filters import strip_ansi
-from nbgrader.validator import Validator
-
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties, CheckCellMetadata, Execute, GetGrades, LimitOutput, SaveAutoGrades)
+from nbgrader.validator import Validator
 
+from autograder.course import put_environment_on_path
 from autograder.grading.feedback import TEMPLATES, FeedbackExporter
 from autograder.preprocessors import (HideHiddenTests, NameTestCells, NumberCellsInOrder,
                                       StderrAsStdout)
 from autograder.probes import InsertProbes, JudgeProbes
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
+
+put_environment_on_path()  # nbgrader runs `alembic`; `.venv/bin/nbgrader` alone would not find it
 
 _root = pathlib.Path(__file__).resolve().parents[1]
 c.CourseDirectory.root = str(_root)
@@ -57,6 +59,11 @@ c.Autograde.autograde_preprocessors = [
 
 # A test cell a student deleted is put back and run, so deleting a failing test earns nothing.
 c.OverwriteCells.add_missing_cells = True
+
+# ipykernel warns on every start that its local TCP sockets are unencrypted, which tells an
+# instructor nothing they can act on; the kernel's own log keeps errors only. (A student's warnings
+# are outputs of their cells, not this log, and are kept.)
+c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
 
 # Feedback shows every check's message and the student's code, but not the hidden tests' source;
 # its summary names the exercises, and its cells are numbered 1, 2, 3, ...

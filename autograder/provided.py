@@ -46,8 +46,8 @@ def path_of(assignment_id):
 
 
 def write(assignment_id):
-    """Regenerate course_functions.py of `assignment_id` if it has one; return its path or None."""
-    if assignment_id not in PROVIDED:
+    """Regenerate course_functions.py of `assignment_id`; return its path if it changed, else None."""
+    if assignment_id not in PROVIDED or is_current(assignment_id):
         return None
     path = path_of(assignment_id)
     path.write_text(render(assignment_id))

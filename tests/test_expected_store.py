@@ -1,11 +1,15 @@
 """utils.expected: stored values round-trip exactly, and lookups fail with clear messages."""
 
 import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from autograder import expected_values
+from autograder.course import REPO
 from notebook_parts import source
 from utils import CheckError
 from utils.expected import check_expected, decode, encode, expected
@@ -93,3 +97,61 @@ def test_visible_calls_are_found_outside_hidden_tests(assignment_id):
     assert calls
     stored = json.loads(expected_values.path_of(assignment_id).read_text())["values"]
     assert sorted(stored) == sorted(calls)
+
+
+def stored_text(assignment_id):
+    return expected_values.path_of(assignment_id).read_text()
+
+
+def nudged(text, factor):
+    """`text` with every stored float multiplied by `factor`."""
+    def walk(node):
+        if isinstance(node, float):
+            return node * factor
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if isinstance(node, dict):
+            return {k: walk(v) for k, v in node.items()}
+        return node
+    return json.dumps(walk(json.loads(text)), indent=1, sort_keys=True) + "\n"
+
+
+def test_a_float_from_another_cpu_is_current_a_wrong_one_is_not():
+    text = stored_text("02_forward_propagation")
+    assert expected_values.same_values(text, text)
+    one_ulp = 1 + np.finfo(float).eps
+    assert nudged(text, one_ulp) != text  # different bytes ...
+    assert expected_values.same_values(nudged(text, one_ulp), text)  # ... the same values
+    assert not expected_values.same_values(nudged(text, 1 + 1e-9), text)
+
+
+def test_shapes_types_and_calls_must_match_exactly():
+    text = stored_text("01_notation")
+    data = json.loads(text)
+    call = next(iter(data["values"]))
+    for change in ({"values": dict(data["values"], **{call + " ": data["values"][call]})},
+                   {"values": {k: v for k, v in data["values"].items() if k != call}}):
+        assert not expected_values.same_values(json.dumps(dict(data, **change)), text)
+    ints = json.dumps({"values": {"n": 3}})
+    assert not expected_values.same_values(ints, json.dumps({"values": {"n": 3.0}}))
+    assert not expected_values.same_values('{"values": {', text)
+
+
+def dispatched_cpu_features():
+    """numpy's optional SIMD kernels this CPU has (AVX2, AVX512_SKX, NEON extensions, ...)."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    return [f for f in __cpu_dispatch__ if __cpu_features__.get(f)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", ["all", "newest"])
+def test_expected_values_are_current_with_fewer_cpu_features(which):
+    """What `expected --check` says on this CPU it says with numpy's SIMD kernels switched off."""
+    features = dispatched_cpu_features()
+    if not features:
+        pytest.skip("numpy has no optional SIMD kernels on this CPU: nothing to switch off")
+    disabled = " ".join(features if which == "all" else features[-1:])
+    result = subprocess.run([sys.executable, "-m", "autograder", "expected", "--check"],
+                            cwd=REPO, capture_output=True, text=True,
+                            env={**os.environ, "NPY_DISABLE_CPU_FEATURES": disabled})
+    assert result.returncode == 0, f"with {disabled} disabled: {result.stdout}{result.stderr}"

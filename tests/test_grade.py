@@ -78,6 +78,8 @@ def test_rerun_regrades_nothing_and_changes_nothing(graded_class):
     workdir, expected, first, second = graded_class
     assert second.returncode == 0, second.stderr
     assert "graded 0 submissions" in second.stdout
+    assert f"kept {len(expected)} results from an earlier run (--force regrades them)" \
+        in second.stdout
     assert {r["student_id"]: float(r["score"]) for r in read_csv(workdir / "grades.csv")} == expected
 
 

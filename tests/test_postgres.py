@@ -54,5 +54,6 @@ def test_grades_into_postgres_and_resumes(postgres_url, tmp_path_factory):
     second = grade_cli(folder, workdir, "--db-url", postgres_url)
     assert second.returncode == 0, second.stderr
     assert "graded 0 submissions" in second.stdout
+    assert f"kept {len(expected)} results" in second.stdout
     assert recorded_scores(postgres_url) == expected
     assert csv_scores(workdir) == expected

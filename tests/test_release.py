@@ -1,6 +1,7 @@
 """notebooks/ is exactly what `python -m autograder release` makes now, and gives nothing away."""
 
 import re
+import shutil
 
 import nbformat
 import pytest
@@ -8,7 +9,7 @@ import pytest
 from autograder import expected_values, provided
 from autograder.course import NOTEBOOKS, SOLUTIONS, assignment_ids
 from autograder.notebook_files import is_clean
-from autograder.release import release
+from autograder.release import NOT_RELEASE, release, release_files
 from notebook_parts import HIDDEN_REGION, SOLUTION_REGION, cells_by_id, graded_functions, \
     hidden_code, source
 
@@ -16,23 +17,47 @@ MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN T
            "BEGIN MARK SCHEME", "END MARK SCHEME")
 
 
-def files(folder):
-    """{relative path: bytes} of a release folder, without the bytecode Python caches there."""
-    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts}
-
-
 @pytest.mark.slow
 def test_committed_release_is_current(fresh_release):
-    assert sorted(p.name for p in NOTEBOOKS.iterdir()) == assignment_ids()
-    assert files(NOTEBOOKS) == files(fresh_release), \
+    assert sorted(p.name for p in NOTEBOOKS.iterdir() if release_files(p)) == assignment_ids()
+    assert release_files(NOTEBOOKS) == release_files(fresh_release), \
         "notebooks/ is stale: run `python -m autograder release` and commit the result"
 
 
 @pytest.mark.slow
 def test_release_is_deterministic(fresh_release, tmp_path):
-    release(out_dir=tmp_path)
-    assert files(tmp_path) == files(fresh_release)
+    assert release(out_dir=tmp_path)  # everything is new there
+    assert release_files(tmp_path) == release_files(fresh_release)
+    assert release(out_dir=tmp_path) == []  # and nothing changes the second time
+
+
+def opened_in_jupyterlab(folder):
+    """What JupyterLab and Python leave in a release folder a person opened and ran."""
+    for assignment in ("01_notation", "05_deep_backprop"):
+        (folder / assignment / ".ipynb_checkpoints").mkdir(parents=True, exist_ok=True)
+        (folder / assignment / ".ipynb_checkpoints" / f"{assignment}-checkpoint.ipynb").write_text("{}")
+        (folder / assignment / "Untitled.ipynb").write_text("{}")
+    (folder / "05_deep_backprop" / "__pycache__").mkdir(exist_ok=True)
+    (folder / "05_deep_backprop" / "__pycache__" / "course_functions.cpython-311.pyc").write_bytes(b"x")
+    (folder / ".ipynb_checkpoints").mkdir(exist_ok=True)
+
+
+def test_files_a_users_tools_create_are_not_the_release(tmp_path):
+    shutil.copytree(NOTEBOOKS, tmp_path / "opened", ignore=shutil.ignore_patterns(*NOT_RELEASE))
+    before = release_files(tmp_path / "opened")
+    opened_in_jupyterlab(tmp_path / "opened")
+    assert release_files(tmp_path / "opened") == before
+    (tmp_path / "opened" / "01_notation" / "notes.txt").write_text("mine")
+    assert release_files(tmp_path / "opened") != before  # anything else is not the release
+
+
+@pytest.mark.slow
+def test_release_leaves_what_a_users_tools_created(fresh_release, tmp_path):
+    shutil.copytree(fresh_release, tmp_path / "opened")
+    opened_in_jupyterlab(tmp_path / "opened")
+    checkpoint = tmp_path / "opened" / "01_notation" / ".ipynb_checkpoints" / "01_notation-checkpoint.ipynb"
+    assert release(["01_notation"], out_dir=tmp_path / "opened") == []
+    assert checkpoint.read_text() == "{}"
 
 
 def test_expected_values_are_current(assignment_id):

@@ -16,7 +16,7 @@ import numpy as np
 
 from .checks import RTOL, ATOL, check
 
-__all__ = ["EXPECTED_FILE", "expected", "check_expected", "encode", "decode"]
+__all__ = ["EXPECTED_FILE", "expected", "check_expected", "encode", "decode", "parse"]
 
 EXPECTED_FILE = "expected.json"
 
@@ -52,6 +52,12 @@ def decode(data):
             return tuple(decode(v) for v in data["tuple"])
         return {k: decode(v) for k, v in data["dict"].items()}
     return data
+
+
+def parse(text):
+    """The data of an expected.json text (NaN and infinities included); ValueError if malformed."""
+    constants = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+    return json.loads(text, parse_constant=constants.__getitem__)
 
 
 def expected(call, folder="."):
@@ -100,12 +106,9 @@ def _load(path):
             f"{path} is missing. It ships with the assignment, next to the notebook; "
             f"download the assignment folder again.") from None
     if _cache.get(path, (None,))[0] != stamp:
-        text = path.read_text()
         try:
-            data = json.loads(text, parse_constant=lambda name: {"NaN": math.nan,
-                                                                  "Infinity": math.inf,
-                                                                  "-Infinity": -math.inf}[name])
-        except json.JSONDecodeError as error:
+            data = parse(path.read_text())
+        except ValueError as error:
             raise ValueError(f"{path} is not valid JSON ({error}); download it again.") from None
         _cache[path] = (stamp, data["values"])
     return _cache[path][1]

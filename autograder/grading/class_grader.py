@@ -123,7 +123,7 @@ def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
     finally:
         graders.close()
         pool.shutdown(wait=True)
-    progress.finish()
+    progress.finish(kept=len(submissions) - len(pending))
 
     results = load_results(workdir)
     write_outputs(workdir, results, problems)

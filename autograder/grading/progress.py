@@ -25,9 +25,14 @@ class Progress:
             self.stream.write(f"{status} ({label}{', problem' if failed else ''})\n")
         self.stream.flush()
 
-    def finish(self):
+    def finish(self, kept=0):
+        """The closing line; kept: submissions whose result from an earlier run was kept."""
         elapsed = time.monotonic() - self.started
         end = "\n" if self.tty and self.total else ""
-        self.stream.write(f"{end}graded {self.done} submissions in {elapsed:.1f} s, "
-                          f"{self.failed} with problems\n")
+        line = (f"{end}graded {self.done} submission{'' if self.done == 1 else 's'} in "
+                f"{elapsed:.1f} s, {self.failed} with problems")
+        if kept:
+            line += (f"; kept {kept} result{'' if kept == 1 else 's'} from an earlier run "
+                     f"(--force regrades {'it' if kept == 1 else 'them'})")
+        self.stream.write(line + "\n")
         self.stream.flush()
