@@ -237,6 +237,9 @@ def test_exercises_are_named_and_cells_numbered_in_order():
         "\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[1]\x1b[39m, line 1",
         "Cell In[99], line 2"]  # a cell that is not in the notebook keeps its number
     page = course_exporter().from_notebook_node(nb, grades())[0]
-    toc = BeautifulSoup(page, "html.parser").select("#toc a")
-    assert [(a["href"], a.text) for a in toc] == [("#test_a", "Exercise 1: layer_shapes"),
-                                                  ("#test_b", "Exercise 2: count")]
+    soup = BeautifulSoup(page, "html.parser")
+    assert [(a["href"], a.text) for a in soup.select("#toc a")] == [
+        ("#test_a", "Exercise 1: layer_shapes"), ("#test_b", "Exercise 2: count")]
+    assert [label.text for label in soup.select(".nbgrader-label")] == [
+        "Tests of Exercise 1: layer_shapes", "Tests of Exercise 2: count"]
+    assert soup.find(id="test_a") and soup.find(id="test_b")  # where the summary's links go

@@ -221,3 +221,9 @@ def test_report_of_a_graded_class(markup_class):
     assert "transposed" in transposed.split("\n", 1)[1]  # the diagnosis, on its own line
     assert any(m.startswith(f"{FORMULA}: <script>window.pwned = 10</script>") for m in messages)
     assert len(soup.find_all("script")) == 1 and "window.pwned" not in str(soup.script)
+    exercises = [td.get_text(" ") for td in soup.select(
+        f"table.exercises[data-assignment='{ID}'] tbody td:first-child")]
+    assert exercises == ["Exercise 1: layer_shapes test_layer_shapes",
+                         "Exercise 2: stack_examples test_stack_examples",
+                         "Exercise 3: count_parameters test_count_parameters",
+                         "Exercise 4: initialize_parameters test_initialize_parameters"]

@@ -21,10 +21,14 @@ import io
 import re
 
 import matplotlib
+import nbformat
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 (after choosing the non-interactive backend)
 from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from autograder.course import SOLUTIONS, assignment_ids  # noqa: E402
+from autograder.preprocessors import NameTestCells  # noqa: E402
 
 from .safe_html import content_security_policy  # noqa: E402
 
@@ -79,7 +83,7 @@ def write_report(path, results):
         graded = [r for r in group if r["cells"]]
         if graded:
             parts.append(_histogram(assignment, graded))
-        parts.append(_cell_table(group))
+        parts.append(_cell_table(assignment, group, exercise_names(assignment)))
     parts.append(f"<script>{SORT_SCRIPT}</script></body></html>")
     path.write_text("\n".join(parts))
 
@@ -120,9 +124,22 @@ def _student_table(results, assignments):
             f"{head}<th>total</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
-def _cell_table(group):
+def exercise_names(assignment):
+    """{grade id: "Exercise N: function"} of an assignment, in the notebook's order ({} if unknown)."""
+    if assignment not in assignment_ids():
+        return {}
+    nb = nbformat.read(SOLUTIONS / assignment / f"{assignment}.ipynb", as_version=4)
+    nb, _ = NameTestCells().preprocess(nb, {})
+    return {cell.metadata.nbgrader.grade_id: cell.metadata.exercise
+            for cell in nb.cells if "exercise" in cell.metadata}
+
+
+def _cell_table(assignment, group, names):
+    """Per graded cell (in the notebook's order): full-marks rate and most frequent mistakes."""
+    order = list(names)
     rows = []
-    for cell in sorted({name for r in group for name in r["cells"]}):
+    for cell in sorted({name for r in group for name in r["cells"]},
+                       key=lambda name: (order.index(name) if name in order else len(order), name)):
         entries = [(r["student_id"], r["cells"][cell]) for r in group if cell in r["cells"]]
         full = sum(e["score"] is not None and e["score"] >= e["max_score"] for _, e in entries)
         mistakes = frequent_mistakes((student, e.get("message", "")) for student, e in entries)
@@ -133,10 +150,12 @@ def _cell_table(group):
             f"{' and %d more' % (len(students) - STUDENTS_LISTED) if len(students) > STUDENTS_LISTED else ''}"
             "</div></div>"
             for example, students in mistakes[:TOP_MISTAKES])
-        rows.append(f"<tr><td>{_e(cell)}</td>"
+        title = f"{_e(names[cell])}<br><code>{_e(cell)}</code>" if cell in names else _e(cell)
+        rows.append(f"<tr><td>{title}</td>"
                     f"<td class='number'>{full}/{len(entries)} ({100 * full / len(entries):.0f}%)</td>"
                     f"<td>{listed}</td></tr>")
-    return ("<table><thead><tr><th>graded cell</th><th>full marks</th>"
+    return (f"<table class='exercises' data-assignment='{_e(assignment)}'><thead><tr>"
+            "<th>exercise</th><th>full marks</th>"
             f"<th>most frequent mistakes</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
