@@ -184,6 +184,8 @@ def hostile_notebook():
             new_output("display_data", data={"text/html": TRICKY_HTML + "<b onclick=x>b</b>"}),
             new_output("display_data", data={"application/javascript": "alert(3)",
                                              "text/plain": "<js>"}),
+            new_output("display_data", data={"text/html": "<p>isolated</p>"},
+                       metadata={"text/html": {"isolated": True}}),
             new_output("execute_result", execution_count=7, data={"text/plain": "1"})]),
     ], metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"}})
 
@@ -199,9 +201,11 @@ def test_course_page_runs_and_loads_nothing_a_student_wrote():
     nb = hostile_notebook()
     stock = render(FeedbackExporter, nb, config=nbgrader_feedback_config())
     assert "<script>alert(1)</script>" in stock and "alert(3)" in stock and "cdnjs" in stock
+    assert "<iframe" in stock
     page = course_exporter().from_notebook_node(nb, grades())[0]
     soup = BeautifulSoup(page, "html.parser")
     assert soup.find_all("script") == [] and "alert(" not in page and "cdnjs" not in page
+    assert soup.find_all("iframe") == [] and "<p>isolated</p>" in page
     assert not [(t.name, a) for t in soup.find_all(True) for a in t.attrs if a.startswith("on")]
     assert [img["src"][:15] for img in soup.find_all("img") if img.get("src")] == \
         ["data:image/png;"]  # the figure; the tracker and x lost their sources
