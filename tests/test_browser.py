@@ -40,8 +40,10 @@ class Visit:
     def __init__(self, browser, path):
         self.context = browser.new_context(viewport=VIEWPORT)
         self.page = self.context.new_page()
-        self.requests = []
+        self.requests, self.blocked = [], {}  # every request, even one the policy then blocks
         self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("requestfailed",
+                     lambda request: self.blocked.update({request.url: request.failure}))
         self.page.goto(path.as_uri())
         self.page.wait_for_load_state("load")
 
@@ -68,13 +70,15 @@ def test_feedback_page_in_a_browser(browser, markup_class, tmp_path, student):
     workdir, _, _ = markup_class
     visit = Visit(browser, workdir / "feedback" / student / ID / f"{ID}.html")
     try:
-        visit.page.screenshot(path=tmp_path / f"{student}.png", full_page=True)
+        visit.page.screenshot(path=tmp_path / f"{student}.png")  # the top: the summary
         assert visit.page.evaluate("window.pwned") is None  # no student script ran
         assert visit.remote_requests() == []
         assert visit.page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"]
         assert visit.sideways("div.output_area pre, div.input_area pre") == []
         errors = visit.page.locator("div.output_error pre")
         assert errors.count() >= (0 if student == "markup" else 1)
+        if errors.count():
+            errors.first.screenshot(path=tmp_path / f"{student}-first-error.png")
         for index in range(errors.count()):  # each message laid out whole, inside the page
             box = errors.nth(index).bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORT["width"]
@@ -107,7 +111,7 @@ def test_report_in_a_browser(browser, markup_class, tmp_path):
     workdir, expected, _ = markup_class
     visit = Visit(browser, workdir / "report.html")
     try:
-        visit.page.screenshot(path=tmp_path / "report.png", full_page=True)
+        visit.page.screenshot(path=tmp_path / "report.png")
         assert visit.remote_requests() == []
         assert visit.page.evaluate("window.pwned") is None
         assert visit.page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"]
@@ -128,3 +132,28 @@ def test_report_in_a_browser(browser, markup_class, tmp_path):
         assert [expected[s] for s in first_column()] == sorted(expected.values(), reverse=True)
     finally:
         visit.close()
+
+
+def test_the_security_policy_holds_where_the_sanitiser_would_fail(browser, markup_class, tmp_path):
+    """The page's Content-Security-Policy on its own: script and a remote image slipped into the
+    page (as if the sanitiser had missed them) neither run nor load; without the policy they do."""
+    workdir, _, _ = markup_class
+    page = (workdir / "feedback" / "partial" / ID / f"{ID}.html").read_text()
+    slipped = ("<script>window.pwned = 1</script>"
+               "<img src='https://attacker.invalid/slipped.png'>")
+    policy_start = page.index('<meta http-equiv="Content-Security-Policy"')
+    policy = page[policy_start:page.index(">", policy_start) + 1]
+    for name, text, protected in [("with-policy.html", page, True),
+                                  ("without-policy.html", page.replace(policy, ""), False)]:
+        path = tmp_path / name
+        path.write_text(text.replace("</body>", slipped + "</body>", 1))
+        visit = Visit(browser, path)
+        try:
+            ran = visit.page.evaluate("window.pwned")
+            remote = "https://attacker.invalid/slipped.png"
+            if protected:
+                assert ran is None and visit.blocked.get(remote) == "csp"
+            else:  # the attack, where nothing but the sanitiser stood in its way
+                assert ran == 1 and remote in visit.requests
+        finally:
+            visit.close()

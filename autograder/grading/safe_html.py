@@ -26,9 +26,9 @@ _POLICY = ("default-src 'none'; img-src data:; font-src data:; style-src 'unsafe
 
 def content_security_policy(script_hashes=()):
     """The <meta> tag of the pages' Content-Security-Policy."""
-    scripts = "".join(f"; script-src '{h}'" for h in script_hashes[:1])
-    scripts += "".join(f" '{h}'" for h in script_hashes[1:])
-    return f'<meta http-equiv="Content-Security-Policy" content="{_POLICY}{scripts}">'
+    scripts = "".join(f" '{h}'" for h in script_hashes)
+    allowed = f"{_POLICY}; script-src{scripts}" if scripts else _POLICY
+    return f'<meta http-equiv="Content-Security-Policy" content="{allowed}">'
 
 
 CONTENT_SECURITY_POLICY = content_security_policy()
