@@ -2,13 +2,27 @@
 
 import re
 
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import NbGraderPreprocessor as _NbGraderPreprocessor
+from traitlets import List
 
 HIDDEN_TESTS = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.S)
 HIDDEN_NOTE = "# Hidden tests ran here. Their source is not shown; a failure's message is below."
 
 
-class StderrAsStdout(NbGraderPreprocessor):
+class CoursePreprocessor(_NbGraderPreprocessor):
+    """nbgrader's preprocessor base, quiet under an HTML exporter.
+
+    nbconvert's HTMLExporter configures `display_data_priority` for every NbConvertBase, and
+    nbgrader's base redeclares that trait without `config=True`, so traitlets warned "Config option
+    `display_data_priority` not recognized" once per preprocessor of the course on every feedback
+    run (nbgrader's own GetGrades redeclares it the same way as here).
+    """
+
+    display_data_priority = List(_NbGraderPreprocessor.display_data_priority.default_value,
+                                 config=True)
+
+
+class StderrAsStdout(CoursePreprocessor):
     """Turn stderr stream outputs into stdout ones, so that a warning does not zero a grade cell.
 
     Runs after execution and before grades are read: a cell's score then depends only on whether
@@ -23,7 +37,7 @@ class StderrAsStdout(NbGraderPreprocessor):
         return cell, resources
 
 
-class HideHiddenTests(NbGraderPreprocessor):
+class HideHiddenTests(CoursePreprocessor):
     """Keep hidden-test source out of student feedback.
 
     nbgrader restores hidden tests for grading and leaves them in the feedback it generates. This
@@ -45,7 +59,7 @@ EXERCISE_HEADING = re.compile(r"^#{1,6}\s+(Exercise\s+\d+\s*:.*?)\s*(\(\s*[\d.]+
                               re.M | re.I)
 
 
-class NameTestCells(NbGraderPreprocessor):
+class NameTestCells(CoursePreprocessor):
     """Give each graded cell the name of its exercise, for the summary atop a feedback page.
 
     The name is the latest "### Exercise N: `function` (k points)" heading above the cell, without
@@ -69,7 +83,7 @@ class NameTestCells(NbGraderPreprocessor):
 TRACEBACK_CELL = re.compile(r"(Cell(?:\x1b\[[0-9;]*m|\s)*In\[)(\d+)\]")
 
 
-class NumberCellsInOrder(NbGraderPreprocessor):
+class NumberCellsInOrder(CoursePreprocessor):
     """Number the executed code cells 1, 2, 3, ... as a student who ran them in order would see.
 
     Cells the grader ran and removed (probes) leave gaps in the kernel's execution counts; the
