@@ -412,7 +412,7 @@ def load_results(workdir):
 def write_outputs(workdir, results, problems):
     """grades.csv, cells.csv, problems.csv and report.html from every stored result."""
     with open(workdir / "grades.csv", "w", newline="") as f:
-        out = csv.writer(f)
+        out = SpreadsheetSafeWriter(f)
         out.writerow(["student_id", "assignment", "score", "max_score", "status"])
         for r in results:
             score = sum(c["score"] or 0 for c in r["cells"].values())
@@ -420,7 +420,7 @@ def write_outputs(workdir, results, problems):
             out.writerow([r["student_id"], r["assignment"], f"{score:g}", f"{total:g}",
                           r["status"]])
     with open(workdir / "cells.csv", "w", newline="") as f:
-        out = csv.writer(f)
+        out = SpreadsheetSafeWriter(f)
         out.writerow(["student_id", "assignment", "cell", "score", "max_score", "message"])
         for r in results:
             for name, c in sorted(r["cells"].items()):
@@ -431,7 +431,36 @@ def write_outputs(workdir, results, problems):
     rows = [(p["student_id"], p["assignment"], p["problem"]) for p in problems]
     rows += [(r["student_id"], r["assignment"], text) for r in results for text in r["problems"]]
     with open(workdir / "problems.csv", "w", newline="") as f:
-        out = csv.writer(f)
+        out = SpreadsheetSafeWriter(f)
         out.writerow(["student_id", "assignment", "problem"])
         out.writerows(sorted(set(rows)))
     write_report(workdir / "report.html", results)
+
+
+# A field starting with one of these is a formula to Excel, LibreOffice or Google Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(field):
+    """`field` as text a spreadsheet shows as it is: a leading ' if it could start a formula.
+
+    Student ids, exception names and messages come from students; `=HYPERLINK(...)` in a cell
+    of cells.csv would otherwise become a live formula when the instructor opens the file
+    (OWASP's rule for CSV injection).
+    """
+    text = str(field)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class SpreadsheetSafeWriter:
+    """csv.writer whose every field goes through `neutral`."""
+
+    def __init__(self, file):
+        self._writer = csv.writer(file)
+
+    def writerow(self, row):
+        self._writer.writerow([neutral(field) for field in row])
+
+    def writerows(self, rows):
+        for row in rows:
+            self.writerow(row)
