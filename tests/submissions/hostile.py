@@ -239,8 +239,9 @@ def hostile(paths, listener_port, grader_pid):
                 "printed too much"),
         Hostile("widget-state", with_cell(
             "from comm import create_comm\n"
-            "comms = [create_comm(target_name='jupyter.widget', data={'state': {'v': 'z' * 2 ** 20}, "
-            "'buffer_paths': []}) for _ in range(40)]"), FULL, "printed too much"),
+            "state = {'state': {'v': 'z' * 2 ** 20}, 'buffer_paths': []}\n"
+            "comms = [create_comm(target_name='jupyter.widget', data=state) for _ in range(40)]"),
+            FULL, "printed too much"),
         # Names that are patterns to glob; a name that cannot be stored is refused.
         Hostile("a12-br[1]", with_cell("print('honest')"), FULL),
         Hostile("star*and?mark", with_cell("print('honest')"), FULL),
@@ -255,7 +256,8 @@ open('/tmp/STARTUP-RAN-{name}', 'w').write(f'uid {{os.getuid()}} {{status}}')
 
 STARTUP_REPORT = (
     "import os, matplotlib\n"
-    "print('startup files ran:', sorted(n for n in os.listdir('/tmp') if n.startswith('STARTUP')))\n"
+    "print('startup files ran:',\n"
+    "      sorted(n for n in os.listdir('/tmp') if n.startswith('STARTUP')))\n"
     "print('linewidth', matplotlib.rcParams['lines.linewidth'])\n"
     "for line in open('/proc/self/status').read().splitlines():\n"
     "    if line.startswith(('Cap', 'NoNewPrivs', 'Uid', 'Groups')):\n"
