@@ -101,7 +101,7 @@ def main(argv=None):
             if args.unsafe_no_sandbox:
                 print(UNSAFE_WARNING, file=sys.stderr)
             try:
-                grade_class(args.submissions, args.workdir, options)
+                results = grade_class(args.submissions, args.workdir, options)
             except SandboxError as error:
                 print(f"error: the sandbox could not start, so nothing was graded: {error}\n"
                       f"Student code must not run with your rights. Fix the sandbox, or pass "
@@ -114,6 +114,10 @@ def main(argv=None):
                 return 130
             print(f"wrote grades.csv, cells.csv, problems.csv, report.html and feedback/ "
                   f"in {args.workdir}")
+            if not any(r["status"] == "graded" for r in results):
+                print(f"error: no submission could be graded; problems.csv in {args.workdir} "
+                      f"says why", file=sys.stderr)
+                return 1
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -5,14 +5,20 @@ notebooks/. The grading workspace (submitted/, autograded/, feedback/, gradebook
 the root too and is git-ignored.
 """
 import pathlib
+import textwrap
 
+import nbgrader
+from nbconvert.filters import strip_ansi
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties, CheckCellMetadata, Execute, GetGrades, LimitOutput)
+from nbgrader.validator import Validator
 
 from autograder.course import put_environment_on_path
 from autograder.evidence import GatherEvidence
-from autograder.preprocessors import HideHiddenTests, StderrAsStdout
+from autograder.grading.feedback import TEMPLATES, FeedbackExporter
+from autograder.preprocessors import (HideHiddenTests, NameTestCells, NumberCellsInOrder,
+                                      StderrAsStdout)
 from autograder.scores import SaveVerdicts
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
@@ -56,10 +62,39 @@ c.Autograde.autograde_preprocessors = [
 # A test cell a student deleted is put back and run, so deleting a failing test earns nothing.
 c.OverwriteCells.add_missing_cells = True
 
-# Feedback shows every check's message and the student's code, but not the hidden tests' source.
-c.GenerateFeedback.preprocessors = [HideHiddenTests, GetGrades, CSSHTMLHeaderPreprocessor]
-
 # ipykernel warns on every start that its local TCP sockets are unencrypted, which tells an
 # instructor nothing they can act on; the kernel's own log keeps errors only. (A student's warnings
 # are outputs of their cells, not this log, and are kept.)
 c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
+
+# Feedback shows every check's message and the student's code, but not the hidden tests' source;
+# its summary names the exercises, and its cells are numbered 1, 2, 3, ...
+c.GenerateFeedback.preprocessors = [HideHiddenTests, NameTestCells, NumberCellsInOrder, GetGrades,
+                                    CSSHTMLHeaderPreprocessor]
+# A feedback page runs no script and loads nothing, whoever opens it: student HTML is sanitised,
+# maths is MathML written with the page, and the course's template (nbgrader's feedback template
+# plus a Content-Security-Policy, wrapped messages and named exercises) is used.
+c.GenerateFeedback.exporter_class = FeedbackExporter
+c.FeedbackExporter.extra_template_basedirs = [
+    str(pathlib.Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"),
+    str(TEMPLATES)]
+c.FeedbackExporter.template_name = "course_feedback"
+c.FeedbackExporter.template_file = "page.html.j2"
+
+
+def _wrap_lines(validator, text):
+    """Validator._indent that wraps a long line onto the next ones instead of cutting it."""
+    room = max(20, validator.width - len(validator.indent))
+    lines = []
+    for line in strip_ansi(text).split("\n"):
+        margin = validator.indent + line[:len(line) - len(line.lstrip())]
+        lines += textwrap.wrap(line.strip(), room, initial_indent=margin,
+                               subsequent_indent=margin + "  ", break_long_words=True,
+                               break_on_hyphens=False) or [validator.indent + line.rstrip()]
+    return "\n".join(lines)
+
+
+# `nbgrader validate` shows each line of an error cut at Validator.width (90) characters with
+# "...", and a check's message (the call, the shapes, the hint) is longer than that: the student
+# would lose the very part that says what is wrong. Its lines wrap instead.
+Validator._indent = _wrap_lines

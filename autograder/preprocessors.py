@@ -2,13 +2,27 @@
 
 import re
 
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import NbGraderPreprocessor as _NbGraderPreprocessor
+from traitlets import List
 
 HIDDEN_TESTS = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.S)
 HIDDEN_NOTE = "# Hidden tests ran here. Their source is not shown; a failure's message is below."
 
 
-class StderrAsStdout(NbGraderPreprocessor):
+class CoursePreprocessor(_NbGraderPreprocessor):
+    """nbgrader's preprocessor base, quiet under an HTML exporter.
+
+    nbconvert's HTMLExporter configures `display_data_priority` for every NbConvertBase, and
+    nbgrader's base redeclares that trait without `config=True`, so traitlets warned "Config option
+    `display_data_priority` not recognized" once per preprocessor of the course on every feedback
+    run (nbgrader's own GetGrades redeclares it the same way as here).
+    """
+
+    display_data_priority = List(_NbGraderPreprocessor.display_data_priority.default_value,
+                                 config=True)
+
+
+class StderrAsStdout(CoursePreprocessor):
     """Turn stderr stream outputs into stdout ones, so that a warning does not zero a grade cell.
 
     Runs after execution and before grades are read: a cell's score then depends only on whether
@@ -23,7 +37,7 @@ class StderrAsStdout(NbGraderPreprocessor):
         return cell, resources
 
 
-class HideHiddenTests(NbGraderPreprocessor):
+class HideHiddenTests(CoursePreprocessor):
     """Keep hidden-test source out of student feedback.
 
     nbgrader restores hidden tests for grading and leaves them in the feedback it generates. This
@@ -39,3 +53,59 @@ class HideHiddenTests(NbGraderPreprocessor):
                 if output.output_type == "error":
                     output.traceback = [f"{output.ename}: {output.evalue}"]
         return cell, resources
+
+
+EXERCISE_HEADING = re.compile(r"^#{1,6}\s+(Exercise\s+\d+\s*:.*?)\s*(\(\s*[\d.]+\s+points?\s*\))?\s*$",
+                              re.M | re.I)
+
+
+class NameTestCells(CoursePreprocessor):
+    """Give each graded cell the name of its exercise, for the summary atop a feedback page.
+
+    The name is the latest "### Exercise N: `function` (k points)" heading above the cell, without
+    its points and backticks ("Exercise 3: linear_backward"); it goes in the cell's metadata as
+    `exercise`. A graded cell with no heading above it keeps nbgrader's grade id.
+    """
+
+    def preprocess(self, nb, resources):
+        exercise = None
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                headings = EXERCISE_HEADING.findall(cell.source)
+                if headings:
+                    exercise = headings[-1][0].replace("`", "")
+            if exercise and cell.metadata.get("nbgrader", {}).get("grade"):
+                cell.metadata["exercise"] = exercise
+        return nb, resources
+
+
+# "Cell In[17], line 2" in an IPython traceback, colour codes allowed between the words.
+TRACEBACK_CELL = re.compile(r"(Cell(?:\x1b\[[0-9;]*m|\s)*In\[)(\d+)\]")
+
+
+class NumberCellsInOrder(CoursePreprocessor):
+    """Number the executed code cells 1, 2, 3, ... as a student who ran them in order would see.
+
+    Cells the grader ran and removed (probes) leave gaps in the kernel's execution counts; the
+    feedback shows consecutive numbers instead: on the In[...] prompt, its Out[...] results and
+    the "Cell In[...]" lines of tracebacks, which name the cell a frame belongs to.
+    """
+
+    def preprocess(self, nb, resources):
+        renumbered = {}
+        for cell in nb.cells:
+            if cell.cell_type == "code" and cell.get("execution_count") is not None:
+                renumbered[cell.execution_count] = cell.execution_count = len(renumbered) + 1
+
+        def cell_name(match):
+            old = int(match.group(2))
+            return f"{match.group(1)}{renumbered[old]}]" if old in renumbered else match.group(0)
+
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                if output.output_type == "execute_result":
+                    output.execution_count = cell.execution_count
+                elif output.output_type == "error":
+                    output.traceback = [TRACEBACK_CELL.sub(cell_name, line)
+                                        for line in output.traceback]
+        return nb, resources

@@ -46,6 +46,20 @@ def copy_release(workspace=WORKSPACE, release=NOTEBOOKS):
     return copied, kept
 
 
+def write_validate_config(workspace):
+    """An nbgrader_config.py in the workspace that loads the course's, for `nbgrader validate`.
+
+    nbgrader reads its configuration from the folder it runs in; without one there it warns, and
+    it cuts long check messages. Rewritten on every start (it is not the student's file).
+    """
+    path = workspace / "nbgrader_config.py"
+    path.write_text(f"# Written by `python -m autograder start`: the course's nbgrader configuration, so\n"
+                    f"# that `nbgrader validate <id>/<id>.ipynb`, run here, checks as the course does.\n"
+                    f"c = get_config()  # noqa: F821\n"
+                    f"load_subconfig({str(REPO / 'nbgrader_config.py')!r})  # noqa: F821\n")
+    return path
+
+
 def jupyterlab_command(workspace, extra=()):
     """The JupyterLab command line that opens `workspace`.
 
@@ -62,6 +76,7 @@ def start(workspace=WORKSPACE, extra=(), check=False, out=sys.stdout):
     """Copy the release into `workspace` and run JupyterLab there; return its exit status."""
     workspace = workspace.resolve()
     copied, kept = copy_release(workspace)
+    write_validate_config(workspace)
     print(f"Your copy of the course is in {workspace}: work there, in <id>/<id>.ipynb.", file=out)
     if copied and kept:
         print(f"Added {len(copied)} new file(s) from the release; kept your {len(kept)} file(s) "
@@ -74,7 +89,7 @@ def start(workspace=WORKSPACE, extra=(), check=False, out=sys.stdout):
     out.flush()
     if check:
         return check_serves(command, workspace, out)
-    return subprocess.call(command)
+    return subprocess.call(command, cwd=workspace)
 
 
 def check_serves(command, workspace, out=sys.stdout, timeout=120):
@@ -87,7 +102,7 @@ def check_serves(command, workspace, out=sys.stdout, timeout=120):
     server = subprocess.Popen(command + ["--no-browser", f"--ServerApp.port={port}",
                                          "--ServerApp.ip=127.0.0.1",
                                          f"--IdentityProvider.token={token}"],
-                              stdout=subprocess.DEVNULL, stderr=log, text=True)
+                              stdout=subprocess.DEVNULL, stderr=log, text=True, cwd=workspace)
     url = f"http://127.0.0.1:{port}/api/contents?token={token}"
     deadline = time.monotonic() + timeout
     try:

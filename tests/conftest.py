@@ -26,3 +26,20 @@ def fresh_release(tmp_path_factory):
     out = tmp_path_factory.mktemp("release")
     release(out_dir=out)
     return out
+
+
+@pytest.fixture(scope="session")
+def markup_class(tmp_path_factory):
+    """tests/submissions/markup.py graded once through `python -m autograder grade`.
+
+    Shared by test_report.py and test_browser.py (one xdist group, so one worker grades it).
+    Returns (work directory, {student: the score it must get}, the finished process).
+    """
+    from grading import grade_cli, hand_in
+    from submissions.markup import ID, submissions
+
+    root = tmp_path_factory.mktemp("markup")
+    expected = hand_in(root / "submissions", ID, submissions())
+    run = grade_cli(root / "submissions", root / "work")
+    assert run.returncode == 0, run.stderr[-3000:]
+    return root / "work", expected, run

@@ -55,6 +55,25 @@ def test_check_expected_evaluates_the_call_in_the_caller(store):
         check_expected("ident()", name="X")
 
 
+def unfilled(examples):
+    raise NotImplementedError()
+
+
+def test_a_traceback_through_a_check_shows_the_call_as_written(store):
+    """IPython's traceback of an unfilled function shows the check's call and the student's line
+    (the kernel formats tracebacks with this class), not a note that the source is missing."""
+    from IPython.core.ultratb import AutoFormattedTB
+
+    with pytest.raises(NotImplementedError) as raised:
+        check_expected("unfilled([1, 2])")
+    text = AutoFormattedTB(mode="Context", theme_name="nocolor").text(
+        raised.type, raised.value, raised.tb)
+    missing = " ".join(["Could", "not", "get", "source"])  # not in this file's own lines
+    assert missing not in text
+    assert "----> 1 unfilled([1, 2])" in text
+    assert "raise NotImplementedError()" in text
+
+
 def test_unknown_call_says_how_to_fix_it(store):
     with pytest.raises(KeyError, match="restore it"):
         expected("double(3.0)")

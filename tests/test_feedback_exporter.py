@@ -1,4 +1,5 @@
-"""The feedback exporter of grading workers reads back as exactly nbconvert's HTMLExporter page."""
+"""The feedback exporter of grading workers: with sanitising and MathML off it reads back as exactly
+nbconvert's HTMLExporter page; by default it runs and loads nothing a student wrote."""
 
 import base64
 
@@ -10,6 +11,7 @@ from nbgrader.converters import GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 
 from autograder.grading import feedback
+from autograder.preprocessors import NameTestCells, NumberCellsInOrder
 from autograder.grading.feedback import (MAX_REMEMBERED_SOURCE, MISSING_ALT, FeedbackExporter,
                                          MemoryBytecodeCache, RenderedCells, accessible)
 
@@ -39,6 +41,10 @@ def outputs_notebook():
     ], metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"}})
 
 
+# FeedbackExporter's own additions off: what is left must be exactly nbconvert's page.
+AS_STOCK = {"sanitize_html": False, "offline_math": False}
+
+
 def nbgrader_feedback_config():
     """The HTMLExporter settings nbgrader's generate_feedback uses (its 'feedback' template)."""
     return GenerateFeedback(coursedir=CourseDirectory()).config
@@ -52,6 +58,8 @@ def grades():
 
 def render(exporter_class, nb, **settings):
     resources = grades() if "config" in settings else None
+    if exporter_class is FeedbackExporter:
+        settings = {**AS_STOCK, **settings}
     return exporter_class(**settings).from_notebook_node(nb, resources)[0]
 
 
@@ -153,3 +161,89 @@ def test_accessible_sets_the_attributes_as_nbconvert_does():
         f'<img src="x.png" alt="{MISSING_ALT}"><img src="y.png" alt="y">'
         f'<img src="z.png" alt="{MISSING_ALT}" /></body>'
         '<div class="jp-Cell-inputWrapper">outside</div>')
+
+
+# --- the course's page: safe to open, maths written out, exercises named ------------------------
+
+def course_exporter():
+    """FeedbackExporter as nbgrader's generate_feedback makes it under the course configuration."""
+    from autograder.course import nbgrader_config
+
+    config = nbgrader_config()
+    return FeedbackExporter(config=GenerateFeedback(coursedir=CourseDirectory(),
+                                                    config=config).config)
+
+
+def hostile_notebook():
+    return new_notebook(cells=[
+        new_markdown_cell("### Exercise 1: `relu` (2 points)\n\n$z^{[l]}$ and $$\\frac{a}{b}$$"
+                          "<script>alert(1)</script><img src=x onerror=alert(2)>"
+                          "![pixel](https://attacker.invalid/p.png)"),
+        new_code_cell("show()", execution_count=7, outputs=[
+            new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"}),
+            new_output("display_data", data={"text/html": TRICKY_HTML + "<b onclick=x>b</b>"}),
+            new_output("display_data", data={"application/javascript": "alert(3)",
+                                             "text/plain": "<js>"}),
+            new_output("display_data", data={"text/html": "<p>isolated</p>"},
+                       metadata={"text/html": {"isolated": True}}),
+            new_output("execute_result", execution_count=7, data={"text/plain": "1"})]),
+    ], metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"}})
+
+
+def grade_cell_metadata(cell, grade_id):
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
+                                 "grade_id": grade_id, "points": 2, "score": 1,
+                                 "schema_version": 3}
+    return cell
+
+
+def test_course_page_runs_and_loads_nothing_a_student_wrote():
+    nb = hostile_notebook()
+    stock = render(FeedbackExporter, nb, config=nbgrader_feedback_config())
+    assert "<script>alert(1)</script>" in stock and "alert(3)" in stock and "cdnjs" in stock
+    assert "<iframe" in stock
+    page = course_exporter().from_notebook_node(nb, grades())[0]
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find_all("script") == [] and "alert(" not in page and "cdnjs" not in page
+    assert soup.find_all("iframe") == [] and "<p>isolated</p>" in page
+    assert not [(t.name, a) for t in soup.find_all(True) for a in t.attrs if a.startswith("on")]
+    assert [img["src"][:15] for img in soup.find_all("img") if img.get("src")] == \
+        ["data:image/png;"]  # the figure; the tracker and x lost their sources
+    assert soup.head.find(True)["http-equiv"] == "Content-Security-Policy"
+    inline, block = soup.find_all("math")
+    assert inline["display"] == "inline" and [m.text for m in inline.find_all("mi")] == ["z", "l"]
+    assert block["display"] == "block" and block.find("mfrac")
+    assert "$" not in soup.select_one("div.text_cell_render").get_text()
+
+
+def test_exercises_are_named_and_cells_numbered_in_order():
+    nb = new_notebook(cells=[
+        new_markdown_cell("Intro\n\n### Exercise 1: `layer_shapes` (2 points)\nText"),
+        new_code_cell("a", execution_count=3),
+        grade_cell_metadata(new_code_cell("check(a)", execution_count=9, outputs=[
+            new_output("error", ename="E", evalue="v",
+                       traceback=["\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[3]\x1b[39m, "
+                                  "line 1", "Cell In[99], line 2"])]), "test_a"),
+        new_markdown_cell("#### Exercise 2: `count` (1 point)"),
+        new_code_cell("b"),  # never run
+        grade_cell_metadata(new_code_cell("check(b)", execution_count=12, outputs=[
+            new_output("execute_result", execution_count=12, data={"text/plain": "1"})]),
+                            "test_b"),
+    ])
+    nb, _ = NameTestCells().preprocess(nb, {})
+    nb, _ = NumberCellsInOrder().preprocess(nb, {})
+    assert [c.metadata.get("exercise") for c in nb.cells] == [
+        None, None, "Exercise 1: layer_shapes", None, None, "Exercise 2: count"]
+    assert [c.get("execution_count") for c in nb.cells if c.cell_type == "code"] == \
+        [1, 2, None, 3]
+    assert nb.cells[5].outputs[0].execution_count == 3
+    assert nb.cells[2].outputs[0].traceback == [
+        "\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[1]\x1b[39m, line 1",
+        "Cell In[99], line 2"]  # a cell that is not in the notebook keeps its number
+    page = course_exporter().from_notebook_node(nb, grades())[0]
+    soup = BeautifulSoup(page, "html.parser")
+    assert [(a["href"], a.text) for a in soup.select("#toc a")] == [
+        ("#test_a", "Exercise 1: layer_shapes"), ("#test_b", "Exercise 2: count")]
+    assert [label.text for label in soup.select(".nbgrader-label")] == [
+        "Tests of Exercise 1: layer_shapes", "Tests of Exercise 2: count"]
+    assert soup.find(id="test_a") and soup.find(id="test_b")  # where the summary's links go

@@ -4,15 +4,16 @@ Nothing of the stopped run may be left running (grader, workers, bwrap, fork ser
 the rerun grades exactly what had no result yet, so that every student ends up with the exact
 score once: nothing lost, nothing counted twice.
 
-Processes of a run are told apart by the work directory: it is in the command line of the grader,
-its workers and their bwrap, and in the mount table of everything inside the sandbox (the fork
-server, its waiters and the kernels, which run as an unprivileged uid of their worker, 61000 +
-slot), where the worker's spool is bound. The uid alone does not tell: other grading runs on the
-same machine may use the same uids. Processes running as a kernel uid of this run are checked as
-well, unless their mount table shows they belong to another run.
+Processes of a run are told apart by what the run wrote in its work directory: the work
+directory is in the command line of the grader and its workers; each worker's settings
+(workers/<slot>/settings.json) name its sandbox spool, which is in the command line of its bwrap
+and in the mount table of everything inside the sandbox (the fork server, its waiters and the
+kernels), and the uid its kernels run as. Processes running as one of those uids are checked as
+well, unless their mount table shows the spool of another run.
 """
 
 import csv
+import json
 import os
 import pathlib
 import re
@@ -35,7 +36,7 @@ COPIES = 6                   # each fixture under this many student ids: enough 
 FIRST_RESULT_SECONDS = 120   # the first result file must appear within this
 STOP_SECONDS = 120           # the interrupted grader must exit within this
 GONE_SECONDS = 10            # every process of the run must be gone within this after it exits
-SANDBOX_UIDS = {61000, 61001}  # the kernels' uids with --workers 2 (61000 + slot)
+SPOOL = re.compile(r"/autograder-\d+-[^/\s]+")  # a sandbox spool (pool.py: tempfile.mkdtemp)
 
 
 @pytest.fixture(scope="module")
@@ -122,18 +123,34 @@ def processes():
         yield int(entry), stat[19], uid, cmdline.strip(), mounts
 
 
-def run_processes(workdir, uids=()):
+def run_identity(workdir):
+    """(spool paths, kernel uids) of the run in workdir, from its workers' settings files."""
+    spools, uids = set(), set()
+    for path in (workdir / "workers").glob("*/settings.json"):
+        try:
+            settings = json.loads(path.read_text())
+        except (OSError, ValueError):  # being written
+            continue
+        spools.add(settings["spool"])
+        uids.add(settings["uid"])
+    return spools, uids
+
+
+def run_processes(workdir, uids=(), spools=()):
     """{(pid, start time): (uid, command line)} of the processes of the run in workdir.
 
-    Those that name workdir in their command line or mount table, and those running as one of
-    `uids` unless their mount table shows the sandbox of another run (another workdir's spool).
+    Those that name workdir or one of the run's spools in their command line or mount table, and
+    those running as one of the run's kernel uids unless their mount table shows another spool.
     """
-    mention = re.compile(re.escape(str(workdir)) + r"(?=[/\s]|$)")
+    known_spools, known_uids = run_identity(workdir)
+    spools, uids = set(spools) | known_spools, set(uids) | known_uids
+    names = [str(workdir)] + sorted(spools)
+    mention = re.compile("(" + "|".join(re.escape(n) for n in names) + r")(?=[/\s]|$)")
     found = {}
     for pid, started, uid, cmdline, mounts in processes():
         ours = bool(mention.search(cmdline) or mention.search(mounts))
         if not ours and uid in uids:
-            ours = not re.search(r" /\S+/workers/\d+/spool ", mounts)
+            ours = not SPOOL.search(mounts)
         if ours:
             found[(pid, started)] = (uid, cmdline)
     return found
@@ -155,13 +172,15 @@ def alive(identities):
 def assert_nothing_left(workdir, seen):
     """Within GONE_SECONDS: no process of the run, nor one running as a uid its kernels had.
 
-    `seen`: the run's processes seen while it ran; their non-root uids are the kernels' (61000 +
-    slot by default), which are checked besides.
+    `seen`: the run's processes seen while it ran; their non-root uids and the uids in the
+    workers' settings are the kernels', which are checked besides.
     """
-    uids = SANDBOX_UIDS | {uid for uid, _ in seen.values() if uid != 0}
+    spools, uids = run_identity(workdir)
+    assert uids and spools, f"no worker settings under {workdir / 'workers'}"
+    uids |= {uid for uid, _ in seen.values() if uid != 0}
     deadline = time.monotonic() + GONE_SECONDS
     while True:
-        left = run_processes(workdir, uids)
+        left = run_processes(workdir, uids, spools)
         survivors = alive(seen) - set(left)
         if not left and not survivors:
             return
@@ -181,7 +200,7 @@ def assert_nothing_left(workdir, seen):
 
 
 def graded_count(stdout):
-    counts = re.findall(r"graded (\d+) submissions", stdout)
+    counts = re.findall(r"graded (\d+) submissions?\b", stdout)
     assert len(counts) == 1, stdout
     return int(counts[0])
 

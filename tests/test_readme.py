@@ -112,6 +112,9 @@ def test_every_readme_command_works_as_written_and_keeps_the_release(tmp_path):
         result = subprocess.run(command, shell=True, cwd=clone, capture_output=True, text=True,
                                 env=env, timeout=900)
         assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
+        warnings = [line for line in (result.stdout + result.stderr).splitlines()
+                    if "WARNING" in line or "Warning:" in line]
+        assert not warnings, f"{command} warned about what is not the user's business: {warnings}"
         assert release_files(clone / "notebooks") == released, f"{command} changed the release"
 
     graded = {r["student_id"]: float(r["score"]) for r in read_csv(tmp_path / "graded" / "grades.csv")}

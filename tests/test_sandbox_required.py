@@ -1,5 +1,7 @@
 """Without a working sandbox, `grade` refuses; `--unsafe-no-sandbox` grades and says what is lost."""
 
+import pathlib
+
 import nbformat
 import pytest
 
@@ -48,3 +50,38 @@ def test_refuses_when_kernels_cannot_import_utils(tmp_path, monkeypatch):
     monkeypatch.setattr(server, "REPO", tmp_path / "repo")
     with pytest.raises(SandboxError, match="cannot import utils from .*a broken utils, on purpose"):
         ForkServer(tmp_path / "spool", uid=61000)
+
+
+def capabilities(pid):
+    """{'CapEff': int, ...} of a process, from /proc."""
+    lines = pathlib.Path(f"/proc/{pid}/status").read_text().splitlines()
+    return {k: int(v, 16) for k, v in (line.split(":\t") for line in lines
+                                       if line.startswith("Cap"))}
+
+
+def descendants(pid):
+    """Pids of the processes below `pid` (bwrap's own process 1 of the sandbox included)."""
+    found = []
+    for task in pathlib.Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child)] + descendants(int(child))
+    return found
+
+
+def test_the_fork_server_holds_only_the_capabilities_it_needs(tmp_path):
+    """bubblewrap hands the fork server five capabilities, not all of them: with --cap-add ALL a
+    start-up file could read the host's files through open_by_handle_at (CAP_DAC_READ_SEARCH)."""
+    from autograder.sandbox import ForkServer
+    from autograder.sandbox.server import SERVER_CAPABILITIES
+
+    numbers = {"CAP_KILL": 5, "CAP_SETGID": 6, "CAP_SETUID": 7, "CAP_SETPCAP": 8,
+               "CAP_SYS_ADMIN": 21}
+    wanted = sum(1 << numbers[name] for name in SERVER_CAPABILITIES)
+    with ForkServer(tmp_path / "spool", uid=61000) as server:
+        command_lines = {pid: pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                         for pid in descendants(server.process.pid)}
+        (forkserver,) = [pid for pid, line in command_lines.items()
+                         if line[1:2] == [b"/opt/sandbox/forkserver.py"]]  # python forkserver.py
+        caps = capabilities(forkserver)
+    assert caps["CapEff"] == caps["CapPrm"] == wanted, {k: hex(v) for k, v in caps.items()}
+    assert caps["CapInh"] & ~wanted == 0 and caps["CapAmb"] & ~wanted == 0

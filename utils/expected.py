@@ -7,6 +7,7 @@ it. Hidden tests never use it: they compute their expected values from a private
 """
 
 import json
+import linecache
 import math
 import pathlib
 import sys
@@ -79,9 +80,21 @@ def check_expected(call, *, name=None, rtol=RTOL, atol=ATOL, hint=None):
     """
     __tracebackhide__ = True
     namespace = sys._getframe(1).f_globals
-    got = eval(call, namespace)
+    got = eval(_compiled(call), namespace)
     label = f"{name} = {call}" if name else call
     check(label, got, expected(call), rtol=rtol, atol=atol, hint=hint)
+
+
+def _compiled(call):
+    """`call` compiled so that a traceback through it shows the call, as written in the check.
+
+    A plain eval() of text leaves IPython no source to show for that frame ("Could not get
+    source..."), and that is the first error every student sees. The text is registered in
+    linecache, as IPython does for notebook cells, under a name that says where it came from.
+    """
+    filename = f"<check of {call}>"
+    linecache.cache[filename] = (len(call) + 1, None, [call + "\n"], filename)
+    return compile(call, filename, "eval")
 
 
 def _load(path):

@@ -13,15 +13,16 @@ Layout of the work directory:
 import concurrent.futures
 import csv
 import dataclasses
+import hashlib
 import json
 import os
 import pathlib
+import re
 import shutil
 import signal
 import sys
 import threading
 
-import nbformat
 import sqlalchemy
 from alembic.script import ScriptDirectory
 from nbgrader.api import Base, Gradebook
@@ -31,6 +32,7 @@ from autograder.course import SOLUTIONS, CourseError, assignment_ids, nbgrader_a
 
 from autograder.sandbox import Limits
 
+from .intake import IntakeLimits, printable
 from .job import GradingJob
 from .pool import WorkerPool
 from .progress import Progress
@@ -64,10 +66,23 @@ def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
     submissions_dir, workdir = pathlib.Path(submissions_dir), pathlib.Path(workdir).resolve()
     if not submissions_dir.is_dir():
         raise CourseError(f"{submissions_dir} is not a folder of submissions")
+    if GLOB_CHARACTERS.search(str(workdir)):
+        raise CourseError(f"the work directory {workdir} has one of [ ] * ? in its path, which "
+                          f"nbgrader reads as a pattern; choose another one")
     workdir.mkdir(parents=True, exist_ok=True)
     db_url = options.db_url or f"sqlite:///{workdir / 'gradebook.db'}"
 
-    submissions, problems = discover(submissions_dir, options.max_bytes)
+    submissions, problems = discover(submissions_dir)
+    if not submissions:
+        found = "; ".join(p["problem"] for p in problems[:5]) or "nothing"
+        raise CourseError(f"no submission found in {submissions_dir} (found: {found}); {LAYOUT}")
+    if problems:
+        stream.write(f"found {len(submissions)} submissions; {len(problems)} things to note "
+                     f"(all in problems.csv):\n")
+        for line in problems[:10]:
+            stream.write(f"  {line['student_id']}: {line['problem']}\n")
+        if len(problems) > 10:
+            stream.write(f"  ... and {len(problems) - 10} more\n")
     pending = [s for s in submissions
                if options.force or not result_path(workdir, s).is_file()]
     to_grade = [s for s in pending if s.folder is not None]
@@ -163,11 +178,20 @@ class InterruptRequest:
             self._installed = False
 
 
-def discover(submissions_dir, max_bytes):
+LAYOUT = ("expected layout: SUBMISSIONS/<student_id>/<assignment_id>/<assignment_id>.ipynb, "
+          "for example SUBMISSIONS/a12345/01_notation/01_notation.ipynb")
+MAX_ID_LENGTH = 128   # nbgrader's gradebook stores ids as VARCHAR(128)
+GLOB_CHARACTERS = re.compile(r"[][*?]")
+
+
+def discover(submissions_dir, max_bytes=None):
     """Find <student>/<assignment>/<assignment>.ipynb; return (submissions, problems).
 
-    A submission whose notebook is missing, too large or unreadable is returned with folder None
-    (it scores 0); the problem says why. Unknown assignments are reported and skipped.
+    Only names are read here (no link is followed, no notebook opened): reading and validating a
+    notebook happens in its job (autograder/grading/intake.py), under the job's time limit.
+    A submission whose notebook is missing or whose folder is a link is returned with folder None
+    (it scores 0); the problem says why. Anything else found is reported and skipped: unknown
+    assignments, files where folders belong, a layout turned around, names that cannot be stored.
     """
     known = set(assignment_ids())
     submissions, problems = [], []
@@ -176,49 +200,85 @@ def discover(submissions_dir, max_bytes):
         problems.append({"student_id": student, "assignment": assignment, "problem": text,
                          "zero": zero})
 
-    for student_dir in sorted(p for p in submissions_dir.iterdir() if p.is_dir()):
+    for student_dir in sorted(submissions_dir.iterdir()):
         student = student_dir.name
-        for folder in sorted(p for p in student_dir.iterdir() if p.is_dir()):
+        shown = printable(student)
+        if student.startswith("."):
+            continue  # hidden: .git, .ipynb_checkpoints, .DS_Store
+        if student_dir.is_symlink():
+            problem(shown, "", f"the student folder {shown!r} is a symbolic link; not graded")
+            continue
+        if not student_dir.is_dir():
+            problem(shown, "", f"{shown!r} is a file where a student folder belongs; ignored ("
+                               f"{LAYOUT})")
+            continue
+        if student in known:
+            problem(shown, "", f"{shown!r} is an assignment id where a student id belongs: the "
+                               f"folders look turned around; not graded ({LAYOUT})")
+            continue
+        refusal = bad_id(student)
+        if refusal:
+            problem(shown, "", f"student folder {shown!r} {refusal}; not graded")
+            continue
+        entries = sorted(student_dir.iterdir())
+        if not entries:
+            problem(student, "", f"the student folder {student!r} is empty; nothing graded")
+        for folder in entries:
             assignment = folder.name
+            if folder.is_symlink() and assignment in known:
+                problem(student, assignment, f"the folder {assignment}/ is a symbolic link; "
+                                             f"scored 0", zero=True)
+                submissions.append(Submission(student, assignment, None))
+                continue
+            if not folder.is_dir() or folder.is_symlink():
+                if assignment.removesuffix(".ipynb") in known:
+                    problem(student, assignment.removesuffix(".ipynb"), (
+                        f"{printable(assignment)} lies directly in the student folder; not graded "
+                        f"({LAYOUT})"))
+                elif not assignment.startswith("."):
+                    problem(student, "", f"{printable(assignment)} in the student folder is not an "
+                                         f"assignment folder; ignored ({LAYOUT})")
+                continue
             if assignment not in known:
-                problem(student, assignment, f"unknown assignment {assignment!r} (known: "
-                                             f"{', '.join(sorted(known))}); not graded")
+                if not assignment.startswith("."):
+                    problem(student, printable(assignment), (
+                        f"unknown assignment {printable(assignment)!r} (known: "
+                        f"{', '.join(sorted(known))}); not graded"))
                 continue
             notebook = folder / f"{assignment}.ipynb"
-            for extra in sorted(folder.glob("*.ipynb")):
-                if extra != notebook:
-                    problem(student, assignment, f"extra notebook {extra.name} ignored; only "
-                                                 f"{notebook.name} is graded")
-            reason = unreadable(notebook, max_bytes)
-            if reason:
-                problem(student, assignment, f"{reason}; scored 0", zero=True)
+            others = sorted(p.name for p in folder.glob("*.ipynb") if p.name != notebook.name)
+            for extra in others:
+                problem(student, assignment, f"extra notebook {printable(extra)} ignored; only "
+                                             f"{notebook.name} is graded")
+            if not (notebook.exists() or notebook.is_symlink()):
+                problem(student, assignment, f"{missing(folder, notebook.name, others)}; scored 0",
+                        zero=True)
                 submissions.append(Submission(student, assignment, None))
             else:
                 submissions.append(Submission(student, assignment, folder))
     return submissions, problems
 
 
-def unreadable(path, max_bytes):
-    """Why the notebook at path cannot be graded, or None if it can."""
-    if not path.is_file():
-        return f"no {path.name} in the submission"
-    size = path.stat().st_size
-    if size > max_bytes:
-        return f"{path.name} is {size / MiB:.1f} MiB, over the {max_bytes / MiB:.0f} MiB limit"
-    if size == 0:
-        return f"{path.name} is empty"
-    try:
-        version = json.loads(path.read_bytes()).get("nbformat")
-        if version != 4:
-            return (f"{path.name} is nbformat {version}, not 4: open it in Jupyter and save it "
-                    f"again, or hand in the notebook that was released")
-        nb = nbformat.read(path, as_version=4)
-        nbformat.validate(nb)
-    except Exception as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        return f"{path.name} is not a readable notebook ({type(error).__name__}: {first_line[:120]})"
-    if not nb.cells:
-        return f"{path.name} has no cells"
+def missing(folder, name, others):
+    """Why `name` is not in `folder`, with what was found instead."""
+    text = f"no {name} in the submission"
+    deeper = sorted(entry.name for entry in os.scandir(folder)
+                    if entry.is_dir(follow_symlinks=False)
+                    and os.path.lexists(os.path.join(entry.path, name)))
+    if deeper:
+        return (f"{text} (found {printable(deeper[0])}/{name}, one level too deep; "
+                f"{LAYOUT})")
+    if others:
+        return f"{text} (found {printable(others[0])}: only {name} is graded, so rename it)"
+    return text
+
+
+def bad_id(name):
+    """Why a folder name cannot be a student id, or None."""
+    if any(0xDC80 <= ord(c) <= 0xDCFF for c in name):
+        return "is not valid UTF-8"
+    if len(name) > MAX_ID_LENGTH:
+        return f"is longer than {MAX_ID_LENGTH} characters"
     return None
 
 
@@ -280,13 +340,27 @@ def create_gradebook(db_url):
 
 def run_job(graders, workdir, template, submission, options):
     """Grade one submission on a free worker, stopped at options.job_timeout; return its result."""
-    scratch = workdir / "jobs" / submission.student_id / submission.assignment_id
+    scratch = job_folder(workdir, submission.student_id, submission.assignment_id)
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.parent.mkdir(parents=True, exist_ok=True)
     job = GradingJob(submission.student_id, submission.assignment_id, str(submission.folder),
                      str(template), str(scratch / "course"), options.cell_timeout,
-                     str(scratch.with_suffix(".result.json")))
+                     str(scratch.with_suffix(".result.json")),
+                     intake=dataclasses.asdict(IntakeLimits(notebook_bytes=options.max_bytes)))
     return graders.grade(job, options.job_timeout)
+
+
+def job_folder(workdir, student_id, assignment_id):
+    """jobs/<student>/<assignment>: a job's folder, kept for inspection.
+
+    nbgrader reads the paths of its course as glob patterns, so a student id with [ ] * ? is
+    written there with those characters replaced and a digest of the id, which keeps it unique.
+    """
+    name = student_id
+    if GLOB_CHARACTERS.search(name):
+        digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+        name = f"{GLOB_CHARACTERS.sub('_', name)}-{digest}"
+    return workdir / "jobs" / name / assignment_id
 
 
 def record(workdir, db_url, submission, result):
@@ -338,7 +412,7 @@ def load_results(workdir):
 def write_outputs(workdir, results, problems):
     """grades.csv, cells.csv, problems.csv and report.html from every stored result."""
     with open(workdir / "grades.csv", "w", newline="") as f:
-        out = csv.writer(f)
+        out = SpreadsheetSafeWriter(f)
         out.writerow(["student_id", "assignment", "score", "max_score", "status"])
         for r in results:
             score = sum(c["score"] or 0 for c in r["cells"].values())
@@ -346,7 +420,7 @@ def write_outputs(workdir, results, problems):
             out.writerow([r["student_id"], r["assignment"], f"{score:g}", f"{total:g}",
                           r["status"]])
     with open(workdir / "cells.csv", "w", newline="") as f:
-        out = csv.writer(f)
+        out = SpreadsheetSafeWriter(f)
         out.writerow(["student_id", "assignment", "cell", "score", "max_score", "message"])
         for r in results:
             for name, c in sorted(r["cells"].items()):
@@ -357,7 +431,36 @@ def write_outputs(workdir, results, problems):
     rows = [(p["student_id"], p["assignment"], p["problem"]) for p in problems]
     rows += [(r["student_id"], r["assignment"], text) for r in results for text in r["problems"]]
     with open(workdir / "problems.csv", "w", newline="") as f:
-        out = csv.writer(f)
+        out = SpreadsheetSafeWriter(f)
         out.writerow(["student_id", "assignment", "problem"])
         out.writerows(sorted(set(rows)))
     write_report(workdir / "report.html", results)
+
+
+# A field starting with one of these is a formula to Excel, LibreOffice or Google Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(field):
+    """`field` as text a spreadsheet shows as it is: a leading ' if it could start a formula.
+
+    Student ids, exception names and messages come from students; `=HYPERLINK(...)` in a cell
+    of cells.csv would otherwise become a live formula when the instructor opens the file
+    (OWASP's rule for CSV injection).
+    """
+    text = str(field)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class SpreadsheetSafeWriter:
+    """csv.writer whose every field goes through `neutral`."""
+
+    def __init__(self, file):
+        self._writer = csv.writer(file)
+
+    def writerow(self, row):
+        self._writer.writerow([neutral(field) for field in row])
+
+    def writerows(self, rows):
+        for row in rows:
+            self.writerow(row)

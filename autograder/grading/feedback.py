@@ -16,19 +16,33 @@ most of a page, and none needs to be paid again for each page:
   text, the provided code, the tests), so a worker keeps what they rendered, by their inputs.
 
 `FeedbackExporter.from_notebook_node` is HTMLExporter.from_notebook_node of nbconvert 7.17 (the
-version requirements.txt pins) with the BeautifulSoup pass replaced by `accessible`. Parsed by
-BeautifulSoup, its page reads back as exactly the stock page (tests/test_feedback_exporter.py,
-tests/test_grade.py).
+version requirements.txt pins) with the BeautifulSoup pass replaced by `accessible`. With
+`sanitize_html` and `offline_math` off, its page parsed by BeautifulSoup reads back as exactly the
+stock page (tests/test_feedback_exporter.py).
+
+Both are on by default, because a student wrote much of what a feedback page shows and anyone may
+open it: markdown, HTML outputs and raw cells go through `safe_html.clean`, script and widget
+outputs are dropped (nbconvert's `sanitize_html`), and LaTeX in markdown becomes MathML when the
+page is written, so maths shows without MathJax, offline. The course's template (TEMPLATES,
+`course_feedback`, chosen in autograder/nbgrader_config.py) adds the Content-Security-Policy.
 """
 
 import collections
 import html as html_module
 import html.parser
+import pathlib
 
 import jinja2
 from nbconvert.exporters import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+from traitlets import Bool, default
+
+from . import safe_html
+
+# The course's nbconvert templates: course_feedback/ extends nbgrader's feedback template.
+TEMPLATES = pathlib.Path(__file__).parent / "templates"
 
 # What nbconvert's HTMLExporter writes into an image that has no alt text.
 MISSING_ALT = "No description has been provided for this image"
@@ -171,23 +185,68 @@ class _TagsToChange(html.parser.HTMLParser):
                              f"<{tag}{written}{' />' if closed else '>'}"))
 
 
+class MathMLRenderer(IPythonRenderer):
+    """nbconvert's markdown renderer with LaTeX written out as MathML instead of left for MathJax."""
+
+    def block_math(self, body):
+        return safe_html.mathml(body, display=True)
+
+    def inline_math(self, body):
+        return safe_html.mathml(body)
+
+    def latex_environment(self, name, body):
+        return safe_html.mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True)
+
+
 class FeedbackExporter(HTMLExporter):
-    """HTMLExporter sharing compiled templates within the process, without the BeautifulSoup pass."""
+    """HTMLExporter sharing compiled templates within the process, without the BeautifulSoup pass,
+    and by default safe to open: student HTML sanitised, maths as MathML."""
+
+    offline_math = Bool(True, help="Render LaTeX in markdown as MathML when the page is written "
+                                   "(no MathJax)").tag(config=True)
+
+    @default("sanitize_html")
+    def _sanitize_html_default(self):
+        return True
 
     def _create_environment(self):
         environment = super()._create_environment()
         environment.bytecode_cache = COMPILED_TEMPLATES
         return environment
 
+    def default_filters(self):
+        yield from super().default_filters()
+        if self.sanitize_html:
+            yield ("clean_html", safe_html.clean)
+
+    def _init_resources(self, resources):
+        resources = super()._init_resources(resources)
+        resources["content_security_policy"] = safe_html.CONTENT_SECURITY_POLICY
+        return resources
+
     @jinja2.pass_context
     def markdown2html(self, context, source):
-        """HTMLExporter's markdown filter; a cell without attachments is rendered once."""
+        """HTMLExporter's markdown filter, sanitised and with MathML maths by default; a cell
+        without attachments is rendered once."""
         if context.get("cell", {}).get("attachments") or self.embed_images:
-            return super().markdown2html(context, source)
+            return self._markdown2html(context, source)
         options = ("markdown", self.anchor_link_text, self.exclude_anchor_links,
-                   repr(sorted(self.lexer_options.items())))
-        return RENDERED_CELLS.get(options, source, lambda: super(FeedbackExporter, self)
-                                  .markdown2html(context, source))
+                   repr(sorted(self.lexer_options.items())), self.offline_math, self.sanitize_html)
+        return RENDERED_CELLS.get(options, source, lambda: self._markdown2html(context, source))
+
+    def _markdown2html(self, context, source):
+        if not self.offline_math:
+            rendered = super().markdown2html(context, source)
+        else:
+            cell = context.get("cell", {})
+            renderer = MathMLRenderer(
+                escape=False, attachments=cell.get("attachments", {}),
+                embed_images=self.embed_images,
+                path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+                anchor_link_text=self.anchor_link_text,
+                exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
+            rendered = MarkdownWithMath(renderer=renderer).render(source)
+        return safe_html.clean(rendered) if self.sanitize_html else rendered
 
     def from_notebook_node(self, nb, resources=None, **kw):
         """Render like HTMLExporter.from_notebook_node; add its attributes with `accessible`."""

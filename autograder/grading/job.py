@@ -23,6 +23,7 @@ from autograder.evidence import HIDDEN_PASSED, GatherEvidence, SandboxedEvidence
 from autograder.sandbox.kernels import OUTPUT_CAP_NOTE, SandboxedExecute
 
 from .feedback import FeedbackExporter
+from .intake import IntakeLimits, Refused, take_in
 
 
 @dataclasses.dataclass
@@ -34,15 +35,22 @@ class GradingJob:
     scratch_dir: str      # emptied and used by this job only
     cell_timeout: int     # seconds per cell, nbgrader's Execute.timeout
     result_file: str      # where the worker writes the result (JSON)
+    intake: dict = dataclasses.field(default_factory=lambda: dataclasses.asdict(IntakeLimits()))
+
+
+# The student id inside a job's scratch course. nbgrader matches the ids it is given as glob
+# patterns (a student folder named `a12-br[1]` matches nothing), so the scratch course never sees
+# the real one; the class grader records the scores under the real id.
+SCRATCH_STUDENT = "student"
 
 
 def run(job):
     """Grade `job`; return a result dict (see grade_cells and the keys below)."""
     scratch = pathlib.Path(job.scratch_dir)
-    if scratch.exists():
-        shutil.rmtree(scratch)
-    submitted = scratch / "submitted" / job.student_id / job.assignment_id
-    shutil.copytree(job.submission_dir, submitted)
+    intake_problems, refused = take_in_submission(job, scratch)
+    if refused:
+        return {"status": "not graded", "problems": [f"{refused}; scored 0"], "cells": {}}
+    job = dataclasses.replace(job, student_id=SCRATCH_STUDENT)
     shutil.copy(job.template_db, scratch / "gradebook.db")
     db_url = f"sqlite:///{scratch / 'gradebook.db'}"
     config = nbgrader_config(
@@ -64,7 +72,7 @@ def run(job):
     for grade_id, message in _messages(autograded).items():
         if grade_id in cells:
             cells[grade_id]["message"] = message
-    problems = limit_problems(autograded, job.cell_timeout)
+    problems = intake_problems + limit_problems(autograded, job.cell_timeout)
     feedback = api.generate_feedback(job.assignment_id, job.student_id, force=True)
     page = scratch / "feedback" / job.student_id / job.assignment_id / f"{job.assignment_id}.html"
     if not feedback["success"] or not page.is_file():
@@ -72,6 +80,22 @@ def run(job):
         page = None
     return {"status": "graded", "cells": cells, "problems": problems,
             "feedback": str(page) if page else None}
+
+
+def take_in_submission(job, scratch):
+    """Empty `scratch`, copy the submission into its submitted/ folder: (problems, refusal or None).
+
+    See autograder/grading/intake.py: no link is followed, special files are refused, sizes and
+    counts are bounded, and the notebook is read and validated here, under the job's time limit.
+    """
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    submitted = scratch / "submitted" / SCRATCH_STUDENT / job.assignment_id
+    try:
+        return take_in(job.submission_dir, submitted, f"{job.assignment_id}.ipynb",
+                       IntakeLimits(**job.intake)), None
+    except Refused as refusal:
+        return [], str(refusal)
 
 
 def grade_cells(db_url, assignment_id, student_id):

@@ -16,9 +16,10 @@ Errors come back as {"error": "..."}.
 Each kernel, when `isolate` is on (the default), gets namespaces of its own: a PID namespace in
 which it is process 1 (so killing it ends every process it started), an empty network namespace,
 private IPC, and a mount namespace with fresh size-limited tmpfs on /tmp, /dev/shm and its working
-folder. It binds its ZeroMQ sockets (ipc transport, in DIR/ipc) while still root, then sets
-resource limits and no_new_privs, and drops to an unprivileged uid of its own before any
-submission code runs.
+folder. Then it sets resource limits and no_new_privs, empties its capability bounding set and
+drops to an unprivileged uid of its own, all before it opens anything of the job; only then does
+IPython start (binding its ZeroMQ sockets, ipc transport, in DIR/ipc) and are the student's other
+files copied in (see run_kernel).
 """
 
 import ctypes
@@ -40,7 +41,8 @@ CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND = 1, 2, 4, 32, 4096
 MS_REC, MS_PRIVATE = 16384, 1 << 18
-PR_SET_NO_NEW_PRIVS = 38
+PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 24, 47, 4
+_LINUX_CAPABILITY_VERSION_3, EINVAL = 0x20080522, 22
 M_ARENA_MAX = -8
 WORKDIR = "/job"
 
@@ -145,45 +147,41 @@ def start(request, replies):
 
 
 def run_kernel(request, ready):
-    """In the forked kernel process: build its sandbox, then serve until shut down. Never returns."""
+    """In the forked kernel process: build its sandbox, then serve until shut down. Never returns.
+
+    The order is the defence: namespaces and mounts first (they need privileges but open nothing
+    of the job), then every privilege dropped, then IPython started from configuration folders
+    the kernel cannot write and an empty working folder, and only then the student's files
+    copied in. Nothing a student handed in is opened, imported or executed before the drop, and
+    no start-up code (IPython profile and config files, matplotlibrc, sitecustomize, .pth) can
+    come from them at all.
+    """
     try:
         os.setsid()  # a group and session of its own: kill(0, ...) reaches nothing else
         limits = request["limits"]
         job = request["job"]
         isolate = request.get("isolate", True)
+        uid = request["uid"] if isolate else os.getuid()
         if isolate:
             _call("mount", None, b"/", None, MS_REC | MS_PRIVATE, None)
             _call("mount", b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV, None)
             _private_tmp(limits["tmp_mib"], request.get("keep", []))
             _mount_tmpfs("/dev/shm", limits["tmp_mib"])
-            _mount_tmpfs(WORKDIR, limits["workdir_mib"], mode="0700")
+            _mount_tmpfs(WORKDIR, limits["workdir_mib"], mode=f"0700,uid={uid},gid={uid}")
             _call("sethostname", b"sandbox", 7)
             workdir = WORKDIR
         else:
             workdir = os.path.join(job, "work")
             os.makedirs(workdir, exist_ok=True)
-        shutil.copytree(os.path.join(job, "files"), workdir, dirs_exist_ok=True)
+        config = _config_folders("/tmp/.config-ro" if isolate else os.path.join(job, "config"))
 
         os.environ.clear()
         os.environ.update(request["env"])
-        os.environ.update(HOME=workdir, IPYTHONDIR=os.path.join(workdir, ".ipython"),
-                          MPLCONFIGDIR=os.path.join(workdir, ".matplotlib"),
-                          MPLBACKEND="module://matplotlib_inline.backend_inline")
-        os.chdir(workdir)
+        os.environ.update(config, MPLBACKEND="module://matplotlib_inline.backend_inline")
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         _close_channels(keep=ready)
-
-        connection_file = os.path.join(job, "ipc", "kernel.json")
-        with open(connection_file, "w") as f:
-            json.dump(request["connection"], f)
-        from ipykernel.kernelapp import IPKernelApp
-        app = IPKernelApp.instance()
-        app.initialize(["-f", connection_file, "--HistoryManager.enabled=False",
-                        "--IPKernelApp.quiet=True"])  # binds the sockets while still root
-        os.write(ready, b"1")
-        os.close(ready)
 
         # glibc reserves 64 MiB of address space per thread arena; under RLIMIT_AS a few threads
         # would exhaust it with almost nothing in use, so honest threaded code shares two.
@@ -191,19 +189,69 @@ def run_kernel(request, ready):
         _set_limits(limits)
         _call("prctl", PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
         if isolate:
-            uid = request["uid"]
-            for root, dirs, files in os.walk(workdir):
-                for name in [root] + [os.path.join(root, n) for n in dirs + files]:
-                    os.lchown(name, uid, uid)
-            os.setgroups([])
-            os.setgid(uid)
-            os.setuid(uid)  # every thread; drops every capability
+            drop_privileges(uid)
+        os.chdir(workdir)  # empty yet: no configuration is read from it while IPython starts
+
+        connection_file = os.path.join(job, "ipc", "kernel.json")
+        with open(connection_file, "w") as f:
+            json.dump(request["connection"], f)
+        from ipykernel.kernelapp import IPKernelApp
+        app = IPKernelApp.instance()
+        app.initialize(["-f", connection_file, "--HistoryManager.enabled=False",
+                        "--IPKernelApp.quiet=True", f"--ipython-dir={config['IPYTHONDIR']}"])
+        os.write(ready, b"1")
+        os.close(ready)
+
+        # Only now, unprivileged and started, the student's other files; no link is followed.
+        shutil.copytree(os.path.join(job, "files"), workdir, symlinks=True, dirs_exist_ok=True)
         _configure_figures(app.shell, request.get("figures", True))
         app.start()
     except BaseException:
         traceback.print_exc(file=sys.__stderr__)
         os._exit(71)
     os._exit(0)
+
+
+def _config_folders(base):
+    """HOME, IPython's, matplotlib's and the XDG folders: fresh, empty and root's (not writable
+    by the kernel), under `base` (in the kernel's private /tmp), made before anything of the job.
+    """
+    folders = {"HOME": "home", "IPYTHONDIR": "ipython", "MPLCONFIGDIR": "matplotlib",
+               "XDG_CONFIG_HOME": "xdg-config", "XDG_CACHE_HOME": "xdg-cache",
+               "XDG_DATA_HOME": "xdg-data", "JUPYTER_CONFIG_DIR": "jupyter",
+               "JUPYTER_DATA_DIR": "jupyter-data", "JUPYTER_RUNTIME_DIR": "jupyter-runtime"}
+    paths = {name: os.path.join(base, folder) for name, folder in folders.items()}
+    profile = os.path.join(paths["IPYTHONDIR"], "profile_default")
+    for path in list(paths.values()) + [os.path.join(profile, sub) for sub in
+                                        ("startup", "security", "log", "pid", "db")]:
+        os.makedirs(path, mode=0o755, exist_ok=True)
+    paths["PYTHONNOUSERSITE"] = "1"
+    return paths
+
+
+def drop_privileges(uid):
+    """Empty the bounding set, leave every group, take `uid` as every uid and gid, and clear the
+    capability sets (inheritable included: setuid clears only the others)."""
+    for cap in range(64):
+        if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() != EINVAL:
+            errno = ctypes.get_errno()
+            raise OSError(errno, f"PR_CAPBSET_DROP {cap}: {os.strerror(errno)}")
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)  # every thread (glibc); drops the permitted and effective sets
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    header, data = Header(_LINUX_CAPABILITY_VERSION_3, 0), (Data * 2)()
+    _call("capset", ctypes.byref(header), ctypes.byref(data))
+    _call("prctl", PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    if os.getuid() == 0 or os.geteuid() == 0:
+        raise OSError("the kernel still runs as root after the drop")
 
 
 def _close_channels(keep):

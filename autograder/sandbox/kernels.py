@@ -6,6 +6,7 @@ output (a flood of prints can no longer fill the grader's memory).
 """
 
 import json
+import os
 import shutil
 import time
 import uuid
@@ -55,18 +56,35 @@ class _ForkedKernel:
     terminate = kill
 
 
+def stage_files(source, target, uid):
+    """Copy the student's other files (notebooks stay out: the graded copy holds the tests) from
+    the job's autograded folder to the kernel's files/ folder, owned by the kernel's `uid`.
+
+    The folder was taken in by autograder/grading/intake.py (regular files and folders only);
+    links are copied as links all the same, never followed, and the kernel reads them only
+    after it has dropped its privileges.
+    """
+    shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+    if uid is not None:
+        for folder, subfolders, files in os.walk(target):
+            for name in subfolders + files:
+                os.lchown(os.path.join(folder, name), uid, uid)
+
+
 class SandboxProvisioner(LocalProvisioner):
     """Launch = ask the fork server; the ZeroMQ sockets use the ipc transport in the job folder."""
 
     async def launch_kernel(self, cmd, **kwargs):
         km = self.parent
         cwd = kwargs.get("cwd")
-        if cwd:  # the student's other files; notebooks stay out (the graded copy holds tests)
-            shutil.copytree(cwd, km.job / "files", dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
+        if cwd:
+            stage_files(cwd, km.job / "files", _active.uid if _active.isolate else None)
         with open(km.connection_file) as f:
             connection = json.load(f)
         pid = _active.start_kernel(km.job, connection, kwargs.get("env", {}))
+        if _active.isolate:  # its sockets are bound: from now on it may not swap them for links
+            os.chown(km.job / "ipc", 0, 0)
         self.process, self.pid, self.pgid, self.cwd = _ForkedKernel(_active, pid), pid, None, cwd
         return self.connection_info
 
@@ -139,29 +157,98 @@ class SandboxKernelManager(AsyncKernelManager):
         return await super()._async_pre_start_kernel(**kw)
 
 
+def _students_cell(cell):
+    """Whether the notebook's output cap applies to `cell`: not to the course's locked or graded
+    cells, nor to cells the grader inserted (metadata keys autograder_*), so that output from the
+    student's own cells can never crowd out what grading reads."""
+    metadata = cell.get("metadata", {})
+    nbgrader = metadata.get("nbgrader", {})
+    return not (nbgrader.get("locked") or nbgrader.get("grade")
+                or any(str(key).startswith("autograder") for key in metadata))
+
+
 class SandboxedExecute(Execute):
-    """nbgrader's Execute with sandboxed kernels and a cap on each cell's output."""
+    """nbgrader's Execute with sandboxed kernels and a cap on the output each cell and each
+    notebook may keep.
+
+    Every message that can grow the notebook counts, by what it adds: a stream, a display or a
+    result by its size; a display that shares its display_id with N earlier ones, or an update
+    of it, by N + 1 times its size (nbclient rewrites every output with that id); widget (comm)
+    messages by their size. Past a cap the rest of the cell's output is dropped and a note says so.
+    The notebook's cap counts only the student's own cells (see _students_cell).
+    """
 
     max_output_bytes = Integer(1024 * 1024, help="Output kept per cell; the rest is dropped.",
                                ).tag(config=True)
+    max_notebook_output_bytes = Integer(
+        8 * 1024 * 1024, help="Output kept per notebook; the rest is dropped.").tag(config=True)
+
+    @default("iopub_timeout")
+    def _default_iopub_timeout(self):
+        # After a cell's reply, its last outputs may still be on their way: 4 s (nbclient's
+        # default) is too short for a cell that sent thousands of messages on a loaded machine,
+        # and nbgrader then fails the whole notebook. Waiting up to the cell limit costs nothing
+        # when they come at once.
+        return max(4, self.timeout or 0)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", SandboxKernelManager)
         kwargs.setdefault("shutdown_kernel", "immediate")  # killing PID 1 ends its namespace
         super().__init__(*args, **kwargs)
-        self._output_cell, self._output_bytes = None, 0
+        self._output_cell, self._output_bytes, self._notebook_bytes = None, 0, 0
+        self._capped = self._stderr_kept = False
 
-    def output(self, outs, msg, display_id, cell_index):
+    def preprocess(self, nb, resources=None, km=None):
+        self._output_cell, self._output_bytes, self._notebook_bytes = None, 0, 0
+        return super().preprocess(nb, resources, km)
+
+    def process_message(self, msg, cell, cell_index):
+        msg_type = msg["msg_type"]
+        if msg_type in ("status", "execute_input", "clear_output"):
+            return super().process_message(msg, cell, cell_index)
         if cell_index != self._output_cell:
-            self._output_cell, self._output_bytes = cell_index, 0
-        size = len(json.dumps(msg.get("content", {}), default=str))
-        if self._output_bytes >= self.max_output_bytes:
-            return None
-        self._output_bytes += size
-        if self._output_bytes >= self.max_output_bytes:
+            self._output_cell, self._output_bytes, self._capped = cell_index, 0, False
+            self._stderr_kept = False
+        content = msg.get("content") or {}
+        if self._capped:
+            return self._keep_what_scores(msg, cell, cell_index)
+        size = len(json.dumps(content, default=str))
+        transient = content.get("transient") if isinstance(content, dict) else None
+        display_id = transient.get("display_id") if isinstance(transient, dict) else None
+        if display_id and msg_type in ("execute_result", "display_data", "update_display_data"):
+            copies = sum(len(indices) for indices in
+                         self._display_id_map.get(display_id, {}).values())
+            size *= copies + 1
+        counted = _students_cell(cell)
+        if (self._output_bytes + size > self.max_output_bytes
+                or (counted and self._notebook_bytes + size > self.max_notebook_output_bytes)):
+            self._capped = True
             # display data, which nbgrader's LimitOutput neither merges nor shortens
-            outs.append(nbformat.v4.new_output("display_data", data={"text/plain": (
+            cell.outputs.append(nbformat.v4.new_output("display_data", data={"text/plain": (
                 f"{OUTPUT_CAP_NOTE}: more than {self.max_output_bytes // 1024} KiB from one "
-                f"cell]")}))
+                f"cell, or {self.max_notebook_output_bytes // 1024 // 1024} MiB from the "
+                f"notebook]")}))
+            return self._keep_what_scores(msg, cell, cell_index)
+        self._output_bytes += size
+        self._notebook_bytes += size if counted else 0
+        return super().process_message(msg, cell, cell_index)
+
+    def _keep_what_scores(self, msg, cell, cell_index):
+        """Past the cap: an error, a result or stderr still decides the cell's score in nbgrader,
+        so a shortened copy of each is kept (the first stderr line of the cell only)."""
+        content, kind = msg.get("content") or {}, msg["msg_type"]
+        if kind == "error":
+            msg["content"] = {"ename": str(content.get("ename", ""))[:200],
+                              "evalue": str(content.get("evalue", ""))[:2000],
+                              "traceback": [str(line)[:2000] for line in
+                                            list(content.get("traceback") or [])[-20:]]}
+        elif kind == "execute_result":
+            text = str((content.get("data") or {}).get("text/plain", ""))[:2000]
+            msg["content"] = {"data": {"text/plain": text}, "metadata": {},
+                              "execution_count": content.get("execution_count")}
+        elif kind == "stream" and content.get("name") == "stderr" and not self._stderr_kept:
+            self._stderr_kept = True
+            msg["content"] = {"name": "stderr", "text": str(content.get("text", ""))[:2000]}
+        else:
             return None
-        return super().output(outs, msg, display_id, cell_index)
+        return super().process_message(msg, cell, cell_index)

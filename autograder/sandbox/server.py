@@ -23,6 +23,11 @@ SANDBOX_FORKSERVER = "/opt/sandbox/forkserver.py"
 SYSTEM_PATHS = ["/usr", "/bin", "/lib", "/lib64", "/lib32", "/etc/fonts", "/etc/ld.so.cache",
                 "/etc/localtime"]
 ENV_KEPT = ["PATH", "LANG", "LC_ALL", "TZ", "NBGRADER_EXECUTION"]
+# What the fork server needs to build each kernel's sandbox, and no more: namespaces, mounts and
+# a host name (SYS_ADMIN), the uid and gid drop (SETUID, SETGID), emptying the capability bounding
+# set (SETPCAP), and signals to kernels that run as another uid (KILL). Each kernel drops all of
+# them before anything of its job is opened.
+SERVER_CAPABILITIES = ["CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_KILL"]
 SINGLE_THREADED = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
                                           "MKL_NUM_THREADS")}
 
@@ -72,7 +77,10 @@ def sandbox_command(spool, python=sys.executable):
     binds = read_only_paths()
     command = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-pid",
                "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-               "--cap-add", "ALL", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+               "--cap-drop", "ALL"]
+    for capability in SERVER_CAPABILITIES:
+        command += ["--cap-add", capability]
+    command += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     made = set()
     for target in binds + [str(spool), SANDBOX_FORKSERVER]:
         for parent in reversed(pathlib.PurePath(target).parents):
@@ -111,7 +119,7 @@ class ForkServer:
         # PYTHONPATH: kernels import the utils/ that is mounted, this repository's, whichever
         # checkout the environment's editable install points to.
         env.update(SINGLE_THREADED, HOME="/tmp", PYTHONDONTWRITEBYTECODE="1",
-                   PYTHONPATH=str(REPO))
+                   PYTHONPATH=str(REPO), PYTHONNOUSERSITE="1")
         self.log = self.spool.with_name(self.spool.name + ".log")
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -147,12 +155,20 @@ class ForkServer:
         return reply
 
     def new_job(self):
-        """A fresh job folder (files/ and ipc/), readable by root only once the kernel runs."""
+        """A fresh job folder: files/ (the student's other files) and ipc/ (the kernel's sockets).
+
+        Both belong to the kernel's uid, which reads the one and binds in the other only after it
+        has dropped every privilege; the job folder itself is root's, which the kernel may pass
+        through but not list.
+        """
         self._jobs += 1
         job = self.spool / f"job-{self._jobs}"
-        (job / "files").mkdir(parents=True)
-        (job / "ipc").mkdir()
-        os.chmod(job, 0o700)
+        job.mkdir()
+        os.chmod(job, 0o711)
+        for name in ("files", "ipc"):
+            (job / name).mkdir(mode=0o700)
+            if self.isolate:
+                os.chown(job / name, self.uid, self.uid)
         return job
 
     def start_kernel(self, job, connection, env):

@@ -8,7 +8,8 @@ graded notebook: none of them may appear.
 """
 
 import json
-from dataclasses import dataclass
+import pathlib
+from dataclasses import dataclass, field
 
 import nbformat
 
@@ -23,18 +24,29 @@ FULL = 10
 @dataclass
 class Hostile:
     student: str
-    content: object        # NotebookNode, or bytes for a file that is not a notebook
+    content: object        # NotebookNode, bytes for a file that is not a notebook, None for none
     score: float
     problem: str = None    # a phrase of its problems.csv line; None: no line
+    files: dict = field(default_factory=dict)  # other entries of the folder: {relative path: Entry}
+    problems: tuple = ()   # more phrases, each of which some line of its own must contain
 
 
-def with_cell(code, first=False):
-    """The reference answers plus one code cell, at the end or before every other code cell."""
+@dataclass
+class Entry:
+    """A folder entry that is not a plain notebook: kind is file, symlink, hardlink, fifo, socket
+    or device; `data` is a file's bytes, a link's target, or (major, minor) of a device."""
+    kind: str
+    data: object = None
+
+
+def with_cell(code, first=False, copies=1):
+    """The reference answers plus a code cell (`copies` of it), at the end or before every other
+    code cell."""
     nb = filled(release(ID), reference_answers(ID))
-    cell = nbformat.v4.new_code_cell(code)
     index = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code") if first else \
         len(nb.cells)
-    nb.cells.insert(index, cell)
+    for _ in range(copies):
+        nb.cells.insert(index, nbformat.v4.new_code_cell(code))
     return nb
 
 
@@ -119,7 +131,8 @@ def hostile(paths, listener_port, grader_pid):
             "searched = 0\n"
             "for top in ('/', '/work', '/root', '/home', '/tmp', '/srv', '/opt', '/var', '/mnt'):\n"
             "    for folder, subfolders, files in os.walk(top):\n"
-            "        subfolders[:] = [d for d in subfolders if d not in ('proc', 'sys', 'usr')]\n"
+            "        subfolders[:] = [d for d in subfolders\n"
+            "                         if d not in ('proc', 'sys', 'usr', 'site-packages')]\n"
             "        for name in files:\n"
             "            if name.endswith(('.ipynb', '.db', '.sqlite')):\n"
             "                searched += 1\n"
@@ -139,6 +152,19 @@ def hostile(paths, listener_port, grader_pid):
             "        print('WROTE', path)\n"
             "    except OSError as error:\n"
             "        print('blocked', type(error).__name__)"), FULL),
+        Hostile("swaps-sockets", with_cell(
+            "import os\n"
+            "from ipykernel.kernelapp import IPKernelApp\n"
+            "connection = IPKernelApp.instance().connection_file\n"
+            "ipc = os.path.dirname(connection)\n"
+            "for attempt in (lambda: os.symlink('/run', os.path.join(ipc, 'kernel-link')),\n"
+            "                lambda: os.rename(connection, connection + '.moved'),\n"
+            "                lambda: os.listdir(ipc)):\n"
+            "    try:\n"
+            "        attempt()\n"
+            "        print('SWAPPED')\n"
+            "    except OSError as error:\n"
+            "        print('ipc locked', type(error).__name__)"), FULL),
         # Network.
         Hostile("network", with_cell(
             "import socket\n"
@@ -166,4 +192,110 @@ def hostile(paths, listener_port, grader_pid):
         Hostile("nbformat-3", json.dumps(v3).encode(), 0, "nbformat 3"),
         Hostile("no-cells", nbformat.writes(nbformat.v4.new_notebook()).encode(), 0, "no cells"),
         Hostile("oversized", with_cell("# " + "x" * (3 * 2 ** 20)), 0, "over the 2 MiB limit"),
+        Hostile("many-cells", nbformat.writes(nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_raw_cell("") for _ in range(12000)])).encode(), 0,
+            "12000 cells, over the limit"),
+        Hostile("deep-json", b'{"nbformat": 4, "metadata": ' + b"[" * 200_000 + b"]" * 200_000
+                + b"}", 0, "not a readable notebook"),
+        # Files that start-up code would read: none may run, before or after the drop of privileges.
+        Hostile("startup-files", with_cell(STARTUP_REPORT), FULL, files=startup_files()),
+        # Links and special files: refused, never followed; the notebook itself a link scores 0.
+        Hostile("links", with_cell(READ_EVERY_FILE), FULL, "shadow is a symbolic link",
+                files={"shadow": Entry("symlink", "/etc/shadow"),
+                       "environ": Entry("symlink", "/proc/self/environ"),
+                       "solution.txt": Entry("symlink", paths["solution"]),
+                       "gradebook.bin": Entry("symlink", paths["gradebook"]),
+                       "sub/etc": Entry("symlink", "/etc"),
+                       "zero": Entry("symlink", "/dev/zero"),
+                       "hard.txt": Entry("hardlink", paths["host_secret"]),
+                       "pipe": Entry("fifo"), "sock": Entry("socket"),
+                       "zero-device": Entry("device", (1, 5)),
+                       "sub/ok.txt": Entry("file", b"an honest extra file")},
+                problems=("sub/etc is a symbolic link", "hard.txt has other hard links",
+                          "pipe is a FIFO", "sock is a socket", "zero-device is a device",
+                          "zero is a symbolic link")),
+        Hostile("notebook-link", None, 0, f"{ID}.ipynb is a symbolic link",
+                files={f"{ID}.ipynb": Entry("symlink", paths["solution"])}),
+        Hostile("classmate-link", None, 0, f"{ID}.ipynb is a symbolic link",
+                files={f"{ID}.ipynb": Entry("symlink", paths["other_student"])}),
+        Hostile("folder-link", None, 0, "is a symbolic link",
+                files={"": Entry("symlink", str(pathlib.Path(paths["other_student"]).parent))}),
+        Hostile("many-files", with_cell("import os\nprint('files here:', len(os.listdir('.')))"),
+                FULL, "other files than the limit",
+                files={f"f{i:03}.txt": Entry("file", b"x") for i in range(150)}),
+        Hostile("big-files", with_cell("import os\nprint('sizes:', sorted(os.path.getsize(n) "
+                                       "for n in os.listdir('.') if n.endswith('.bin')))"),
+                FULL, "b.bin not copied: the other files",
+                files={"a.bin": Entry("file", bytes(12 * 2 ** 20)),
+                       "b.bin": Entry("file", bytes(12 * 2 ** 20))}),
+        # Output that grows by display updates and widget state counts against the output cap.
+        Hostile("display-updates", with_cell(
+            "from IPython.display import display, update_display\n"
+            "for _ in range(500):\n"
+            "    display({'text/plain': 'x'}, raw=True, display_id='grow')\n"
+            "update_display({'text/plain': 'y' * 80000}, raw=True, display_id='grow')"), FULL,
+            "printed too much"),
+        Hostile("prints-in-every-cell", with_cell("print('w' * 900_000)", copies=20), FULL,
+                "printed too much"),
+        Hostile("widget-state", with_cell(
+            "from comm import create_comm\n"
+            "state = {'state': {'v': 'z' * 2 ** 20}, 'buffer_paths': []}\n"
+            "comms = [create_comm(target_name='jupyter.widget', data=state) for _ in range(40)]"),
+            FULL, "printed too much"),
+        # Names that are patterns to glob; a name that cannot be stored is refused.
+        Hostile("a12-br[1]", with_cell("print('honest')"), FULL),
+        Hostile("star*and?mark", with_cell("print('honest')"), FULL),
     ]
+
+
+STARTUP_MARK = """
+import os
+status = [l for l in open('/proc/self/status').read().splitlines() if l.startswith('CapEff')]
+open('/tmp/STARTUP-RAN-{name}', 'w').write(f'uid {{os.getuid()}} {{status}}')
+"""
+
+STARTUP_REPORT = (
+    "import os, matplotlib\n"
+    "print('startup files ran:',\n"
+    "      sorted(n for n in os.listdir('/tmp') if n.startswith('STARTUP')))\n"
+    "print('linewidth', matplotlib.rcParams['lines.linewidth'])\n"
+    "for line in open('/proc/self/status').read().splitlines():\n"
+    "    if line.startswith(('Cap', 'NoNewPrivs', 'Uid', 'Groups')):\n"
+    "        print('status', line.replace('\\t', ' '))\n"
+    # the escape from a mount namespace that CAP_DAC_READ_SEARCH allows
+    "import ctypes\n"
+    "class Handle(ctypes.Structure):\n"
+    "    _fields_ = [('size', ctypes.c_uint), ('kind', ctypes.c_int), "
+    "('data', ctypes.c_ubyte * 128)]\n"
+    "libc, handle, mount = ctypes.CDLL(None, use_errno=True), Handle(128), ctypes.c_int()\n"
+    "libc.name_to_handle_at(-100, b'/', ctypes.byref(handle), ctypes.byref(mount), 0)\n"
+    "fd = libc.open_by_handle_at(os.open('/', os.O_RDONLY), ctypes.byref(handle), 0)\n"
+    "print('open_by_handle_at:', 'ESCAPED' if fd >= 0 else os.strerror(ctypes.get_errno()))\n")
+
+READ_EVERY_FILE = (
+    "import os\n"
+    "for folder, subfolders, names in os.walk('.'):\n"
+    "    for name in names:\n"
+    "        path = os.path.join(folder, name)\n"
+    "        try:\n"
+    "            print('READ', path, open(path, 'rb', buffering=0).read(300))\n"
+    "        except OSError as error:\n"
+    "            print('cannot read', path, type(error).__name__)\n")
+
+
+def startup_files():
+    """Every file Python, IPython, Jupyter or matplotlib could read at start-up from the working
+    folder or $HOME: each would leave a mark in /tmp if it ran."""
+    code = ["sitecustomize.py", "usercustomize.py", ".ipython/profile_default/startup/00-a.py",
+            ".ipython/profile_default/ipython_config.py",
+            ".ipython/profile_default/ipython_kernel_config.py", "ipython_config.py",
+            "ipython_kernel_config.py", ".jupyter/jupyter_config.py", "jupyter_config.py",
+            ".config/ipython/profile_default/startup/00-b.py", ".pythonrc.py",
+            ".local/lib/python3.11/site-packages/usercustomize.py"]
+    files = {path: Entry("file", STARTUP_MARK.format(name=path.replace("/", "_")).encode())
+             for path in code}
+    files["evil.pth"] = Entry("file", ("import os; " + "; ".join(
+        STARTUP_MARK.format(name="pth").strip().splitlines()[1:])).encode())
+    for path in ("matplotlibrc", ".matplotlib/matplotlibrc", ".config/matplotlib/matplotlibrc"):
+        files[path] = Entry("file", b"lines.linewidth: 7.25\n")
+    return files
