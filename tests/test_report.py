@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter
 
 from autograder.grading.class_grader import FORMULA_STARTS, neutral, write_outputs
+from autograder.grading.job import SCRATCH_STUDENT
 from autograder.grading.report import frequent_mistakes, write_report
 from autograder.preprocessors import HideHiddenTests
 
@@ -153,7 +154,7 @@ def executable_markup(page):
 def stock_page(workdir, student):
     """The page nbconvert's HTMLExporter makes, with its defaults, of the same graded notebook."""
     course = workdir / "jobs" / student / ID / "course"
-    nb = nbformat.read(course / "autograded" / student / ID / f"{ID}.ipynb", as_version=4)
+    nb = nbformat.read(course / "autograded" / SCRATCH_STUDENT / ID / f"{ID}.ipynb", as_version=4)
     nb, _ = HideHiddenTests().preprocess(nb, {})
     return HTMLExporter(template_name="classic").from_notebook_node(nb)[0]
 
