@@ -44,7 +44,8 @@ class KernelError(Exception):
 
 
 class RaisedInNotebook(Exception):
-    """A student's function raised an exception that is not one of Python's built-in ones."""
+    """A student's function raised an exception that is not one of Python's built-in ones (each
+    such exception is a subclass named as the student's was)."""
 
 
 def is_test_cell(cell):
@@ -245,8 +246,9 @@ def _reply(text, limit, expected, grader_objects, args, kwargs):
         _write_back([list(args), kwargs][i], data, max_size)
     if "raises" in reply:
         name, message = str(reply["raises"])[:100], str(reply.get("message", ""))[:500]
-        raise _BUILTIN_ERRORS.get(name, RaisedInNotebook)(
-            message if name in _BUILTIN_ERRORS else f"{name}: {message}")
+        if name in _BUILTIN_ERRORS:
+            raise _BUILTIN_ERRORS[name](message)
+        raise type(name, (RaisedInNotebook,), {})(message)  # shown under the student's own name
     if "value" not in reply:
         raise kernel_values.ReplyError("the value that came back is malformed")
     return kernel_values.value(reply["value"], grader_objects, max_size)
