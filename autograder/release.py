@@ -7,13 +7,20 @@ import tempfile
 
 import nbformat
 
-from .course import NOTEBOOKS, CourseError, assignment_ids, nbgrader_api, nbgrader_config, source_notebook
+from .course import (NOTEBOOKS, REPO, CourseError, assignment_ids, nbgrader_api, nbgrader_config,
+                     source_notebook)
 from .notebook_files import write_clean
 
 # Files that the tools of a person who opens the release create next to it: JupyterLab's
 # checkpoints and virtual documents, Python's bytecode caches, editors' and file managers' files.
 # They are not part of the release: `release` neither compares nor removes them.
 NOT_RELEASE = (".*", "__pycache__", "*.pyc", "*~", "Untitled*.ipynb")
+
+# The package every notebook imports (`from utils import check, ...`). Each released assignment
+# carries its own copy in <id>/utils/, so that an assignment a student fetches through nbgrader's
+# exchange, or downloads alone, runs where this repository is not installed. A notebook's folder
+# comes first on its kernel's import path, so the copy beside it is the one imported.
+UTILS = REPO / "utils"
 
 
 def release_files(folder):
@@ -65,6 +72,7 @@ def release(ids=None, out_dir=NOTEBOOKS):
                                   f"unchanged:\n{result.get('error') or result.get('log')}")
             for path in sorted((staging / assignment_id).glob("*.ipynb")):
                 write_clean(nbformat.read(path, as_version=4), path)
+            vendor_utils(staging / assignment_id)
         for assignment_id in ids:
             changed += _sync(staging / assignment_id, out_dir / assignment_id)
     if everything and out_dir.is_dir():
@@ -73,6 +81,14 @@ def release(ids=None, out_dir=NOTEBOOKS):
                 shutil.rmtree(stale)
                 changed.append(stale)
     return changed
+
+
+def vendor_utils(assignment_folder):
+    """Copy the utils package (its release files) into assignment_folder/utils/."""
+    for relative, content in release_files(UTILS).items():
+        target = pathlib.Path(assignment_folder) / "utils" / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
 
 
 def _sync(new, old):

@@ -9,7 +9,7 @@ import pytest
 from autograder import expected_values, provided
 from autograder.course import NOTEBOOKS, SOLUTIONS, assignment_ids
 from autograder.notebook_files import is_clean
-from autograder.release import NOT_RELEASE, release, release_files
+from autograder.release import NOT_RELEASE, UTILS, release, release_files
 from notebook_parts import HIDDEN_REGION, SOLUTION_REGION, cells_by_id, graded_functions, \
     hidden_code, source
 
@@ -90,6 +90,7 @@ def test_release_leaks_no_solution_or_hidden_test(assignment_id):
                     if len(line) > 12 and not line.startswith("#") and re.search(r"\w", line)}
     public = "\n".join(SOLUTION_REGION.sub("", HIDDEN_REGION.sub("", c.source))
                        for c in source(assignment_id).cells)
+    public += "\n".join(content.decode() for content in release_files(UTILS).values())
     leaked = sorted(line for line in secret_lines if line in released and line not in public)
     assert not leaked, f"solution or hidden-test lines in the release: {leaked}"
 
@@ -109,3 +110,11 @@ def test_every_graded_function_has_a_test_cell_with_points(assignment_id):
             f"no exercise heading for {function} stating its {points:g} {unit}"
         assert hidden_code(test_cell).strip(), f"{test_id} has no hidden tests"
         assert f"def {function}(" in by_id[function].source
+
+
+def test_each_assignment_carries_the_current_utils(assignment_id):
+    """A fetched assignment imports the utils/ beside it: it must be today's package, whole."""
+    vendored = release_files(NOTEBOOKS / assignment_id / "utils")
+    assert vendored == release_files(UTILS), (
+        f"notebooks/{assignment_id}/utils/ differs from utils/: run `python -m autograder release`")
+    assert "__init__.py" in {p.name for p in vendored}

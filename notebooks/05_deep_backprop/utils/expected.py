@@ -1,0 +1,114 @@
+"""Stored expected values for the visible checks.
+
+Each assignment folder holds `expected.json`, generated from the reference solutions by
+`python -m autograder expected` and released with the assignment. It maps the text of a call, as
+written in a visible check (`"layer_shapes([4, 3, 1])"`), to the value the reference returns for
+it. Hidden tests never use it: they compute their expected values from a private reference.
+"""
+
+import json
+import linecache
+import math
+import pathlib
+import sys
+
+import numpy as np
+
+from .checks import RTOL, ATOL, check
+
+__all__ = ["EXPECTED_FILE", "expected", "check_expected", "encode", "decode", "parse"]
+
+EXPECTED_FILE = "expected.json"
+
+_cache = {}
+
+
+def encode(value):
+    """Turn a value built of arrays, tuples, lists, dicts and scalars into JSON-ready data."""
+    if isinstance(value, np.ndarray):
+        return {"ndarray": value.tolist(), "dtype": str(value.dtype), "shape": list(value.shape)}
+    if isinstance(value, tuple):
+        return {"tuple": [encode(v) for v in value]}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError("only dicts with str keys can be stored")
+        return {"dict": {k: encode(v) for k, v in value.items()}}
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    raise TypeError(f"cannot store a value of type {type(value).__name__}: return plain Python "
+                    f"scalars, tuples, lists, dicts and numpy arrays")
+
+
+def decode(data):
+    """Inverse of encode()."""
+    if isinstance(data, list):
+        return [decode(v) for v in data]
+    if isinstance(data, dict):
+        if "ndarray" in data:
+            return np.array(data["ndarray"], dtype=data["dtype"]).reshape(data["shape"])
+        if "tuple" in data:
+            return tuple(decode(v) for v in data["tuple"])
+        return {k: decode(v) for k, v in data["dict"].items()}
+    return data
+
+
+def parse(text):
+    """The data of an expected.json text (NaN and infinities included); ValueError if malformed."""
+    constants = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
+    return json.loads(text, parse_constant=constants.__getitem__)
+
+
+def expected(call, folder="."):
+    """The stored reference value for `call`, the text of a call as written in a visible check."""
+    values = _load(pathlib.Path(folder) / EXPECTED_FILE)
+    if call not in values:
+        raise KeyError(f"{EXPECTED_FILE} has no value for {call!r}. If you changed the text of a "
+                       f"check, restore it; if you are the instructor, run "
+                       f"`python -m autograder expected`.")
+    return decode(values[call])
+
+
+def check_expected(call, *, name=None, rtol=RTOL, atol=ATOL, hint=None):
+    """Evaluate `call` in the notebook and check the result against its stored reference value.
+
+    call: the text of a call, e.g. "layer_shapes([4, 3, 1])"; it is both what runs and the key
+        of the stored value, so the check shows exactly what was called.
+    name: the symbol the result stands for (e.g. "X"), shown as "X = <call>" and used to explain
+        shape mistakes.
+    """
+    __tracebackhide__ = True
+    namespace = sys._getframe(1).f_globals
+    got = eval(_compiled(call), namespace)
+    label = f"{name} = {call}" if name else call
+    check(label, got, expected(call), rtol=rtol, atol=atol, hint=hint)
+
+
+def _compiled(call):
+    """`call` compiled so that a traceback through it shows the call, as written in the check.
+
+    A plain eval() of text leaves IPython no source to show for that frame ("Could not get
+    source..."), and that is the first error every student sees. The text is registered in
+    linecache, as IPython does for notebook cells, under a name that says where it came from.
+    """
+    filename = f"<check of {call}>"
+    linecache.cache[filename] = (len(call) + 1, None, [call + "\n"], filename)
+    return compile(call, filename, "eval")
+
+
+def _load(path):
+    path = path.resolve()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"{path} is missing. It ships with the assignment, next to the notebook; "
+            f"download the assignment folder again.") from None
+    if _cache.get(path, (None,))[0] != stamp:
+        try:
+            data = parse(path.read_text())
+        except ValueError as error:
+            raise ValueError(f"{path} is not valid JSON ({error}); download it again.") from None
+        _cache[path] = (stamp, data["values"])
+    return _cache[path][1]
