@@ -25,13 +25,14 @@ import threading
 
 import sqlalchemy
 from alembic.script import ScriptDirectory
-from nbgrader.api import Base, Gradebook
+from nbgrader.api import Base
 from nbgrader.dbutil import ALEMBIC_DIR
 
 from autograder.course import SOLUTIONS, CourseError, assignment_ids, nbgrader_api, nbgrader_config
 
 from autograder.sandbox import Limits
 
+from .class_gradebook import record_scores, with_gradebook_scores
 from .intake import IntakeLimits, printable
 from .job import GradingJob
 from .pool import WorkerPool
@@ -141,8 +142,8 @@ def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
     progress.finish(kept=len(submissions) - len(pending))
 
     results = load_results(workdir)
-    write_outputs(workdir, results, problems)
-    return results
+    write_outputs(workdir, results, problems, db_url)
+    return with_gradebook_scores(results, db_url)
 
 
 class InterruptRequest:
@@ -364,36 +365,29 @@ def job_folder(workdir, student_id, assignment_id):
 
 
 def record(workdir, db_url, submission, result):
-    """The one writer: scores into the class gradebook, then the result file that marks it done.
+    """The one writer: scores into the class gradebook, then the files, then the result file.
 
-    A failed or ungraded submission scores 0 in every grade cell. Recording is idempotent, so a
-    run interrupted between the two steps records the same scores again when resumed.
+    The gradebook gets the autograded scores (manual scores and comments there are kept:
+    autograder/grading/class_gradebook.py); DIR/autograded/ the graded notebook, where nbgrader's
+    formgrader shows it for manual grading; DIR/feedback/ the page. A failed or ungraded
+    submission scores 0 in every grade cell. Recording is idempotent, so a run interrupted between
+    the steps records the same scores again when resumed.
     """
-    with Gradebook(db_url) as gradebook:
-        gradebook.update_or_create_student(submission.student_id)
-        gradebook.update_or_create_submission(submission.assignment_id, submission.student_id)
-        notebook = gradebook.find_submission_notebook(submission.assignment_id,
-                                                      submission.assignment_id,
-                                                      submission.student_id)
-        cells = result["cells"]
-        for grade in notebook.grades:
-            cell = cells.get(grade.name)
-            if cell is None:
-                cells[grade.name] = {"score": 0.0, "max_score": grade.max_score,
-                                     "needs_manual_grade": False}
-                grade.auto_score, grade.needs_manual_grade = 0.0, False
-            else:
-                grade.auto_score = cell["score"]
-                grade.needs_manual_grade = cell["needs_manual_grade"]
-        gradebook.db.commit()
-
-    if result.get("feedback"):
-        target = (workdir / "feedback" / submission.student_id / submission.assignment_id
-                  / f"{submission.assignment_id}.html")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(result["feedback"], target)
-        result["feedback"] = str(target.relative_to(workdir))
     stored = result_path(workdir, submission)
+    previous = json.loads(stored.read_text()) if stored.is_file() else {}
+    resubmitted = previous.get("notebook_sha256") != result.get("notebook_sha256")
+    record_scores(db_url, submission.student_id, submission.assignment_id, result, resubmitted)
+
+    name = f"{submission.assignment_id}.ipynb"
+    for key, folder, file_name in (("feedback", "feedback", f"{submission.assignment_id}.html"),
+                                   ("autograded", "autograded", name)):
+        target = workdir / folder / submission.student_id / submission.assignment_id / file_name
+        if result.get(key):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(result[key], target)
+            result[key] = str(target.relative_to(workdir))
+        elif key == "autograded":
+            target.unlink(missing_ok=True)  # nothing graded now: formgrader must not show old work
     stored.parent.mkdir(parents=True, exist_ok=True)
     partial = stored.with_suffix(".partial")
     partial.write_text(json.dumps(dict(result, student_id=submission.student_id,
@@ -409,25 +403,34 @@ def load_results(workdir):
     return [json.loads(p.read_text()) for p in sorted((workdir / "results").glob("*/*.json"))]
 
 
-def write_outputs(workdir, results, problems):
-    """grades.csv, cells.csv, problems.csv and report.html from every stored result."""
+def write_outputs(workdir, results, problems, db_url=None):
+    """grades.csv, cells.csv, problems.csv and report.html.
+
+    Scores, manual-grading flags and comments come from the class gradebook at db_url (so what an
+    instructor graded by hand appears), messages, status and problems from the stored results.
+    """
+    if db_url is not None:
+        results = with_gradebook_scores(results, db_url)
     with open(workdir / "grades.csv", "w", newline="") as f:
         out = SpreadsheetSafeWriter(f)
-        out.writerow(["student_id", "assignment", "score", "max_score", "status"])
+        out.writerow(["student_id", "assignment", "score", "max_score", "status",
+                      "needs_manual_grade"])
         for r in results:
             score = sum(c["score"] or 0 for c in r["cells"].values())
             total = sum(c["max_score"] for c in r["cells"].values())
+            waiting = sorted(name for name, c in r["cells"].items() if c.get("needs_manual_grade"))
             out.writerow([r["student_id"], r["assignment"], f"{score:g}", f"{total:g}",
-                          r["status"]])
+                          r["status"], " ".join(waiting)])
     with open(workdir / "cells.csv", "w", newline="") as f:
         out = SpreadsheetSafeWriter(f)
-        out.writerow(["student_id", "assignment", "cell", "score", "max_score", "message"])
+        out.writerow(["student_id", "assignment", "cell", "score", "max_score", "message",
+                      "comment"])
         for r in results:
             for name, c in sorted(r["cells"].items()):
                 score = "" if c["score"] is None else f"{c['score']:g}"
                 out.writerow([r["student_id"], r["assignment"], name, score,
                               f"{c['max_score']:g}", c.get("message", "").splitlines()[0]
-                              if c.get("message") else ""])
+                              if c.get("message") else "", c.get("comment", "")])
     rows = [(p["student_id"], p["assignment"], p["problem"]) for p in problems]
     rows += [(r["student_id"], r["assignment"], text) for r in results for text in r["problems"]]
     with open(workdir / "problems.csv", "w", newline="") as f:

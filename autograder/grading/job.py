@@ -11,6 +11,7 @@ own, so that a crash or a kill at the time limit takes only that worker with it.
 """
 
 import dataclasses
+import hashlib
 import pathlib
 import shutil
 
@@ -51,6 +52,9 @@ def run(job):
     if refused:
         return {"status": "not graded", "problems": [f"{refused}; scored 0"], "cells": {}}
     job = dataclasses.replace(job, student_id=SCRATCH_STUDENT)
+    notebook_sha256 = hashlib.sha256(
+        (scratch / "submitted" / SCRATCH_STUDENT / job.assignment_id
+         / f"{job.assignment_id}.ipynb").read_bytes()).hexdigest()
     shutil.copy(job.template_db, scratch / "gradebook.db")
     db_url = f"sqlite:///{scratch / 'gradebook.db'}"
     config = nbgrader_config(
@@ -65,10 +69,12 @@ def run(job):
 
     result = api.autograde(job.assignment_id, job.student_id, force=True, create=True)
     if not result["success"]:
-        return {"status": "failed", "problems": [_failure(result, job.cell_timeout)], "cells": {}}
-    autograded = nbformat.read(scratch / "autograded" / job.student_id / job.assignment_id
-                               / f"{job.assignment_id}.ipynb", as_version=4)
-    cells = grade_cells(db_url, job.assignment_id, job.student_id)
+        return {"status": "failed", "problems": [_failure(result, job.cell_timeout)], "cells": {},
+                "notebook_sha256": notebook_sha256}
+    autograded_file = (scratch / "autograded" / job.student_id / job.assignment_id
+                       / f"{job.assignment_id}.ipynb")
+    autograded = nbformat.read(autograded_file, as_version=4)
+    cells, timestamp = grade_cells(db_url, job.assignment_id, job.student_id)
     for grade_id, message in _messages(autograded).items():
         if grade_id in cells:
             cells[grade_id]["message"] = message
@@ -79,7 +85,8 @@ def run(job):
         problems.append("nbgrader could not write the feedback page")
         page = None
     return {"status": "graded", "cells": cells, "problems": problems,
-            "feedback": str(page) if page else None}
+            "feedback": str(page) if page else None, "autograded": str(autograded_file),
+            "timestamp": timestamp, "notebook_sha256": notebook_sha256}
 
 
 def take_in_submission(job, scratch):
@@ -99,12 +106,16 @@ def take_in_submission(job, scratch):
 
 
 def grade_cells(db_url, assignment_id, student_id):
-    """{grade_id: {"score", "max_score", "needs_manual_grade"}} of one submission in a gradebook."""
+    """({grade_id: {"score", "max_score", "needs_manual_grade"}}, the submission's timestamp) of
+    one submission in a gradebook; the timestamp (ISO text, or None) is the one nbgrader read from
+    the submission's timestamp.txt."""
     with Gradebook(db_url) as gradebook:
         notebook = gradebook.find_submission_notebook(assignment_id, assignment_id, student_id)
-        return {g.name: {"score": g.auto_score, "max_score": g.max_score,
-                         "needs_manual_grade": bool(g.needs_manual_grade)}
-                for g in notebook.grades}
+        timestamp = notebook.assignment.timestamp
+        return ({g.name: {"score": g.auto_score, "max_score": g.max_score,
+                          "needs_manual_grade": bool(g.needs_manual_grade)}
+                 for g in notebook.grades},
+                timestamp.isoformat() if timestamp else None)
 
 
 def _messages(nb):
