@@ -64,9 +64,24 @@ def main(argv=None):
                      help="regrade submissions that already have a result in the work directory")
     cmd.add_argument("--unsafe-no-sandbox", action="store_true",
                      help="grade without the sandbox (see docs/security.md for what is lost)")
+    cmd = commands.add_parser("setup-course", help="make a semester's course folder: an "
+                                                    "nbgrader_config.py there for nbgrader's "
+                                                    "exchange, formgrader and `grade`")
+    cmd.add_argument("folder", type=pathlib.Path, help="the semester's folder (outside this "
+                                                       "repository)")
+    cmd.add_argument("--course-id", required=True, help="nbgrader's course id, e.g. bp2027")
+    cmd.add_argument("--exchange", type=pathlib.Path,
+                     help="nbgrader's exchange folder shared with students (on a hub: "
+                          "/srv/nbgrader/exchange)")
+    cmd = commands.add_parser("export", help="after manual grading: grades.csv, cells.csv, "
+                                              "report.html and the hand-graded feedback pages "
+                                              "again, from the class gradebook")
+    cmd.add_argument("--workdir", help="(required) the work directory of `grade`")
+    cmd.add_argument("--db-url", help="SQLAlchemy URL of the class gradebook, if `grade` was "
+                                      "given one")
     args = parser.parse_args(argv)
-    if args.command == "grade" and not args.workdir:
-        commands.choices["grade"].error("the following arguments are required: --workdir")
+    if args.command in ("grade", "export") and not args.workdir:
+        commands.choices[args.command].error("the following arguments are required: --workdir")
 
     try:
         if args.command == "expected":
@@ -118,6 +133,18 @@ def main(argv=None):
                 print(f"error: no submission could be graded; problems.csv in {args.workdir} "
                       f"says why", file=sys.stderr)
                 return 1
+        elif args.command == "setup-course":
+            from .course_folder import setup_course
+
+            path = setup_course(args.folder, args.course_id, args.exchange)
+            print(f"wrote {path}: run nbgrader's commands and `python -m autograder grade "
+                  f"submitted --workdir .` in {path.parent}")
+        elif args.command == "export":
+            from .grading.export import export
+
+            pages = export(args.workdir, args.db_url)
+            print(f"wrote grades.csv, cells.csv and report.html in {args.workdir} from its "
+                  f"gradebook, and {len(pages)} feedback page(s) with manual grades or comments")
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

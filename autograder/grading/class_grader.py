@@ -299,7 +299,7 @@ def prepare(workdir, db_url, assignments):
     if class_db is not None and not class_db.exists():
         shutil.copy(template, class_db)
     else:
-        _generate(workdir, db_url, workdir / "release", assignments)
+        _generate(workdir, db_url, template.parent / "class-release", assignments)
     return template
 
 
@@ -388,6 +388,9 @@ def record(workdir, db_url, submission, result):
             result[key] = str(target.relative_to(workdir))
         elif key == "autograded":
             target.unlink(missing_ok=True)  # nothing graded now: formgrader must not show old work
+        if target.parent.is_dir():  # what nbgrader's generate_ and release_feedback read there
+            for name, text in result.get("exchange_files", {}).items():
+                (target.parent / name).write_text(text)
     stored.parent.mkdir(parents=True, exist_ok=True)
     partial = stored.with_suffix(".partial")
     partial.write_text(json.dumps(dict(result, student_id=submission.student_id,
@@ -408,6 +411,7 @@ def write_outputs(workdir, results, problems, db_url=None):
 
     Scores, manual-grading flags and comments come from the class gradebook at db_url (so what an
     instructor graded by hand appears), messages, status and problems from the stored results.
+    problems: discovery's problems; None keeps problems.csv as it is.
     """
     if db_url is not None:
         results = with_gradebook_scores(results, db_url)
@@ -431,12 +435,14 @@ def write_outputs(workdir, results, problems, db_url=None):
                 out.writerow([r["student_id"], r["assignment"], name, score,
                               f"{c['max_score']:g}", c.get("message", "").splitlines()[0]
                               if c.get("message") else "", c.get("comment", "")])
-    rows = [(p["student_id"], p["assignment"], p["problem"]) for p in problems]
-    rows += [(r["student_id"], r["assignment"], text) for r in results for text in r["problems"]]
-    with open(workdir / "problems.csv", "w", newline="") as f:
-        out = SpreadsheetSafeWriter(f)
-        out.writerow(["student_id", "assignment", "problem"])
-        out.writerows(sorted(set(rows)))
+    if problems is not None:  # None: keep the problems.csv of the last grading run
+        rows = [(p["student_id"], p["assignment"], p["problem"]) for p in problems]
+        rows += [(r["student_id"], r["assignment"], text) for r in results
+                 for text in r["problems"]]
+        with open(workdir / "problems.csv", "w", newline="") as f:
+            out = SpreadsheetSafeWriter(f)
+            out.writerow(["student_id", "assignment", "problem"])
+            out.writerows(sorted(set(rows)))
     write_report(workdir / "report.html", results)
 
 

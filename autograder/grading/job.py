@@ -86,7 +86,9 @@ def run(job):
         page = None
     return {"status": "graded", "cells": cells, "problems": problems,
             "feedback": str(page) if page else None, "autograded": str(autograded_file),
-            "timestamp": timestamp, "notebook_sha256": notebook_sha256}
+            "timestamp": timestamp, "notebook_sha256": notebook_sha256,
+            "exchange_files": exchange_files(scratch / "submitted" / SCRATCH_STUDENT
+                                             / job.assignment_id)}
 
 
 def take_in_submission(job, scratch):
@@ -103,6 +105,21 @@ def take_in_submission(job, scratch):
                        IntakeLimits(**job.intake)), None
     except Refused as refusal:
         return [], str(refusal)
+
+
+# Files nbgrader's exchange writes beside a submitted notebook, which `release_feedback` needs
+# beside the feedback page: they name the feedback so that only the student who submitted fetches it.
+EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")
+
+
+def exchange_files(submitted):
+    """{name: text} of the EXCHANGE_FILES in a taken-in submission folder (at most 1 KiB each)."""
+    found = {}
+    for name in EXCHANGE_FILES:
+        path = submitted / name
+        if path.is_file() and not path.is_symlink() and path.stat().st_size <= 1024:
+            found[name] = path.read_text(errors="replace")
+    return found
 
 
 def grade_cells(db_url, assignment_id, student_id):
