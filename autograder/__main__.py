@@ -6,7 +6,7 @@ import pathlib
 import sys
 
 from . import expected_values, provided, start
-from .course import REPO, CourseError, assignment_ids
+from .course import REPO, CourseError, assignment_ids, source_notebook
 from .release import release
 
 
@@ -73,6 +73,13 @@ def main(argv=None):
     cmd.add_argument("--exchange", type=pathlib.Path,
                      help="nbgrader's exchange folder shared with students (on a hub: "
                           "/srv/nbgrader/exchange)")
+    cmd = commands.add_parser("check-release", help="may ID be released through the exchange "
+                                                     "now? (the notebooks whose answers it "
+                                                     "holds must be due first)")
+    cmd.add_argument("id", metavar="ID", help="assignment id")
+    cmd.add_argument("--workdir", default=".", help="the course folder whose gradebook holds the "
+                                                   "due dates (default: here)")
+    cmd.add_argument("--db-url", help="SQLAlchemy URL of the gradebook, if not DIR/gradebook.db")
     cmd = commands.add_parser("export", help="after manual grading: grades.csv, cells.csv, "
                                               "report.html and the hand-graded feedback pages "
                                               "again, from the class gradebook")
@@ -139,6 +146,17 @@ def main(argv=None):
             path = setup_course(args.folder, args.course_id, args.exchange)
             print(f"wrote {path}: run nbgrader's commands and `python -m autograder grade "
                   f"submitted --workdir .` in {path.parent}")
+        elif args.command == "check-release":
+            from .schedule import gradebook_duedates, release_blockers
+
+            source_notebook(args.id)
+            db_url = args.db_url or f"sqlite:///{pathlib.Path(args.workdir).resolve() / 'gradebook.db'}"
+            blockers = release_blockers(args.id, gradebook_duedates(db_url))
+            for blocker in blockers:
+                print(f"not yet: {blocker}")
+            if blockers:
+                return 1
+            print(f"{args.id} may be released: every notebook whose answers it holds is due")
         elif args.command == "export":
             from .grading.export import export
 

@@ -49,6 +49,13 @@ class Student:
         self.uid = pwd.getpwnam(name).pw_uid if separate_user else os.getuid()
 
     def run(self, *command, cwd=None, check=True):
+        t0 = time.time()
+        try:
+            return self._run(*command, cwd=cwd, check=check)
+        finally:
+            print("TIMING", command[1:3], time.time() - t0)
+
+    def _run(self, *command, cwd=None, check=True):
         env = {"HOME": str(self.home), "USER": self.name, "LOGNAME": self.name,
                "PATH": f"{BIN}:/usr/bin:/bin", "LANG": "C.UTF-8"}
         run = subprocess.run(command, cwd=cwd or self.home, env=env, capture_output=True,
@@ -116,7 +123,9 @@ def student_accounts(base):
 
 def instructor(course, *command, check=True):
     """A command of the instructor's, run in the course folder."""
+    t0 = time.time()
     run = subprocess.run(command, cwd=course, capture_output=True, text=True, timeout=900)
+    print("TIMING", command[1:4], time.time() - t0)
     if check:
         assert run.returncode == 0, f"{command}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
     return run
@@ -215,6 +224,8 @@ def _run_semester(course, exchange, students, fixtures, artifacts):
     # 1. The instructor's course folder and the release through the exchange.
     autograder(REPO, "setup-course", str(course), "--course-id", COURSE_ID,
                "--exchange", str(exchange))
+    instructor(course, str(BIN / "nbgrader"), "db", "assignment", "add", ID,
+               "--duedate=2020-01-01 00:00:00 UTC")  # every submission below is late
     instructor(course, str(BIN / "nbgrader"), "release_assignment", ID)
     outbound = exchange / COURSE_ID / "outbound" / ID
     released = {p.relative_to(outbound).as_posix() for p in outbound.rglob("*") if p.is_file()}
@@ -224,7 +235,8 @@ def _run_semester(course, exchange, students, fixtures, artifacts):
 
     # 2. Students fetch, run what they fetched as it is, work, validate and submit.
     for fixture, student in students.items():
-        listed = student.nbgrader("list").stdout + student.nbgrader("list").stderr
+        listed = student.nbgrader("list")
+        listed = listed.stdout + listed.stderr
         assert f"{COURSE_ID} {ID}" in listed
         student.nbgrader("fetch_assignment", ID)
         folder = student.home / ID
@@ -301,13 +313,15 @@ def _run_semester(course, exchange, students, fixtures, artifacts):
     assert scores(course)[alice]["needs_manual_grade"] == ""  # same notebook: nothing to review
     assert {(r["student_id"], r["cell"]): r["comment"] for r in read_csv(course / "cells.csv")}[
         (alice, WRITTEN)] == COMMENT
+    assert COMMENT in (course / "feedback" / alice / ID / f"{ID}.html").read_text()
     stock = instructor(course, str(BIN / "nbgrader"), "export", "--to", "nbgrader_grades.csv")
     exported = {r["student_id"]: r for r in read_csv(course / "nbgrader_grades.csv")}
     assert float(exported[alice]["score"]) == AUTOGRADED + MANUAL_SCORE, stock.stderr
     assert float(exported[alice]["max_score"]) == AUTOGRADED + 3
+    assert exported[alice]["duedate"].startswith("2020-01-01")  # grading kept the due date
+    assert exported[alice]["timestamp"][:19] == stamp[:19]  # and recorded when it was submitted
 
     # 6. Feedback returned through the exchange; each student fetches their own.
-    autograder(course, "export", "--workdir", ".")  # the regrade rewrote alice's page: again
     instructor(course, str(BIN / "nbgrader"), "release_feedback", ID)
     for fixture, student in students.items():
         student.nbgrader("fetch_feedback", ID)

@@ -141,6 +141,12 @@ def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
         pool.shutdown(wait=True)
     progress.finish(kept=len(submissions) - len(pending))
 
+    # A regraded submission that an instructor had graded by hand gets its page from the job,
+    # without the manual scores and comments: nbgrader writes it again with them.
+    from .export import hand_graded, regenerate_feedback
+
+    regraded = {(s.student_id, s.assignment_id) for s in pending}
+    regenerate_feedback(workdir, db_url, [key for key in hand_graded(db_url) if key in regraded])
     results = load_results(workdir)
     write_outputs(workdir, results, problems, db_url)
     return with_gradebook_scores(results, db_url)
