@@ -159,12 +159,10 @@ class SandboxKernelManager(AsyncKernelManager):
 
 def _students_cell(cell):
     """Whether the notebook's output cap applies to `cell`: not to the course's locked or graded
-    cells, nor to cells the grader inserted (metadata keys autograder_*), so that output from the
-    student's own cells can never crowd out what grading reads."""
-    metadata = cell.get("metadata", {})
-    nbgrader = metadata.get("nbgrader", {})
-    return not (nbgrader.get("locked") or nbgrader.get("grade")
-                or any(str(key).startswith("autograder") for key in metadata))
+    cells (restored from the gradebook before they run), so that output from the student's own
+    cells can never crowd out what grading reads."""
+    nbgrader = cell.get("metadata", {}).get("nbgrader", {})
+    return not (nbgrader.get("locked") or nbgrader.get("grade"))
 
 
 class SandboxedExecute(Execute):
