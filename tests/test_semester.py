@@ -49,13 +49,6 @@ class Student:
         self.uid = pwd.getpwnam(name).pw_uid if separate_user else os.getuid()
 
     def run(self, *command, cwd=None, check=True):
-        t0 = time.time()
-        try:
-            return self._run(*command, cwd=cwd, check=check)
-        finally:
-            print("TIMING", command[1:3], time.time() - t0)
-
-    def _run(self, *command, cwd=None, check=True):
         env = {"HOME": str(self.home), "USER": self.name, "LOGNAME": self.name,
                "PATH": f"{BIN}:/usr/bin:/bin", "LANG": "C.UTF-8"}
         run = subprocess.run(command, cwd=cwd or self.home, env=env, capture_output=True,
@@ -123,9 +116,7 @@ def student_accounts(base):
 
 def instructor(course, *command, check=True):
     """A command of the instructor's, run in the course folder."""
-    t0 = time.time()
     run = subprocess.run(command, cwd=course, capture_output=True, text=True, timeout=900)
-    print("TIMING", command[1:4], time.time() - t0)
     if check:
         assert run.returncode == 0, f"{command}:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
     return run
@@ -185,7 +176,11 @@ class JupyterServer:
 
 
 def screenshot_manual_grading(server, submission_id, target):
-    """Open formgrader's grading page of one notebook in headless Chromium; return its text."""
+    """Open formgrader's grading page of one notebook in headless Chromium and take a screenshot.
+
+    Returns (the score box's value, the comment box's value) once the page's script has loaded the
+    gradebook's values into them, or None without Chromium.
+    """
     if not CHROMIUM.exists():
         return None
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -194,14 +189,20 @@ def screenshot_manual_grading(server, submission_id, target):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1200, "height": 1000})
-            page.goto(server.url(f"/formgrader/submissions/{submission_id}/?token={server.token}"))
-            page.wait_for_selector(f"#{WRITTEN}", timeout=60_000)
-            score_box = page.locator(f"input.score#{WRITTEN}-manual-score, "
-                                     f"[data-id] input.score").first
-            page.locator(f"#{WRITTEN}").scroll_into_view_if_needed()
-            page.screenshot(path=str(target), full_page=False)
-            return page.inner_text("body"), score_box.input_value() if score_box.count() else None
+            # The page's own script fetches the grades with the browser's credentials: the token
+            # goes with every request, as a logged-in instructor's cookie would.
+            context = browser.new_context(viewport={"width": 1200, "height": 1000},
+                                          extra_http_headers={"Authorization": f"token {server.token}"})
+            page = context.new_page()
+            page.goto(server.url(f"/formgrader/submissions/{submission_id}/"))
+            page.wait_for_function("formgrader.grades && formgrader.grades.loaded && "
+                                   "formgrader.comments && formgrader.comments.loaded",
+                                   timeout=120_000)
+            score = page.locator(f"input.score#{WRITTEN}")
+            comment = page.locator(f"textarea#{WRITTEN}-comment")
+            score.scroll_into_view_if_needed()
+            page.screenshot(path=str(target))
+            return score.input_value(), comment.input_value()
         finally:
             browser.close()
 
@@ -295,8 +296,8 @@ def _run_semester(course, exchange, students, fixtures, artifacts):
         server.call("PUT", f"/formgrader/api/comment/{comment['id']}", {"manual_comment": COMMENT})
         shown = screenshot_manual_grading(server, submission_id, artifacts / "formgrader.png")
         if shown is not None:
-            body, _ = shown
-            assert "derivation" in body.lower() and (artifacts / "formgrader.png").stat().st_size > 10_000
+            assert shown == (f"{MANUAL_SCORE:g}", COMMENT)
+            assert (artifacts / "formgrader.png").stat().st_size > 10_000
     finally:
         server.stop()
 
@@ -331,6 +332,9 @@ def _run_semester(course, exchange, students, fixtures, artifacts):
         assert "hidden_checks" not in page and "_reference" not in page
         assert (COMMENT in page) == (student.name == alice)
         assert f"{ID}" in page
+    if shown is None:
+        pytest.skip(f"every step passed but the screenshot of formgrader's page: no Chromium at "
+                    f"{CHROMIUM} (apt-get install chromium, as .ci/run does)")
 
 
 def test_a_course_folder_lives_outside_the_repository(tmp_path):
