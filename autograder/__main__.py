@@ -116,9 +116,10 @@ def main(argv=None):
                 raise CourseError(str(error)) from None
             for path in written:
                 print(f"wrote {path}")
-            hidden = ", ".join(roles.DISABLED_LAB[args.role]) or "none"
-            print(f"{args.role}s' servers that read {args.config_dir.resolve()} (e.g. "
-                  f"JUPYTER_CONFIG_PATH={args.config_dir.resolve()}) hide: {hidden}")
+            hidden = ", ".join(roles.DISABLED_LAB[args.role]) or "none of nbgrader's tools"
+            print(f"Start {args.role}s' servers with JUPYTER_CONFIG_PATH={args.config_dir.resolve()} "
+                  f"(not needed if that is their Python environment's etc/jupyter); they hide: "
+                  f"{hidden}")
         elif args.command == "grade":
             from .grading.class_grader import Options, grade_class
             from .sandbox import Limits, SandboxError
