@@ -50,9 +50,10 @@ def main(argv=None):
                      help="the folder to write into; put it on the role's Jupyter config path "
                           "(JUPYTER_CONFIG_PATH, or the role's environment's etc/jupyter)")
     cmd.add_argument("--exchange", type=pathlib.Path,
-                     help="nbgrader's exchange folder (with --course: also writes "
+                     help="nbgrader's exchange folder (with --course-id: also writes "
                           "nbgrader_config.py, so the Assignments list finds the course)")
-    cmd.add_argument("--course", help="the course id in the exchange")
+    cmd.add_argument("--course-id", "--course", dest="course",
+                     help="nbgrader's course id in the exchange (as for setup-course)")
     cmd = commands.add_parser("grade", help="grade a class's submissions in parallel with nbgrader")
     cmd.add_argument("submissions", help="folder of <student_id>/<assignment_id>/<assignment_id>.ipynb")
     # --workdir is required, but checked after parsing: argparse reports a missing required option
@@ -79,8 +80,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.command == "grade" and not args.workdir:
         commands.choices["grade"].error("the following arguments are required: --workdir")
-    if args.command == "hub-config" and (args.exchange is None) != (args.course is None):
-        commands.choices["hub-config"].error("--exchange and --course go together")
 
     try:
         if args.command == "expected":
@@ -109,6 +108,8 @@ def main(argv=None):
             check = args.check or os.environ.get(start.CHECK_VARIABLE) == "1"
             return start.start(args.workspace or start.WORKSPACE, args.jupyterlab_options, check)
         elif args.command == "hub-config":
+            if (args.exchange is None) != (args.course is None):
+                commands.choices["hub-config"].error("--exchange and --course-id go together")
             exchange = args.exchange.resolve() if args.exchange else None
             try:
                 written = roles.write_config(args.config_dir, args.role, exchange, args.course)

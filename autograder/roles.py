@@ -1,7 +1,7 @@
 """Which of nbgrader's Jupyter extensions each kind of user sees, written as Jupyter configuration.
 
     python -m autograder hub-config --role student|instructor --config-dir DIR
-                                    [--exchange PATH --course ID]
+                                    [--exchange PATH --course-id ID]
 
 nbgrader installs four Jupyter server extensions and six JupyterLab plugins, all enabled for
 everyone. A student needs the Assignments list (fetch, submit) and the Validate button; the
@@ -59,7 +59,7 @@ def nbgrader_installed():
     """Whether this Python environment has nbgrader (the instructor's) or not (a student's)."""
     try:
         return importlib.util.find_spec("nbgrader") is not None
-    except ValueError:  # marked missing in sys.modules
+    except (ImportError, ValueError):  # refused by an import hook, or marked missing in sys.modules
         return False
 
 

@@ -116,7 +116,7 @@ def test_an_nbgrader_config_of_someone_else_is_not_replaced(tmp_path, capsys):
     assert (tmp_path / "nbgrader_config.py").read_text().endswith("'/srv/x'\n")
     assert not (tmp_path / "labconfig").exists()  # nothing written
     assert hub_config("--role", "student", "--config-dir", tmp_path, "--exchange", tmp_path) == 2
-    assert "--exchange and --course go together" in capsys.readouterr().err
+    assert "--exchange and --course-id go together" in capsys.readouterr().err
 
 
 @contextlib.contextmanager
@@ -174,7 +174,7 @@ def test_on_a_hub_students_get_assignments_and_validate_and_instructors_the_form
                                                  .read_bytes())
     student_config, instructor_config = tmp_path / "student", tmp_path / "instructor"
     assert hub_config("--role", "student", "--config-dir", student_config,
-                      "--exchange", exchange, "--course", "backprop") == 0
+                      "--exchange", exchange, "--course-id", "backprop") == 0
     assert hub_config("--role", "instructor", "--config-dir", instructor_config) == 0
     # What an image might already hold at a lower level: the formgrader switched off for everyone.
     # The instructor's folder, earlier on the path, must switch it back on.
