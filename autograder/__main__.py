@@ -118,8 +118,8 @@ def main(argv=None):
             for path in written:
                 print(f"wrote {path}")
             hidden = ", ".join(roles.DISABLED_LAB[args.role]) or "none of nbgrader's tools"
-            print(f"Start {args.role}s' servers with JUPYTER_CONFIG_PATH={args.config_dir.resolve()} "
-                  f"(not needed if that is their Python environment's etc/jupyter); they hide: "
+            print(f"Start {args.role}s' servers with "
+                  f"JUPYTER_CONFIG_PATH={args.config_dir.resolve()} (not needed if that is their Python environment's etc/jupyter); they hide: "
                   f"{hidden}")
         elif args.command == "grade":
             from .grading.class_grader import Options, grade_class

@@ -188,7 +188,7 @@ def check_serves(command, workspace, out=sys.stdout, timeout=120, env=None):
             print(f"JupyterLab did not serve the course: {error[-2000:]}", file=out)
             return 1
         status, page = http_status(f"{base}/lab?token={token}")
-        disabled = set(page_config_of(page).get("disabledExtensions", [])) if status == 200 else set()
+        disabled = set(page_config_of(page).get("disabledExtensions", []) if status == 200 else [])
         formgrader, _ = http_status(f"{base}/formgrader?token={token}")
     finally:
         server.terminate()
@@ -207,7 +207,8 @@ def check_serves(command, workspace, out=sys.stdout, timeout=120, env=None):
               file=out)
         return 1
     if formgrader != 404:
-        print(f"JupyterLab serves the formgrader (HTTP {formgrader}), an instructor's tool", file=out)
+        print(f"JupyterLab serves the formgrader (HTTP {formgrader}), an instructor's tool",
+              file=out)
         return 1
     print(f"checked: JupyterLab served {workspace} with {', '.join(sorted(wanted))}, without "
           f"nbgrader's instructor tools", file=out)

@@ -1,4 +1,4 @@
-"""`python -m autograder hub-config`: students see Assignments and Validate, instructors nbgrader whole.
+"""`python -m autograder hub-config`: students see Assignments and Validate, instructors all tools.
 
 The slow tests start real JupyterLab servers that read the written folder through
 JUPYTER_CONFIG_PATH, as the README tells a hub's administrator to set it, with an empty user config
@@ -95,7 +95,8 @@ def test_settings_already_in_the_folder_are_kept(tmp_path):
         {"disabledExtensions": ["@jupyterlab/apputils-extension:announcements"],
          "lockedExtensions": {"x": True}}))
     (tmp_path / "jupyter_server_config.json").write_text(json.dumps(
-        {"ServerApp": {"jpserver_extensions": {"other": True}, "shutdown_no_activity_timeout": 60}}))
+        {"ServerApp": {"jpserver_extensions": {"other": True},
+                       "shutdown_no_activity_timeout": 60}}))
     roles.write_config(tmp_path, "student")
     roles.write_config(tmp_path, "student")  # a rerun changes nothing more
     page = json.loads((tmp_path / "labconfig" / "page_config.json").read_text())
@@ -121,7 +122,7 @@ def test_an_nbgrader_config_of_someone_else_is_not_replaced(tmp_path, capsys):
 
 @contextlib.contextmanager
 def jupyterlab(config_path, root):
-    """A JupyterLab server whose config path starts with `config_path`; yields its base URL and token."""
+    """A JupyterLab server reading the config folders `config_path` first; yields (URL, token)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -131,8 +132,9 @@ def jupyterlab(config_path, root):
     env.update(JUPYTER_CONFIG_PATH=os.pathsep.join(map(str, config_path)), JUPYTER_CONFIG_DIR=user,
                JUPYTER_DATA_DIR=user, JUPYTER_RUNTIME_DIR=user)
     log = open(root.parent / f"jupyter-{port}.log", "w+")
-    server = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
-                               f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
+    server = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", "--no-browser",
+                               "--allow-root", f"--ServerApp.port={port}",
+                               "--ServerApp.ip=127.0.0.1",
                                f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}"],
                               cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"

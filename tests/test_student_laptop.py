@@ -16,7 +16,8 @@ import time
 import pytest
 
 from autograder.course import NOTEBOOKS, REPO
-from test_readme import SET_UP, STUDENT_ENVIRONMENT, fresh_copy, newcomer_environment, readme_commands
+from test_readme import (SET_UP, STUDENT_ENVIRONMENT, fresh_copy, newcomer_environment,
+                         readme_commands)
 
 INSTRUCTOR_ONLY = ("nbgrader", "sqlalchemy", "alembic", "pgserver", "bubblewrap", "playwright",
                    "pytest", "psycopg")
@@ -61,7 +62,8 @@ def test_the_readme_laptop_command_installs_only_the_students_needs_and_runs_the
     seconds = time.monotonic() - began
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-5000:]
-    assert "checked: JupyterLab served" in output and "without nbgrader's instructor tools" in output
+    assert "checked: JupyterLab served" in output
+    assert "without nbgrader's instructor tools" in output
     assert "nbgrader validate" not in output  # no advice to use what is not there
     assert not (clone / "work" / "nbgrader_config.py").exists()
     assert (clone / "work" / "01_notation" / "01_notation.ipynb").is_file()
