@@ -5,9 +5,10 @@ import os
 import pathlib
 import sys
 
-from . import expected_values, provided, start
+# Only what `start` needs is imported here: a student's environment has numpy and JupyterLab but
+# none of the instructor's tools. Each other command imports its own modules.
+from . import roles, start
 from .course import REPO, CourseError, assignment_ids, source_notebook
-from .release import release
 
 
 UNSAFE_WARNING = """\
@@ -41,6 +42,18 @@ def main(argv=None):
                           f"the environment variable {start.CHECK_VARIABLE}=1)")
     cmd.add_argument("jupyterlab_options", nargs=argparse.REMAINDER,
                      help="passed on to JupyterLab (e.g. --no-browser)")
+    cmd = commands.add_parser("hub-config", help="write the Jupyter configuration that shows a "
+                                                  "role's nbgrader tools on a hub (students: "
+                                                  "Assignments and Validate; instructors: all)")
+    cmd.add_argument("--role", required=True, choices=roles.ROLES)
+    cmd.add_argument("--config-dir", required=True, type=pathlib.Path,
+                     help="the folder to write into; put it on the role's Jupyter config path "
+                          "(JUPYTER_CONFIG_PATH, or the role's environment's etc/jupyter)")
+    cmd.add_argument("--exchange", type=pathlib.Path,
+                     help="nbgrader's exchange folder (with --course-id: also writes "
+                          "nbgrader_config.py, so the Assignments list finds the course)")
+    cmd.add_argument("--course-id", "--course", dest="course",
+                     help="nbgrader's course id in the exchange (as for setup-course)")
     cmd = commands.add_parser("grade", help="grade a class's submissions in parallel with nbgrader")
     cmd.add_argument("submissions", help="folder of <student_id>/<assignment_id>/<assignment_id>.ipynb")
     # --workdir is required, but checked after parsing: argparse reports a missing required option
@@ -92,6 +105,8 @@ def main(argv=None):
 
     try:
         if args.command == "expected":
+            from . import expected_values
+
             ids = args.ids or assignment_ids()
             if args.check:
                 stale = [i for i in ids if not expected_values.is_current(i)]
@@ -103,6 +118,9 @@ def main(argv=None):
             else:
                 report_changes([expected_values.write(i) for i in ids], "wrote", "expected.json")
         elif args.command == "release":
+            from . import expected_values, provided
+            from .release import release
+
             ids = args.ids or assignment_ids()
             generated = [path for i in ids
                          for path in (provided.write(i), expected_values.write(i))]
@@ -111,6 +129,20 @@ def main(argv=None):
         elif args.command == "start":
             check = args.check or os.environ.get(start.CHECK_VARIABLE) == "1"
             return start.start(args.workspace or start.WORKSPACE, args.jupyterlab_options, check)
+        elif args.command == "hub-config":
+            if (args.exchange is None) != (args.course is None):
+                commands.choices["hub-config"].error("--exchange and --course-id go together")
+            exchange = args.exchange.resolve() if args.exchange else None
+            try:
+                written = roles.write_config(args.config_dir, args.role, exchange, args.course)
+            except ValueError as error:
+                raise CourseError(str(error)) from None
+            for path in written:
+                print(f"wrote {path}")
+            hidden = ", ".join(roles.DISABLED_LAB[args.role]) or "none of nbgrader's tools"
+            print(f"Start {args.role}s' servers with "
+                  f"JUPYTER_CONFIG_PATH={args.config_dir.resolve()} (not needed if that is their Python environment's etc/jupyter); they hide: "
+                  f"{hidden}")
         elif args.command == "grade":
             from .grading.class_grader import Options, grade_class
             from .sandbox import Limits, SandboxError

@@ -1,12 +1,13 @@
-"""Where the course lives and how nbgrader is configured for it."""
+"""Where the course lives and how nbgrader is configured for it.
+
+Imported by `python -m autograder start` in a student's environment, which has neither nbgrader
+nor SQLAlchemy: what needs them is imported where it is used.
+"""
 
 import os
 import pathlib
 import sys
 import warnings
-
-from sqlalchemy.exc import SAWarning
-from traitlets.config import Config, PyFileConfigLoader
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO / "solutions"
@@ -17,7 +18,12 @@ CONFIG_FILE = pathlib.Path(__file__).with_name("nbgrader_config.py")
 # nbgrader 0.9.6's gradebook code makes SQLAlchemy warn "Object of type <SubmittedAssignment> not
 # in session" on every new submission; the warning is about nbgrader's own session handling, is
 # harmless (the rows are written), and tells an instructor nothing they can act on.
-warnings.filterwarnings("ignore", category=SAWarning, module=r"nbgrader\.")
+try:
+    from sqlalchemy.exc import SAWarning
+except ImportError:  # a student's environment: no nbgrader, no gradebook
+    pass
+else:
+    warnings.filterwarnings("ignore", category=SAWarning, module=r"nbgrader\.")
 
 
 class CourseError(Exception):
@@ -43,6 +49,8 @@ def nbgrader_config(**sections):
 
     sections: e.g. CourseDirectory={"root": "/tmp/x"}; each value is a dict of trait values.
     """
+    from traitlets.config import Config, PyFileConfigLoader
+
     config = PyFileConfigLoader(CONFIG_FILE.name, path=str(CONFIG_FILE.parent)).load_config()
     config.merge(Config({name: dict(values) for name, values in sections.items()}))
     return config

@@ -23,6 +23,8 @@ from submissions.s01_notation import submissions
 
 README = REPO / "README.md"
 SET_UP = "python3.11 -m venv"
+INSTRUCTOR_ENVIRONMENT = "-r requirements.txt"
+STUDENT_ENVIRONMENT = "-r requirements-student.txt"  # run by tests/test_student_laptop.py
 TESTS = ".venv/bin/python -m pytest"
 BENCHMARKS = ".venv/bin/python benchmarks/"
 
@@ -45,9 +47,14 @@ def instructor_commands():
 
 def test_readme_has_the_two_commands_a_newcomer_needs():
     commands = readme_commands()
-    set_up = [c for c in commands if c.startswith(SET_UP)]
+    set_up = [c for c in commands if c.startswith(SET_UP) and INSTRUCTOR_ENVIRONMENT in c]
+    laptop = [c for c in commands if c.startswith(SET_UP) and STUDENT_ENVIRONMENT in c]
     tests = [c for c in commands if c.startswith(TESTS)]
-    assert len(set_up) == 1 and "-r requirements.txt" in set_up[0]
+    assert len(set_up) == 1 and len(laptop) == 1
+    assert len([c for c in commands if c.startswith(SET_UP)]) == 2
+    # .ci/run takes the first line that starts with SET_UP: it must be the full environment's.
+    first = next(line for line in README.read_text().splitlines() if line.startswith(SET_UP))
+    assert first == set_up[0]
     assert len(tests) == 1
     assert set_up[0].endswith("-m autograder start"), set_up[0]
     for command in instructor_commands():
@@ -92,7 +99,8 @@ def test_every_readme_command_works_as_written_and_keeps_the_release(tmp_path):
     env = newcomer_environment()
 
     # The student's start, after the steps that create the environment (which .ci/run runs).
-    set_up = next(c for c in readme_commands() if c.startswith(SET_UP))
+    set_up = next(c for c in readme_commands()
+                  if c.startswith(SET_UP) and INSTRUCTOR_ENVIRONMENT in c)
     start = [part.strip() for part in set_up.split("&&") if "autograder start" in part]
     result = subprocess.run(start[0], shell=True, cwd=clone, capture_output=True, text=True,
                             env={**env, "COURSE_START_CHECK": "1"}, timeout=300)
@@ -103,7 +111,8 @@ def test_every_readme_command_works_as_written_and_keeps_the_release(tmp_path):
     fixtures = [s for s in submissions() if s.student in ("complete", "partial")]
     scores = hand_in(tmp_path / "class", "01_notation", fixtures)
     hand_in(clone / "submitted", "01_notation", fixtures)
-    placeholders = {"SUBMISSIONS": str(tmp_path / "class"), "DIR": str(tmp_path / "graded")}
+    placeholders = {"SUBMISSIONS": str(tmp_path / "class"), "DIR": str(tmp_path / "graded"),
+                    "CONFIG_DIR": str(tmp_path / "hub-config")}
 
     for command in instructor_commands():
         command = re.sub(r"\s*\[[^\]]*\]", "", command)  # optional parts left out

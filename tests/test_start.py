@@ -1,14 +1,18 @@
 """`python -m autograder start`: a student's own copy of the release, never overwritten."""
 
+import io
+import json
+import os
 import pathlib
 import subprocess
 import sys
 
 import pytest
 
-from autograder.course import NOTEBOOKS
+from autograder import roles, start as start_module
+from autograder.course import NOTEBOOKS, REPO
 from autograder.release import release_files
-from autograder.start import copy_release, jupyterlab_command, write_validate_config
+from autograder.start import copy_release, jupyterlab_command, start, write_validate_config
 
 
 def test_the_copy_is_the_release_and_a_second_start_keeps_the_students_work(tmp_path):
@@ -39,3 +43,68 @@ def test_validate_in_the_workspace_uses_the_course_configuration(tmp_path):
     output = run.stdout + run.stderr
     assert "VALIDATION FAILED ON 4 CELL(S)" in output  # the unfilled release fails every exercise
     assert "No nbgrader_config.py" not in output and "TCP" not in output, output
+
+
+def opened(monkeypatch):
+    """Replaces the JupyterLab that `start` runs; returns what that JupyterLab would have read."""
+    seen = {}
+
+    def call(command, cwd, env):
+        config = pathlib.Path(env["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0])
+        seen["files"] = {str(p.relative_to(config)): json.loads(p.read_text())
+                         for p in config.rglob("*") if p.is_file()}
+        seen["command"], seen["cwd"] = command, cwd
+        return 0
+
+    monkeypatch.setattr(start_module.subprocess, "call", call)
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", "/srv/elsewhere")
+    return seen
+
+
+def test_start_opens_jupyterlab_without_the_instructors_tools(tmp_path, monkeypatch):
+    seen, out = opened(monkeypatch), io.StringIO()
+    assert start(tmp_path, ["--no-browser"], out=out) == 0
+    page = seen["files"]["labconfig/page_config.json"]["disabledExtensions"]
+    assert {plugin for plugin, off in page.items() if off} == {
+        "@jupyter/nbgrader:menu", "@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list",
+        "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:assignment-list"}
+    server = seen["files"]["jupyter_server_config.json"]["ServerApp"]["jpserver_extensions"]
+    assert server == {"nbgrader.server_extensions.formgrader": False,
+                      "nbgrader.server_extensions.course_list": False,
+                      "nbgrader.server_extensions.assignment_list": False,
+                      "nbgrader.server_extensions.validate_assignment": True}
+    assert seen["cwd"] == tmp_path and seen["command"][-1] == "--no-browser"
+    assert (tmp_path / "nbgrader_config.py").is_file() and "nbgrader validate" in out.getvalue()
+
+
+def test_start_where_nbgrader_is_not_installed_writes_nothing_for_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(roles, "nbgrader_installed", lambda: False)
+    seen, out = opened(monkeypatch), io.StringIO()
+    assert start(tmp_path, out=out) == 0
+    assert list(seen["files"]) == ["labconfig/page_config.json"]  # no server extension to name
+    assert not (tmp_path / "nbgrader_config.py").exists() and "validate" not in out.getvalue()
+    assert (tmp_path / "01_notation" / "01_notation.ipynb").is_file()
+
+
+def test_start_imports_none_of_the_instructors_tools():
+    # An import hook refuses what a student's environment lacks; `start` and its command line
+    # must import, see that nbgrader is missing, and parse their options.
+    code = """if True:
+        import sys
+        class Refuse:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in ("nbgrader", "sqlalchemy", "alembic", "pytest"):
+                    raise ModuleNotFoundError(name)
+        sys.meta_path.insert(0, Refuse())
+        from autograder import roles, start
+        from autograder.__main__ import main
+        assert not roles.nbgrader_installed()
+        try:
+            main(["start", "--help"])
+        except SystemExit as exit:
+            assert exit.code == 0
+    """
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "--workspace" in run.stdout
