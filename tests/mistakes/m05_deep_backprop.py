@@ -261,3 +261,24 @@ def update_parameters(parameters, grads, learning_rate):
     Mistake(TRAIN, "costs-as-array", _train(costs="np.array(costs)"),
             "expected a list of length 0"),
 ]
+
+
+def _knock_on(function, name, caller, detail=""):
+    """The mistake `function`/`name` of the list above, seen from a correct `caller`'s test cell."""
+    code = next(m.code for m in MISTAKES if (m.function, m.name) == (function, name))
+    message = (f"{function} is wrong, and the function checked here uses it: fix {function} first"
+               + detail)
+    return Mistake(function, name, code, message, checked_in=caller)
+
+
+# A correct caller of a wrong function: activation_backward of a wrong linear_backward or
+# relu_backward, model_backward of a wrong activation_backward, and so on down to train_model.
+MISTAKES += [
+    _knock_on(LINEAR, "m-from-rows", ACTIVATION),
+    _knock_on(LINEAR, "dW-without-1/m", ACTIVATION),
+    _knock_on(RELU, "times-A-instead-of-mask", ACTIVATION),
+    _knock_on(SIGMOID, "forgets-dA", MODEL),
+    _knock_on(ACTIVATION, "swaps-sigmoid-and-relu", MODEL),
+    _knock_on(MODEL, "notes-sign-error", CHECK),
+    _knock_on(MODEL, "caches-in-forward-order", TRAIN),
+]
