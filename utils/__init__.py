@@ -2,7 +2,7 @@
 
 from .checks import CheckError, check, check_raises, passed
 from .expected import check_expected, expected, uses
-from .plotting import draw_network
+from .plotting import draw_network, draw_pipeline
 
 __all__ = ["CheckError", "check", "check_raises", "passed", "check_expected", "expected", "uses",
-           "draw_network"]
+           "draw_network", "draw_pipeline"]
