@@ -26,6 +26,7 @@ import numpy as np
 
 from utils.checks import ATOL, RTOL, CheckError, check, check_raises
 from utils.expected import expected as stored_value
+from utils.expected import uses as stored_uses
 from utils.probe import MARK, encode_input, encode_value
 
 from . import kernel_values, provided
@@ -342,8 +343,11 @@ def _namespace(assignment_id, link):
         check(f"{name} = {call}" if name else call, got, expected(call), rtol=rtol, atol=atol,
               hint=hint)
 
+    def uses(*callees):
+        return stored_uses(*callees, namespace=namespace, folder=folder)
+
     checks = types.SimpleNamespace(check=check, check_raises=check_raises, CheckError=CheckError,
-                                   check_expected=check_expected, expected=expected,
+                                   check_expected=check_expected, expected=expected, uses=uses,
                                    passed=lambda what: None)
 
     def importer(name, globals=None, locals=None, fromlist=(), level=0):

@@ -19,6 +19,7 @@ PROVIDED = {
         ("02_forward_propagation", ["sigmoid", "relu", "linear_forward", "activation_forward",
                                     "model_forward", "predict"]),
         ("03_logistic_regression", ["compute_cost"]),
+        ("04_chain_rule", ["numerical_gradient"]),
     ],
 }
 

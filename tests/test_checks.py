@@ -196,3 +196,39 @@ def test_check_raises():
 def test_unknown_expected_type_is_a_programming_error():
     with pytest.raises(TypeError):
         check("x", 1, object())
+
+
+def test_tuple_entries_are_named_and_their_axes_explained():
+    """A label "(dA_prev, dW, db) = call" names each entry, and a gradient's shape is explained
+    by what its rows and columns are."""
+    call = "linear_backward(dZ, cache)"
+    want = (np.zeros((2, 4)), np.zeros((3, 2)), np.zeros((3, 1)))
+    got = (np.zeros((2, 4)), np.zeros((2, 3)), np.zeros((3, 1)))
+    assert message(got, want, name=f"(dA_prev, dW, db) = {call}") == (
+        "dW = linear_backward(dZ, cache)[1] has shape (2, 3), expected (3, 2).\n"
+        "  The shape is transposed. dW has shape (n[l], n[l-1]) = (3, 2) (the shape of W): rows are "
+        "the units of layer l, columns the units of layer l-1.")
+    flat = (np.zeros((2, 4)), np.zeros((3, 2)), np.zeros(3))
+    assert message(flat, want, name=f"(dA_prev, dW, db) = {call}").startswith(
+        "db = linear_backward(dZ, cache)[2] has shape (3,), expected (3, 1).")
+    rows = (np.zeros((4, 2)), np.zeros((3, 2)), np.zeros((3, 1)))
+    assert message(rows, want, name=f"(dA_prev, dW, db) = {call}") == (
+        "dA_prev = linear_backward(dZ, cache)[0] has shape (4, 2), expected (2, 4).\n"
+        "  The shape is transposed. dA_prev has shape (n[l-1], m) = (2, 4) (the shape of A_prev): "
+        "one row per unit of the previous layer, one column per example.")
+
+
+def test_unnamed_tuple_entries_keep_their_position():
+    assert "value[1] has shape (2, 3), expected (3, 2)" in message((1.0, np.zeros((2, 3))),
+                                                                    (1.0, np.zeros((3, 2))))
+    # a list of names of another length than the tuple is not used
+    assert message((1, 2, [1]), (1, 2, [1, 2]), name="(a, b) = f()") == (
+        "(a, b) = f()[2] has length 1, expected 2.")
+
+
+def test_check_error_keeps_problem_and_hint_apart():
+    with pytest.raises(CheckError) as failure:
+        check("x", 2.0, 1.0, hint="Look at the factor.")
+    assert failure.value.problem.startswith("x is 2.0, expected 1.0")
+    assert failure.value.hint == "Look at the factor."
+    assert str(failure.value).endswith("\n  Hint: Look at the factor.")

@@ -31,3 +31,55 @@ def test_d_symbols_keep_one_meaning(assignment_id):
         assert not D_MEANS_DJ.search(text), (
             f"{assignment_id} cell {index}: dA and dZ are m times dJ/dA and dJ/dZ; only dW and db "
             f"are the gradients of J")
+
+
+def _cells(assignment_id):
+    return source(assignment_id).cells
+
+
+def test_05_does_not_restate_04s_hand_graded_answer():
+    """04's written exercise derives dW and explains the notes' dw = dz a; 05 uses the result only."""
+    for cell in _cells("05_deep_backprop"):
+        for phrase in ("dZ @ A_prev / m", "dz^{[l]} a^{[l-1]}", "m = n^{[l-1]}", "m = n_prev"):
+            assert phrase not in cell.source, (phrase, cell.source[:80])
+
+
+def test_05_per_group_check_uses_no_function_copies():
+    text = "\n".join(c.source for c in _cells("05_deep_backprop"))
+    assert "FunctionType" not in text and "__code__" not in text and "globals()" not in text
+
+
+def test_numerics_come_after_the_main_line():
+    """02's float64 analysis of the sigmoid and 03's saturation demo are optional sections after
+    the last graded cell, so forward propagation and the gradient come first."""
+    for assignment_id, marker in (("02_forward_propagation", "np.tanh(z / 2.0)"),
+                                  ("03_logistic_regression", "z = np.array([[-1000.0, -40.0")):
+        cells = _cells(assignment_id)
+        last_graded = max(i for i, c in enumerate(cells) if nbgrader_meta(c).get("grade"))
+        going = [i for i, c in enumerate(cells) if c.source.startswith("## Going further (optional)")]
+        numerics = [i for i, c in enumerate(cells) if marker in c.source]
+        assert going and numerics and last_graded < going[0] < numerics[0], assignment_id
+
+
+def test_03_learning_rate_text_names_the_computed_rates():
+    cells = _cells("03_logistic_regression")
+    code = next(c.source for c in cells if c.source.startswith("n_rate_demo"))
+    rates = re.search(r"rates = \(([^)]*)\)", code).group(1)
+    names = [f"{float(r):g}" for r in rates.split(",")]
+    index = next(i for i, c in enumerate(cells) if c.source.startswith("n_rate_demo"))
+    before, after = cells[index - 1].source, cells[index + 1].source
+    for name, regime in zip(names, ("Too small", "Good", "Oscillating", "Diverging")):
+        assert name in before and f"**{regime} ({name})**" in after, (name, regime)
+    assert "assert small" in code and "assert wobbly" in code and "assert wild" in code
+
+
+def test_pipeline_figure_draws_both_passes():
+    import matplotlib
+    matplotlib.use("Agg")
+    from utils import draw_pipeline
+
+    ax = draw_pipeline(3)
+    texts = [t.get_text() for t in ax.texts]
+    assert texts.count("RELU") == 2 and texts.count("SIGMOID") == 1
+    assert sum(t.startswith("LINEAR\nbackward") for t in texts) == 3
+    assert "cache 3\n((A2, W3, b3), Z3)" in texts and "dA0" in texts

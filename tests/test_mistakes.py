@@ -21,6 +21,14 @@ def mistakes_of(assignment_id):
 CASES = [(a, m) for a in assignment_ids() for m in mistakes_of(a)]
 
 
+def test_knock_on_cases_blame_the_callee():
+    """A correct caller of a wrong function fails, and its message names the wrong function."""
+    for assignment_id, mistake in CASES:
+        if mistake.checked_in:
+            assert mistake.message.startswith(f"{mistake.function} is wrong, and the function "
+                                              f"checked here uses it"), mistake
+
+
 @pytest.fixture(scope="module")
 def kernels():
     """One kernel per assignment, started in its source folder, with the reference solutions defined."""
@@ -50,7 +58,7 @@ def test_every_graded_function_has_mistakes(assignment_id):
 def test_mistake_is_caught_with_its_message(kernels, assignment, mistake):
     assignment_id = assignment
     kernel = kernels(assignment_id)
-    test_id = graded_functions(source(assignment_id))[mistake.function]
+    test_id = graded_functions(source(assignment_id))[mistake.checked_in or mistake.function]
     visible = cells_by_id(release(assignment_id))[test_id].source
     reference = solution_code(cells_by_id(source(assignment_id))[mistake.function])
     try:

@@ -41,14 +41,15 @@ for _trial in range(40):
         check(f"examples[{_i}] after stack_examples(examples)", _example, _copy)
 
 # %% test_count_parameters
-_rng = np.random.default_rng(3003)
-_cases = [[1, 1], [784, 128, 10], [3, 1, 3]]
-_cases += [[int(n) for n in _rng.integers(1, 50, size=int(_rng.integers(2, 8)))] for _ in range(30)]
-for _dims in _cases:
-    _want = 0
-    for _l in range(1, len(_dims)):
-        _want += _dims[_l] * (_dims[_l - 1] + 1)
-    check(f"count_parameters({_dims})", count_parameters(list(_dims)), _want, hint=_hint)
+with uses("layer_shapes"):
+    _rng = np.random.default_rng(3003)
+    _cases = [[1, 1], [784, 128, 10], [3, 1, 3]]
+    _cases += [[int(n) for n in _rng.integers(1, 50, size=int(_rng.integers(2, 8)))] for _ in range(30)]
+    for _dims in _cases:
+        _want = 0
+        for _l in range(1, len(_dims)):
+            _want += _dims[_l] * (_dims[_l - 1] + 1)
+        check(f"count_parameters({_dims})", count_parameters(list(_dims)), _want, hint=_hint)
 
 # %% test_initialize_parameters
 def _reference_initialize(dims, rng, scale=0.01):
@@ -58,20 +59,21 @@ def _reference_initialize(dims, rng, scale=0.01):
         parameters["b%d" % l] = np.zeros((dims[l], 1))
     return parameters
 
-_cases = np.random.default_rng(4004)
-for _trial in range(30):
-    _dims = [int(n) for n in _cases.integers(1, 9, size=int(_cases.integers(2, 7)))]
-    _seed = int(_cases.integers(0, 2**31))
-    _scale = [0.01, 0.1, 1.0, 2.5][_trial % 4]
-    _want_rng, _got_rng = np.random.default_rng(_seed), np.random.default_rng(_seed)
-    if _scale == 0.01:
-        _want = _reference_initialize(_dims, _want_rng)
-        _got = initialize_parameters(list(_dims), _got_rng)
-    else:
-        _want = _reference_initialize(_dims, _want_rng, _scale)
-        _got = initialize_parameters(list(_dims), _got_rng, scale=_scale)
-    _call = f"initialize_parameters({_dims}, np.random.default_rng({_seed}), scale={_scale})"
-    check(_call, _got, _want, hint=_hint)
-    check(f"the next number drawn after {_call}", float(_got_rng.standard_normal()),
-          float(_want_rng.standard_normal()),
-          hint="initialize_parameters must draw exactly the weights from rng, nothing else.")
+with uses("layer_shapes"):
+    _cases = np.random.default_rng(4004)
+    for _trial in range(30):
+        _dims = [int(n) for n in _cases.integers(1, 9, size=int(_cases.integers(2, 7)))]
+        _seed = int(_cases.integers(0, 2**31))
+        _scale = [0.01, 0.1, 1.0, 2.5][_trial % 4]
+        _want_rng, _got_rng = np.random.default_rng(_seed), np.random.default_rng(_seed)
+        if _scale == 0.01:
+            _want = _reference_initialize(_dims, _want_rng)
+            _got = initialize_parameters(list(_dims), _got_rng)
+        else:
+            _want = _reference_initialize(_dims, _want_rng, _scale)
+            _got = initialize_parameters(list(_dims), _got_rng, scale=_scale)
+        _call = f"initialize_parameters({_dims}, np.random.default_rng({_seed}), scale={_scale})"
+        check(_call, _got, _want, hint=_hint)
+        check(f"the next number drawn after {_call}", float(_got_rng.standard_normal()),
+              float(_want_rng.standard_normal()),
+              hint="initialize_parameters must draw exactly the weights from rng, nothing else.")

@@ -66,17 +66,18 @@ def _reference_propagate(W, b, X, Y):
         _db += _dz
     return {"dW": _dW / _m, "db": np.array([[_db / _m]])}, _loss / _m
 
-_rng = np.random.default_rng(3303)
-for _trial in range(40):
-    _n = 1 if _trial % 7 == 0 else int(_rng.integers(2, 9))
-    _m = 1 if _trial % 5 == 0 else int(_rng.integers(2, 30))
-    _W = 0.7 * _rng.standard_normal((1, _n))
-    _b = _rng.standard_normal((1, 1))
-    _X = _rng.standard_normal((_n, _m))
-    _Y = (_rng.random((1, _m)) < 0.5).astype(np.float64)
-    check(f"logistic_propagate(W, b, X, Y) for n_x = {_n}, m = {_m} (trial {_trial})",
-          logistic_propagate(_W.copy(), _b.copy(), _X.copy(), _Y.copy()),
-          _reference_propagate(_W, _b, _X, _Y), hint=_hint_all + " " + _hint_dW + " " + _hint_db)
+with uses("compute_cost", "logistic_dz"):
+    _rng = np.random.default_rng(3303)
+    for _trial in range(40):
+        _n = 1 if _trial % 7 == 0 else int(_rng.integers(2, 9))
+        _m = 1 if _trial % 5 == 0 else int(_rng.integers(2, 30))
+        _W = 0.7 * _rng.standard_normal((1, _n))
+        _b = _rng.standard_normal((1, 1))
+        _X = _rng.standard_normal((_n, _m))
+        _Y = (_rng.random((1, _m)) < 0.5).astype(np.float64)
+        check(f"logistic_propagate(W, b, X, Y) for n_x = {_n}, m = {_m} (trial {_trial})",
+              logistic_propagate(_W.copy(), _b.copy(), _X.copy(), _Y.copy()),
+              _reference_propagate(_W, _b, _X, _Y), hint=_hint_all + " " + _hint_dW + " " + _hint_db)
 
 # %% test_train_logistic_regression
 import math as _math
@@ -93,17 +94,18 @@ def _reference_train(X, Y, rate, steps):
         _theta = _theta - rate * (_Xb @ (0.5 * (1.0 + np.tanh(0.5 * _z)) - Y[0])) / _m
     return _theta[:_n].reshape(1, _n), _theta[_n:].reshape(1, 1), _history
 
-_rng = np.random.default_rng(3404)
-for _trial in range(30):
-    _n = 1 if _trial % 6 == 0 else int(_rng.integers(2, 6))
-    _m = 1 if _trial % 5 == 0 else int(_rng.integers(2, 25))
-    _X = _rng.standard_normal((_n, _m))
-    _Y = (_rng.random((1, _m)) < 0.5).astype(np.float64)
-    _rate = float(_rng.choice([0.05, 0.3, 1.0, 2.0]))
-    _steps = 0 if _trial % 10 == 3 else int(_rng.integers(1, 25))
-    _result = train_logistic_regression(_X.copy(), _Y.copy(), _rate, _steps)
-    _want = _reference_train(_X, _Y, _rate, _steps)
-    _call = f"train_logistic_regression(X, Y, {_rate}, {_steps}) for n_x = {_n}, m = {_m}"
-    if _steps:
-        check(f"costs[:1] of {_call}", list(_result[2][:1]), [_math.log(2.0)], hint=_hint_first)
-    check(_call, _result, _want, hint=_hint_start + " " + _hint_step)
+with uses("compute_cost", "logistic_dz", "logistic_propagate"):
+    _rng = np.random.default_rng(3404)
+    for _trial in range(30):
+        _n = 1 if _trial % 6 == 0 else int(_rng.integers(2, 6))
+        _m = 1 if _trial % 5 == 0 else int(_rng.integers(2, 25))
+        _X = _rng.standard_normal((_n, _m))
+        _Y = (_rng.random((1, _m)) < 0.5).astype(np.float64)
+        _rate = float(_rng.choice([0.05, 0.3, 1.0, 2.0]))
+        _steps = 0 if _trial % 10 == 3 else int(_rng.integers(1, 25))
+        _result = train_logistic_regression(_X.copy(), _Y.copy(), _rate, _steps)
+        _want = _reference_train(_X, _Y, _rate, _steps)
+        _call = f"train_logistic_regression(X, Y, {_rate}, {_steps}) for n_x = {_n}, m = {_m}"
+        if _steps:
+            check(f"costs[:1] of {_call}", list(_result[2][:1]), [_math.log(2.0)], hint=_hint_first)
+        check(_call, _result, _want, hint=_hint_start + " " + _hint_step)

@@ -48,23 +48,24 @@ def _reference_gradient(f, X, eps):
         grad[i] = (f((flat + step).reshape(X.shape)) - f((flat - step).reshape(X.shape))) / (2 * eps)
     return grad.reshape(X.shape)
 
-_rng = np.random.default_rng(4202)
-_shapes = [(1,), (5,), (1, 1), (4, 1), (1, 4), (3, 3), (2, 5), (2, 3, 2), (1, 2, 1, 3)]
-for _trial in range(36):
-    _shape = _shapes[_trial % len(_shapes)]
-    _C = _rng.uniform(0.5, 3.0, _shape) * _rng.choice([-1.0, 1.0], _shape)
-    _D = _rng.uniform(-1.0, 1.0, _shape)
-    # sin makes each partial derivative depend on its own entry; the square couples all entries.
-    _f = lambda X, C=_C, D=_D: float(np.sum(C * np.sin(2.0 * X)) + 0.5 * np.sum(D * X) ** 2)
-    _X = _rng.uniform(-1.5, 1.5, _shape)
-    _X_saved = _X.copy()
-    _eps = 1e-5 if _trial % 3 else 1e-4
-    _call = f"numerical_gradient(f, X of shape {_shape}, eps={_eps})"
-    _got = numerical_gradient(_f, _X) if _eps == 1e-5 else numerical_gradient(_f, _X, eps=_eps)
-    check(_call, _got, _reference_gradient(_f, _X_saved, _eps), rtol=1e-7, atol=1e-9,
-          hint=_hint_formula + " " + _hint_entry)
-    check(f"X after {_call}", _X, _X_saved, rtol=0, atol=0,
-          hint="numerical_gradient must leave X exactly as it was.")
+with uses("numerical_derivative"):
+    _rng = np.random.default_rng(4202)
+    _shapes = [(1,), (5,), (1, 1), (4, 1), (1, 4), (3, 3), (2, 5), (2, 3, 2), (1, 2, 1, 3)]
+    for _trial in range(36):
+        _shape = _shapes[_trial % len(_shapes)]
+        _C = _rng.uniform(0.5, 3.0, _shape) * _rng.choice([-1.0, 1.0], _shape)
+        _D = _rng.uniform(-1.0, 1.0, _shape)
+        # sin makes each partial derivative depend on its own entry; the square couples all entries.
+        _f = lambda X, C=_C, D=_D: float(np.sum(C * np.sin(2.0 * X)) + 0.5 * np.sum(D * X) ** 2)
+        _X = _rng.uniform(-1.5, 1.5, _shape)
+        _X_saved = _X.copy()
+        _eps = 1e-5 if _trial % 3 else 1e-4
+        _call = f"numerical_gradient(f, X of shape {_shape}, eps={_eps})"
+        _got = numerical_gradient(_f, _X) if _eps == 1e-5 else numerical_gradient(_f, _X, eps=_eps)
+        check(_call, _got, _reference_gradient(_f, _X_saved, _eps), rtol=1e-7, atol=1e-9,
+              hint=_hint_formula + " " + _hint_entry)
+        check(f"X after {_call}", _X, _X_saved, rtol=0, atol=0,
+              hint="numerical_gradient must leave X exactly as it was.")
 
 # %% test_multivariate_chain
 import math as _math
@@ -103,16 +104,17 @@ for _trial in range(40):
           rtol=1e-9, atol=1e-12, hint=_hint)
 
 # %% test_dcost_dA
-_rng = np.random.default_rng(4505)
-_shapes = [(1, 1, 1), (1, 3, 5), (3, 1, 4), (4, 4, 1), (3, 3, 3), (5, 2, 6), (2, 5, 3), (4, 6, 7)]
-for _trial in range(40):
-    _n, _n_prev, _m = _shapes[_trial % len(_shapes)]
-    _W = _rng.standard_normal((_n, _n_prev))
-    _dZ = _rng.standard_normal((_n, _m))
-    _want = np.einsum("kj,ki->ji", _W, _dZ)
-    _call = f"dcost_dA(W of shape {(_n, _n_prev)}, dZ of shape {(_n, _m)})"
-    try:
-        _got = dcost_dA(_W.copy(), _dZ.copy())
-    except ValueError as _failure:
-        raise CheckError(f"{_call} raised ValueError: {_failure}") from None
-    check("dA_prev = " + _call, _got, _want, hint=_hint)
+with uses("dcost_da_unit"):
+    _rng = np.random.default_rng(4505)
+    _shapes = [(1, 1, 1), (1, 3, 5), (3, 1, 4), (4, 4, 1), (3, 3, 3), (5, 2, 6), (2, 5, 3), (4, 6, 7)]
+    for _trial in range(40):
+        _n, _n_prev, _m = _shapes[_trial % len(_shapes)]
+        _W = _rng.standard_normal((_n, _n_prev))
+        _dZ = _rng.standard_normal((_n, _m))
+        _want = np.einsum("kj,ki->ji", _W, _dZ)
+        _call = f"dcost_dA(W of shape {(_n, _n_prev)}, dZ of shape {(_n, _m)})"
+        try:
+            _got = dcost_dA(_W.copy(), _dZ.copy())
+        except ValueError as _failure:
+            raise CheckError(f"{_call} raised ValueError: {_failure}") from None
+        check("dA_prev = " + _call, _got, _want, hint=_hint)

@@ -68,25 +68,26 @@ def _layer_backward_reference(dA, A_prev, W, Z, kind):
     _dZ = dA * _slope
     return (W.T.dot(_dZ), _dZ.dot(A_prev.T) / A_prev.shape[1], _dZ.mean(axis=1, keepdims=True))
 
-_rng = np.random.default_rng(5404)
-for _trial in range(36):
-    _kind = ["relu", "sigmoid", "tanh"][_trial % 3]
-    _n_prev = int(_rng.integers(1, 8))
-    _n = _n_prev if _trial % 4 == 1 else int(_rng.integers(1, 8))
-    _m = 1 if _trial % 5 == 0 else int(_rng.integers(1, 10))
-    _A_prev = _rng.standard_normal((_n_prev, _m))
-    _W = _rng.standard_normal((_n, _n_prev))
-    _b = _rng.standard_normal((_n, 1))
-    _Z = _W @ _A_prev + _b
-    _dA = _rng.standard_normal((_n, _m))
-    check(f"(dA_prev, dW, db) = activation_backward(dA, cache, {_kind!r}) with n = {_n}, n_prev = {_n_prev}, m = {_m}",
-          activation_backward(_dA, ((_A_prev, _W, _b), _Z), _kind),
-          _layer_backward_reference(_dA, _A_prev, _W, _Z, _kind), hint=_hint)
-for _kind in ["softmax", "Sigmoid", "", "leaky_relu"]:
-    check_raises(f"activation_backward(dA, cache, {_kind!r})",
-                 lambda: activation_backward(np.ones((2, 1)), ((np.ones((2, 1)), np.eye(2), np.zeros((2, 1))),
-                                                               np.ones((2, 1))), _kind),
-                 ValueError)
+with uses("sigmoid_backward", "relu_backward", "linear_backward"):
+    _rng = np.random.default_rng(5404)
+    for _trial in range(36):
+        _kind = ["relu", "sigmoid", "tanh"][_trial % 3]
+        _n_prev = int(_rng.integers(1, 8))
+        _n = _n_prev if _trial % 4 == 1 else int(_rng.integers(1, 8))
+        _m = 1 if _trial % 5 == 0 else int(_rng.integers(1, 10))
+        _A_prev = _rng.standard_normal((_n_prev, _m))
+        _W = _rng.standard_normal((_n, _n_prev))
+        _b = _rng.standard_normal((_n, 1))
+        _Z = _W @ _A_prev + _b
+        _dA = _rng.standard_normal((_n, _m))
+        check(f"(dA_prev, dW, db) = activation_backward(dA, cache, {_kind!r}) with n = {_n}, n_prev = {_n_prev}, m = {_m}",
+              activation_backward(_dA, ((_A_prev, _W, _b), _Z), _kind),
+              _layer_backward_reference(_dA, _A_prev, _W, _Z, _kind), hint=_hint)
+    for _kind in ["softmax", "Sigmoid", "", "leaky_relu"]:
+        check_raises(f"activation_backward(dA, cache, {_kind!r})",
+                     lambda: activation_backward(np.ones((2, 1)), ((np.ones((2, 1)), np.eye(2), np.zeros((2, 1))),
+                                                                   np.ones((2, 1))), _kind),
+                     ValueError)
 
 # %% test_model_backward
 def _net_forward(X, layers):
@@ -115,56 +116,57 @@ def _random_net(rng, dims, m):
     _Y = (rng.random((dims[-1], m)) < 0.5).astype(float)
     return _layers, _X, _Y
 
-_rng = np.random.default_rng(5505)
-for _trial in range(30):
-    _depth_count = int(_rng.integers(1, 7))
-    _dims = [int(n) for n in _rng.integers(1, 9, size=_depth_count + 1)]
-    if _trial % 5 == 1:
-        _dims = [_dims[0]] * _depth_count + [1]
-    if _trial % 5 == 2:
-        _dims = [int(_rng.integers(20, 65)) for _ in range(_depth_count)] + [1]
-    _dims[-1] = 1
-    _m = 1 if _trial % 4 == 0 else int(_rng.integers(2, 12))
-    _layers, _X, _Y = _random_net(_rng, _dims, _m)
-    _AL, _kept = _net_forward(_X, _layers)
-    check(f"grads = model_backward(AL, Y, caches) for layer sizes {_dims}, m = {_m}",
-          model_backward(_AL, _Y, _kept), _net_backward(_AL, _Y, _kept), hint=_hint)
+with uses("sigmoid_backward", "relu_backward", "linear_backward", "activation_backward"):
+    _rng = np.random.default_rng(5505)
+    for _trial in range(30):
+        _depth_count = int(_rng.integers(1, 7))
+        _dims = [int(n) for n in _rng.integers(1, 9, size=_depth_count + 1)]
+        if _trial % 5 == 1:
+            _dims = [_dims[0]] * _depth_count + [1]
+        if _trial % 5 == 2:
+            _dims = [int(_rng.integers(20, 65)) for _ in range(_depth_count)] + [1]
+        _dims[-1] = 1
+        _m = 1 if _trial % 4 == 0 else int(_rng.integers(2, 12))
+        _layers, _X, _Y = _random_net(_rng, _dims, _m)
+        _AL, _kept = _net_forward(_X, _layers)
+        check(f"grads = model_backward(AL, Y, caches) for layer sizes {_dims}, m = {_m}",
+              model_backward(_AL, _Y, _kept), _net_backward(_AL, _Y, _kept), hint=_hint)
 
-# The numerical check: centred differences of the cost agree with model_backward itself.
-def _cost_of(layers, X, Y):
-    _AL = _net_forward(X, layers)[0]
-    return float(-np.mean(Y * np.log(_AL) + (1 - Y) * np.log(1 - _AL)))
+    # The numerical check: centred differences of the cost agree with model_backward itself.
+    def _cost_of(layers, X, Y):
+        _AL = _net_forward(X, layers)[0]
+        return float(-np.mean(Y * np.log(_AL) + (1 - Y) * np.log(1 - _AL)))
 
-_step = 1e-6
-for _dims, _m in [([3, 4, 1], 5), ([2, 3, 3, 2, 1], 4), ([4, 1], 1)]:
-    _layers, _X, _Y = _random_net(_rng, _dims, _m)
-    _AL, _kept = _net_forward(_X, _layers)
-    _got = model_backward(_AL, _Y, _kept)
-    for _index, (_W, _b) in enumerate(_layers, start=1):
-        for _name, _array in (("dW%d" % _index, _W), ("db%d" % _index, _b)):
-            _numeric = np.zeros_like(_array)
-            for _entry in np.ndindex(*_array.shape):
-                _kept_value = _array[_entry]
-                _array[_entry] = _kept_value + _step
-                _up = _cost_of(_layers, _X, _Y)
-                _array[_entry] = _kept_value - _step
-                _down = _cost_of(_layers, _X, _Y)
-                _array[_entry] = _kept_value
-                _numeric[_entry] = (_up - _down) / (2 * _step)
-            check(f"grads[{_name!r}] against centred differences of the cost, layer sizes {_dims}",
-                  _got[_name], _numeric, rtol=1e-5, atol=1e-8, hint=_hint)
-    # dA0 holds each example's own loss gradient: m times the derivative of the mean cost.
-    _numeric = np.zeros_like(_X)
-    for _entry in np.ndindex(*_X.shape):
-        _kept_value = _X[_entry]
-        _X[_entry] = _kept_value + _step
-        _up = _cost_of(_layers, _X, _Y)
-        _X[_entry] = _kept_value - _step
-        _down = _cost_of(_layers, _X, _Y)
-        _X[_entry] = _kept_value
-        _numeric[_entry] = _m * (_up - _down) / (2 * _step)
-    check(f"grads['dA0'] against m times centred differences of the cost in X, layer sizes {_dims}",
-          _got["dA0"], _numeric, rtol=1e-5, atol=1e-8, hint=_hint)
+    _step = 1e-6
+    for _dims, _m in [([3, 4, 1], 5), ([2, 3, 3, 2, 1], 4), ([4, 1], 1)]:
+        _layers, _X, _Y = _random_net(_rng, _dims, _m)
+        _AL, _kept = _net_forward(_X, _layers)
+        _got = model_backward(_AL, _Y, _kept)
+        for _index, (_W, _b) in enumerate(_layers, start=1):
+            for _name, _array in (("dW%d" % _index, _W), ("db%d" % _index, _b)):
+                _numeric = np.zeros_like(_array)
+                for _entry in np.ndindex(*_array.shape):
+                    _kept_value = _array[_entry]
+                    _array[_entry] = _kept_value + _step
+                    _up = _cost_of(_layers, _X, _Y)
+                    _array[_entry] = _kept_value - _step
+                    _down = _cost_of(_layers, _X, _Y)
+                    _array[_entry] = _kept_value
+                    _numeric[_entry] = (_up - _down) / (2 * _step)
+                check(f"grads[{_name!r}] against centred differences of the cost, layer sizes {_dims}",
+                      _got[_name], _numeric, rtol=1e-5, atol=1e-8, hint=_hint)
+        # dA0 holds each example's own loss gradient: m times the derivative of the mean cost.
+        _numeric = np.zeros_like(_X)
+        for _entry in np.ndindex(*_X.shape):
+            _kept_value = _X[_entry]
+            _X[_entry] = _kept_value + _step
+            _up = _cost_of(_layers, _X, _Y)
+            _X[_entry] = _kept_value - _step
+            _down = _cost_of(_layers, _X, _Y)
+            _X[_entry] = _kept_value
+            _numeric[_entry] = _m * (_up - _down) / (2 * _step)
+        check(f"grads['dA0'] against m times centred differences of the cost in X, layer sizes {_dims}",
+              _got["dA0"], _numeric, rtol=1e-5, atol=1e-8, hint=_hint)
 
 # %% test_gradient_check
 def _gradient_check_reference(params, X, Y, eps):
@@ -187,24 +189,29 @@ def _gradient_check_reference(params, X, Y, eps):
     return float(np.sqrt(np.sum((_analytic - _numeric) ** 2))
                  / (np.sqrt(np.sum(_analytic ** 2)) + np.sqrt(np.sum(_numeric ** 2))))
 
-_rng = np.random.default_rng(5606)
-for _trial in range(8):
-    _dims = [int(n) for n in _rng.integers(1, 5, size=int(_rng.integers(2, 5)))] + [1]
-    _m = 1 if _trial % 3 == 0 else int(_rng.integers(2, 6))
-    _params = {}
-    for _l in range(1, len(_dims)):
-        _params["W%d" % _l] = _rng.standard_normal((_dims[_l], _dims[_l - 1]))
-        _params["b%d" % _l] = 0.5 * _rng.standard_normal((_dims[_l], 1))
-    _X = _rng.standard_normal((_dims[0], _m))
-    _Y = (_rng.random((1, _m)) < 0.5).astype(float)
-    _saved = {k: v.copy() for k, v in _params.items()}
-    for _eps in (1e-3, 1e-2):
-        _got = gradient_check(_params, _X, _Y, epsilon=_eps)
-        check(f"gradient_check(parameters, X, Y, epsilon={_eps}) for layer sizes {_dims}, m = {_m}", _got,
-              _gradient_check_reference(_saved, _X, _Y, _eps), rtol=1e-4, atol=1e-13,
-              hint="Centred differences (J(theta + eps) - J(theta - eps)) / (2 eps) for every entry of every "
-                   "parameter, and ||g - g_num|| / (||g|| + ||g_num||) over all of them.")
-        check("parameters after gradient_check(parameters, X, Y)", _params, _saved, rtol=1e-12, atol=1e-15)
+with uses("sigmoid_backward",
+          "relu_backward",
+          "linear_backward",
+          "activation_backward",
+          "model_backward"):
+    _rng = np.random.default_rng(5606)
+    for _trial in range(8):
+        _dims = [int(n) for n in _rng.integers(1, 5, size=int(_rng.integers(2, 5)))] + [1]
+        _m = 1 if _trial % 3 == 0 else int(_rng.integers(2, 6))
+        _params = {}
+        for _l in range(1, len(_dims)):
+            _params["W%d" % _l] = _rng.standard_normal((_dims[_l], _dims[_l - 1]))
+            _params["b%d" % _l] = 0.5 * _rng.standard_normal((_dims[_l], 1))
+        _X = _rng.standard_normal((_dims[0], _m))
+        _Y = (_rng.random((1, _m)) < 0.5).astype(float)
+        _saved = {k: v.copy() for k, v in _params.items()}
+        for _eps in (1e-3, 1e-2):
+            _got = gradient_check(_params, _X, _Y, epsilon=_eps)
+            check(f"gradient_check(parameters, X, Y, epsilon={_eps}) for layer sizes {_dims}, m = {_m}", _got,
+                  _gradient_check_reference(_saved, _X, _Y, _eps), rtol=1e-4, atol=1e-13,
+                  hint="Centred differences (J(theta + eps) - J(theta - eps)) / (2 eps) for every entry of every "
+                       "parameter, and ||g - g_num|| / (||g|| + ||g_num||) over all of them.")
+            check("parameters after gradient_check(parameters, X, Y)", _params, _saved, rtol=1e-12, atol=1e-15)
 
 # %% test_update_parameters
 _rng = np.random.default_rng(5707)
@@ -254,18 +261,24 @@ def _train_reference(X, Y, dims, rate, steps, rng):
         _result["b%d" % (_i + 1)] = _biases[_i]
     return _result, _history
 
-_cases = np.random.default_rng(5808)
-for _trial in range(12):
-    _dims = [int(n) for n in _cases.integers(1, 7, size=int(_cases.integers(2, 5)))] + [1]
-    _m = 1 if _trial % 4 == 0 else int(_cases.integers(2, 9))
-    _X = _cases.standard_normal((_dims[0], _m))
-    _Y = (_cases.random((1, _m)) < 0.5).astype(float)
-    _rate = float(_cases.choice([0.05, 0.3, 1.0]))
-    _steps = int(_cases.integers(0, 6))
-    _seed = int(_cases.integers(0, 2**31))
-    _got_rng, _want_rng = np.random.default_rng(_seed), np.random.default_rng(_seed)
-    _label = f"train_model(X, Y, {_dims}, {_rate}, {_steps}, np.random.default_rng({_seed})) with m = {_m}"
-    check(_label, train_model(_X, _Y, list(_dims), _rate, _steps, _got_rng),
-          _train_reference(_X, _Y, _dims, _rate, _steps, _want_rng), rtol=1e-6, atol=1e-9)
-    check("the next number drawn after " + _label, float(_got_rng.standard_normal()),
-          float(_want_rng.standard_normal()), hint="Draw exactly the weights from rng, nothing else.")
+with uses("sigmoid_backward",
+          "relu_backward",
+          "linear_backward",
+          "activation_backward",
+          "model_backward",
+          "update_parameters"):
+    _cases = np.random.default_rng(5808)
+    for _trial in range(12):
+        _dims = [int(n) for n in _cases.integers(1, 7, size=int(_cases.integers(2, 5)))] + [1]
+        _m = 1 if _trial % 4 == 0 else int(_cases.integers(2, 9))
+        _X = _cases.standard_normal((_dims[0], _m))
+        _Y = (_cases.random((1, _m)) < 0.5).astype(float)
+        _rate = float(_cases.choice([0.05, 0.3, 1.0]))
+        _steps = int(_cases.integers(0, 6))
+        _seed = int(_cases.integers(0, 2**31))
+        _got_rng, _want_rng = np.random.default_rng(_seed), np.random.default_rng(_seed)
+        _label = f"train_model(X, Y, {_dims}, {_rate}, {_steps}, np.random.default_rng({_seed})) with m = {_m}"
+        check(_label, train_model(_X, _Y, list(_dims), _rate, _steps, _got_rng),
+              _train_reference(_X, _Y, _dims, _rate, _steps, _want_rng), rtol=1e-6, atol=1e-9)
+        check("the next number drawn after " + _label, float(_got_rng.standard_normal()),
+              float(_want_rng.standard_normal()), hint="Draw exactly the weights from rng, nothing else.")

@@ -104,3 +104,27 @@ def compute_cost(AL, Y):
     with np.errstate(divide="ignore"):  # log(0) = -inf is the honest cost of a certain mistake
         log_likelihood = np.log(p_observed)
     return float(-np.mean(log_likelihood))
+
+
+# 04_chain_rule: numerical_gradient
+def numerical_gradient(f, X, eps=1e-5):
+    """Centred finite-difference gradient of a scalar function of an array.
+
+    f: function taking an array of X's shape and returning a float.
+    X: float64 array of any shape, the point; left exactly as it was.
+    eps: float, the step given to one entry at a time.
+    Returns grad: float64 array of X's shape; grad[idx] estimates the partial derivative of f
+        with respect to X[idx].
+    """
+    grad = np.zeros(X.shape, dtype=np.float64)
+    for idx in np.ndindex(X.shape):
+        saved = X[idx]
+        try:
+            X[idx] = saved + eps
+            f_plus = f(X)
+            X[idx] = saved - eps
+            f_minus = f(X)
+        finally:
+            X[idx] = saved
+        grad[idx] = (f_plus - f_minus) / (2 * eps)
+    return grad

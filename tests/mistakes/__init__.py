@@ -2,7 +2,8 @@
 
 Each module defines MISTAKES: a list of Mistake. A mistake replaces one solution cell; the visible
 check of that function must fail with a message containing `message`, and the hidden tests must
-fail too.
+fail too. A knock-on case (`checked_in` set) is checked in the test cell of a function that calls
+the wrong one, where the reference of that caller is correct: its message must name the callee.
 """
 
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ class Mistake:
     name: str       # short id, used in test names
     code: str       # the wrong cell
     message: str    # a phrase the visible check's message must contain
+    checked_in: str = ""  # grade_id of a correct caller whose test cell must blame this mistake
 
     def __str__(self):
-        return f"{self.function}-{self.name}"
+        where = f"-in-{self.checked_in}" if self.checked_in else ""
+        return f"{self.function}-{self.name}{where}"

@@ -261,3 +261,20 @@ def predict(X, parameters):
     return (AL > 0.5).astype(np.int64).ravel()
 ''', "has shape (8,), expected (1, 8)"),
 ]
+
+
+def _knock_on(function, name, caller, detail=""):
+    """The mistake `function`/`name` of the list above, seen from a correct `caller`'s test cell."""
+    code = next(m.code for m in MISTAKES if (m.function, m.name) == (function, name))
+    message = (f"{function} is wrong, and the function checked here uses it: fix {function} first"
+               + detail)
+    return Mistake(function, name, code, message, checked_in=caller)
+
+
+# A correct caller of a wrong function: the forward steps build on each other.
+MISTAKES += [
+    _knock_on(RELU, "leaky", ACTIVATION),
+    _knock_on(LINEAR, "w-transposed", ACTIVATION),
+    _knock_on(ACTIVATION, "activations-swapped", MODEL),
+    _knock_on(MODEL, "relu-at-output", PREDICT),
+]

@@ -193,3 +193,22 @@ def train_logistic_regression(X, Y, learning_rate, num_iterations):
     return W, b, costs
 ''', "takes a step against the gradient"),
 ]
+
+
+def _knock_on(function, name, caller, detail=""):
+    """The mistake `function`/`name` of the list above, seen from a correct `caller`'s test cell."""
+    code = next(m.code for m in MISTAKES if (m.function, m.name) == (function, name))
+    message = (f"{function} is wrong, and the function checked here uses it: fix {function} first"
+               + detail)
+    return Mistake(function, name, code, message, checked_in=caller)
+
+
+# A correct logistic_propagate or train_logistic_regression fails when compute_cost or logistic_dz is
+# wrong; their cells say which function to fix instead of hinting at their own code.
+MISTAKES += [
+    _knock_on(COST, "seed-bracket", PROPAGATE),
+    _knock_on(COST, "seed-bracket", TRAIN),
+    _knock_on(DZ, "seed-da", PROPAGATE),
+    _knock_on(DZ, "seed-da", TRAIN),
+    _knock_on(PROPAGATE, "db-sum", TRAIN),
+]

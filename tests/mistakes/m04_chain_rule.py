@@ -176,5 +176,5 @@ def dcost_dA(W, dZ):
     Mistake(LAYER, "transposed-result", '''
 def dcost_dA(W, dZ):
     return dZ.T @ W
-''', "The shape is transposed. A_prev has shape (n[l-1], m)"),
+''', "The shape is transposed. dA_prev has shape (n[l-1], m)"),
 ]

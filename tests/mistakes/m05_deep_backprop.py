@@ -174,11 +174,11 @@ def relu_backward(dA, Z):
 
     Mistake(ACTIVATION, "swaps-sigmoid-and-relu",
             _activation(sigmoid="relu_backward(dA, Z)", relu="sigmoid_backward(dA, Z)"),
-            "compute dZ = dA * g'(Z) for the activation named"),
+            "the slope of the activation named taken at the cached Z"),
     Mistake(ACTIVATION, "forgets-the-slope", _activation(sigmoid="dA", relu="dA", tanh="dA"),
-            "compute dZ = dA * g'(Z) for the activation named"),
+            "the slope of the activation named taken at the cached Z"),
     Mistake(ACTIVATION, "tanh-slope-at-Z", _activation(tanh="dA * (1 - Z ** 2)"),
-            "1 - tanh(Z)**2 for 'tanh'"),
+            "the form 1 - A² needs A = tanh(Z), not Z"),
     Mistake(ACTIVATION, "unknown-activation-taken-as-relu", _activation(other="dZ = relu_backward(dA, Z)"),
             "returned normally; expected it to raise ValueError"),
 
@@ -191,9 +191,9 @@ def relu_backward(dA, Z):
     Mistake(MODEL, "dA-keys-one-layer-up", _model(dA_key="{l}"),
             "missing: ['dA0']"),
     Mistake(MODEL, "caches-in-forward-order", _model(cache="caches[L - l]"),
-            "use caches[l - 1]"),
+            "list positions count from 0, layers from 1"),
     Mistake(MODEL, "relu-in-the-output-layer", _model(activation='"relu"'),
-            "'sigmoid' for l = L and 'relu' below"),
+            "the activation that layer used forward"),
 
     Mistake(CHECK, "one-sided-differences", _check('''\
             moved = {key: value.copy() for key, value in parameters.items()}
@@ -260,4 +260,25 @@ def update_parameters(parameters, grads, learning_rate):
             "whose result is the parameters of the next iteration"),
     Mistake(TRAIN, "costs-as-array", _train(costs="np.array(costs)"),
             "expected a list of length 0"),
+]
+
+
+def _knock_on(function, name, caller, detail=""):
+    """The mistake `function`/`name` of the list above, seen from a correct `caller`'s test cell."""
+    code = next(m.code for m in MISTAKES if (m.function, m.name) == (function, name))
+    message = (f"{function} is wrong, and the function checked here uses it: fix {function} first"
+               + detail)
+    return Mistake(function, name, code, message, checked_in=caller)
+
+
+# A correct caller of a wrong function: activation_backward of a wrong linear_backward or
+# relu_backward, model_backward of a wrong activation_backward, and so on down to train_model.
+MISTAKES += [
+    _knock_on(LINEAR, "m-from-rows", ACTIVATION),
+    _knock_on(LINEAR, "dW-without-1/m", ACTIVATION),
+    _knock_on(RELU, "times-A-instead-of-mask", ACTIVATION),
+    _knock_on(SIGMOID, "forgets-dA", MODEL),
+    _knock_on(ACTIVATION, "swaps-sigmoid-and-relu", MODEL),
+    _knock_on(MODEL, "notes-sign-error", CHECK),
+    _knock_on(MODEL, "caches-in-forward-order", TRAIN),
 ]

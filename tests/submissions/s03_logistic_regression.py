@@ -2,7 +2,8 @@
 
 The graded functions build on each other (logistic_propagate calls compute_cost and logistic_dz,
 train_logistic_regression calls logistic_propagate), so a wrong early function also costs the
-points of the functions that use it: the "cascade" fixture pins that down.
+points of the functions that use it: the "cascade" fixture pins that down, and that the later
+cells name compute_cost as the function to fix.
 """
 
 import nbformat
@@ -57,7 +58,8 @@ def submissions():
                                       "NotImplementedError", "All hidden tests of this exercise passed"]),
         Submission("cascade", filled(rel, cascade), dict(zero, test_logistic_dz=1),
                    feedback_messages=["as the seed notes do, flips the sign of every y = 0 term",
-                                      "costs[:1][0] is 0.0, expected 0.6931471805599453"]),
+                                      "compute_cost is wrong, and the function checked here uses it",
+                                      "this cell found: costs[:1][0] is 0.0, expected 0.6931471805599453"]),
         Submission("warns", filled(rel, warns), dict(POINTS),
                    stock_scores=dict(POINTS, test_compute_cost=0,
                                      test_train_logistic_regression=0)),

@@ -13,6 +13,31 @@ POINTS = {"test_sigmoid_backward": 1, "test_relu_backward": 1, "test_linear_back
           "test_update_parameters": 2, "test_train_model": 4}
 
 
+# A correct gradient_check that calls model_forward and model_backward from a module-level helper,
+# not in its own body. The per-group chart once swapped the globals of gradient_check's code, and so
+# reported this one's correct backward pass as wrong in every group (relative errors 0.31-0.95).
+GRADIENT_CHECK_WITH_HELPER = '''
+def cost_at(parameters, X, Y):
+    return compute_cost(model_forward(X, parameters)[0], Y)
+
+
+def gradient_check(parameters, X, Y, epsilon=1e-7):
+    AL, caches = model_forward(X, parameters)
+    grads = model_backward(AL, Y, caches)
+    g, g_num = [], []
+    for name, value in parameters.items():
+        g.append(grads["d" + name].ravel())
+        for index in np.ndindex(value.shape):
+            moved = {key: array.copy() for key, array in parameters.items()}
+            moved[name][index] = value[index] + epsilon
+            plus = cost_at(moved, X, Y)
+            moved[name][index] = value[index] - epsilon
+            g_num.append((plus - cost_at(moved, X, Y)) / (2 * epsilon))
+    g, g_num = np.concatenate(g), np.array(g_num)
+    return float(np.linalg.norm(g - g_num) / (np.linalg.norm(g) + np.linalg.norm(g_num)))
+'''
+
+
 def submissions():
     rel, reference = release(ID), reference_answers(ID)
     zero = dict.fromkeys(POINTS, 0)
@@ -42,8 +67,11 @@ def submissions():
                                train_model=mistake(MISTAKES, "train_model", "cost-after-update")),
                      edited="test_train_model", deleted="test_relu_backward")
 
+    helper = dict(reference, gradient_check=GRADIENT_CHECK_WITH_HELPER)
+
     return [
         Submission("complete", filled(rel, reference), dict(POINTS), stock_scores=dict(POINTS)),
+        Submission("helper", filled(rel, helper), dict(POINTS)),
         Submission("empty", nbformat.from_dict(rel), zero),
         Submission("partial", filled(rel, partial),
                    dict(POINTS, test_relu_backward=0, test_update_parameters=0, test_train_model=0)),
