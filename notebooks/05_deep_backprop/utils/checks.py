@@ -28,11 +28,19 @@ ATOL = 1e-10
 MAX_LISTED = 5
 
 _SYMBOL = re.compile(r"(d?)(W|b|Z|A|X|AL|A_prev)(\d*)")
+_NAMED_ENTRIES = re.compile(r"\(\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)+)\s*\) = (.+)", re.S)
 _LAST_PART = re.compile(r"""(?:\[['"]?([^\]'"]+)['"]?\]|([A-Za-z_][A-Za-z_0-9]*))$""")
 
 
 class CheckError(AssertionError):
-    """A check failed; the message says what is wrong and, where it can, why."""
+    """A check failed; the message says what is wrong and, where it can, why.
+
+    problem: what differs; hint: the sentence naming the likely mistake (None if there is none).
+    """
+
+    def __init__(self, problem, hint=None):
+        super().__init__(problem + (f"\n  Hint: {hint}" if hint else ""))
+        self.problem, self.hint = problem, hint
 
     def _render_traceback_(self):
         # IPython shows these lines instead of a traceback: the message is the feedback, and the
@@ -51,9 +59,7 @@ def check(name, got, want, *, rtol=RTOL, atol=ATOL, hint=None):
     __tracebackhide__ = True
     problem = _compare(name, got, want, rtol, atol)
     if problem is not None:
-        if hint:
-            problem += f"\n  Hint: {hint}"
-        raise CheckError(problem)
+        raise CheckError(problem, hint)
 
 
 def check_raises(name, call, exception, *, hint=None):
@@ -72,9 +78,7 @@ def check_raises(name, call, exception, *, hint=None):
                    f"expected {exception.__name__}.")
     else:
         message = f"{name} returned normally; expected it to raise {exception.__name__}."
-    if hint:
-        message += f"\n  Hint: {hint}"
-    raise CheckError(message)
+    raise CheckError(message, hint)
 
 
 def passed(what):
@@ -167,11 +171,26 @@ def _compare_sequence(name, got, want, rtol, atol):
         return _compare_shape_tuple(name, got, want)
     if len(got) != len(want):
         return f"{name} has length {len(got)}, expected {len(want)}."
+    labels = _entry_labels(name, len(want))
     for i, (g, w) in enumerate(zip(got, want)):
-        problem = _compare(f"{name}[{i}]", g, w, rtol, atol)
+        problem = _compare(labels[i], g, w, rtol, atol)
         if problem is not None:
             return problem
     return None
+
+
+def _entry_labels(name, count):
+    """How each entry of a sequence called `name` is shown.
+
+    A label that names the entries, "(dA_prev, dW, db) = linear_backward(...)", gives
+    "dW = linear_backward(...)[1]", so a message speaks of dW; any other name gives "name[1]".
+    """
+    match = _NAMED_ENTRIES.fullmatch(name)
+    if match:
+        names = [part.strip() for part in match.group(1).split(",")]
+        if len(names) == count:
+            return [f"{entry} = {match.group(2)}[{i}]" for i, entry in enumerate(names)]
+    return [f"{name}[{i}]" for i in range(count)]
 
 
 def _is_shape(value):
@@ -393,24 +412,31 @@ def _symbol(name):
 
 
 def _shape_meaning(symbol, want):
-    """Say what the rows and columns of a named quantity are, in the course's notation."""
+    """Say what the rows and columns of a named quantity are, in the course's notation.
+
+    A gradient has the shape of what it belongs to: dW1 is explained as W1 is, under its own name.
+    """
     if symbol is None:
         return None
-    base, layer = symbol
-    base = base[1:] if base.startswith("d") else base
+    full, layer = symbol
+    gradient = full.startswith("d")
+    base = full[1:] if gradient else full
+    shown = f"{full}{layer}"
+    like = f" (the shape of {base}{layer})" if gradient else ""
     l = layer or "l"
     prev = str(int(layer) - 1) if layer else "l-1"
     if base == "W":
-        return (f"W{layer} has shape (n[{l}], n[{prev}]) = {tuple(want)}: rows are the units of "
-                f"layer {l}, columns the units of layer {prev}.")
+        return (f"{shown} has shape (n[{l}], n[{prev}]) = {tuple(want)}{like}: rows are the units "
+                f"of layer {l}, columns the units of layer {prev}.")
     if base == "b":
-        return (f"b{layer} has shape (n[{l}], 1) = {tuple(want)}: one bias per unit of layer {l}, "
-                f"as a column so it broadcasts over the m examples.")
+        return (f"{shown} has shape (n[{l}], 1) = {tuple(want)}{like}: one entry per unit of layer "
+                f"{l}, as a column so it broadcasts over the m examples.")
     if base in ("Z", "A", "AL"):
-        return (f"{base}{layer} has shape (n[{l}], m) = {tuple(want)}: one row per unit, one "
+        return (f"{shown} has shape (n[{l}], m) = {tuple(want)}{like}: one row per unit, one "
                 f"column per example.")
     if base == "A_prev":
-        return f"A_prev has shape (n[l-1], m) = {tuple(want)}: one column per example."
+        return (f"{shown} has shape (n[l-1], m) = {tuple(want)}{like}: one row per unit of the "
+                f"previous layer, one column per example.")
     if base == "X":
         return (f"X has shape (n[0], m) = {tuple(want)}: examples are columns, so each column "
                 f"is one example and each row one input feature.")

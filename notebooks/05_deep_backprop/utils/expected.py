@@ -14,9 +14,9 @@ import sys
 
 import numpy as np
 
-from .checks import RTOL, ATOL, check
+from .checks import RTOL, ATOL, CheckError, check
 
-__all__ = ["EXPECTED_FILE", "expected", "check_expected", "encode", "decode", "parse"]
+__all__ = ["EXPECTED_FILE", "expected", "check_expected", "uses", "encode", "decode", "parse"]
 
 EXPECTED_FILE = "expected.json"
 
@@ -83,6 +83,65 @@ def check_expected(call, *, name=None, rtol=RTOL, atol=ATOL, hint=None):
     got = eval(_compiled(call), namespace)
     label = f"{name} = {call}" if name else call
     check(label, got, expected(call), rtol=rtol, atol=atol, hint=hint)
+
+
+# What a wrong function a caller depends on makes the caller's check raise: a wrong value, or an
+# error of the kind wrong numpy code raises (a shape that does not fit, a missing key, ...). A
+# NotImplementedError is left alone: its traceback already names the function not written yet,
+# which may be the caller itself.
+_KNOCK_ON = (CheckError, ArithmeticError, AttributeError, IndexError, KeyError, TypeError,
+             ValueError)
+
+
+class uses:
+    """Checks inside `with uses("f", "g"):` test a function that calls f and g; when one of them
+    fails, f and g are checked on their own stored calls, and a wrong one is named as the cause.
+
+    A caller is checked on its own first, so a caller written without its callees is judged on
+    its own merit; only when it fails is the blame put where it belongs. The callees are named
+    in the course's order, the earliest first: the first wrong one is reported.
+    namespace, folder: where the stored calls are evaluated and found (the notebook's globals
+    and folder unless given).
+    """
+
+    def __init__(self, *callees, namespace=None, folder="."):
+        self.callees = callees
+        self.namespace = namespace if namespace is not None else sys._getframe(1).f_globals
+        self.folder = folder
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        __tracebackhide__ = True
+        if error is None or not isinstance(error, _KNOCK_ON):
+            return False
+        for callee in self.callees:
+            problem = self._problem_of(callee)
+            if problem is not None:
+                found = error.problem if isinstance(error, CheckError) else (
+                    f"{type(error).__name__}: {error}")
+                raise CheckError(
+                    f"{callee} is wrong, and the function checked here uses it: fix {callee} first "
+                    f"(its own test cell says how), then run this cell again.\n  {problem}\n"
+                    f"  With {callee} as it is, this cell found: {found}") from None
+        return False
+
+    def _problem_of(self, callee):
+        """What is wrong with `callee` on its stored calls, or None if they all pass."""
+        values = _load(pathlib.Path(self.folder) / EXPECTED_FILE)
+        for call, value in values.items():
+            if not call.startswith(callee + "("):
+                continue
+            try:
+                check(call, eval(_compiled(call), self.namespace), decode(value))
+            except CheckError as error:
+                return error.problem
+            except NotImplementedError:
+                return f"{callee} is not written yet: it raises NotImplementedError."
+            except _KNOCK_ON as error:
+                return f"{call} raised {type(error).__name__}: {error}"
+        return None
 
 
 def _compiled(call):
