@@ -7,6 +7,7 @@ import sys
 
 from . import expected_values, provided, start
 from .course import REPO, CourseError, assignment_ids
+from .grading import settings as grading_settings
 from .release import release
 
 
@@ -47,23 +48,7 @@ def main(argv=None):
     # before an unknown one, so a typo (--workdri) would read "required: --workdir".
     cmd.add_argument("--workdir", help="(required) where the gradebook, feedback, grades.csv, "
                                        "problems.csv and report.html go")
-    cmd.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                     help="submissions graded at once (default: the number of cores)")
-    cmd.add_argument("--db-url", help="SQLAlchemy URL of the class gradebook "
-                                      "(default: sqlite in the work directory)")
-    cmd.add_argument("--cell-timeout", type=int, default=30, help="seconds per cell (default 30)")
-    cmd.add_argument("--job-timeout", type=int, default=300,
-                     help="seconds per submission, everything included (default 300)")
-    cmd.add_argument("--max-mib", type=float, default=20, help="largest notebook graded (default 20)")
-    cmd.add_argument("--memory-mib", type=int, default=2048,
-                     help="memory (address space) of one submission's kernel (default 2048)")
-    cmd.add_argument("--figures", action="store_true",
-                     help="draw the notebooks' figures into the feedback pages (0.3-1 s per "
-                          "figure); by default a figure shows as its one-line text form")
-    cmd.add_argument("--force", action="store_true",
-                     help="regrade submissions that already have a result in the work directory")
-    cmd.add_argument("--unsafe-no-sandbox", action="store_true",
-                     help="grade without the sandbox (see docs/security.md for what is lost)")
+    grading_settings.add_arguments(cmd)
     args = parser.parse_args(argv)
     if args.command == "grade" and not args.workdir:
         commands.choices["grade"].error("the following arguments are required: --workdir")
@@ -90,18 +75,14 @@ def main(argv=None):
             check = args.check or os.environ.get(start.CHECK_VARIABLE) == "1"
             return start.start(args.workspace or start.WORKSPACE, args.jupyterlab_options, check)
         elif args.command == "grade":
-            from .grading.class_grader import Options, grade_class
-            from .sandbox import Limits, SandboxError
+            from .grading.class_grader import grade_class
+            from .sandbox import SandboxError
 
-            options = Options(workers=args.workers, db_url=args.db_url,
-                              cell_timeout=args.cell_timeout, job_timeout=args.job_timeout,
-                              max_bytes=int(args.max_mib * 1024 * 1024), force=args.force,
-                              sandbox=not args.unsafe_no_sandbox, figures=args.figures,
-                              limits=Limits(memory_mib=args.memory_mib))
+            settings = grading_settings.from_arguments(args)
             if args.unsafe_no_sandbox:
                 print(UNSAFE_WARNING, file=sys.stderr)
             try:
-                results = grade_class(args.submissions, args.workdir, options)
+                results = grade_class(args.submissions, args.workdir, settings)
             except SandboxError as error:
                 print(f"error: the sandbox could not start, so nothing was graded: {error}\n"
                       f"Student code must not run with your rights. Fix the sandbox, or pass "
