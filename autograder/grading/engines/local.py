@@ -7,6 +7,7 @@ mid-job costs only that job (ProcessExpired), reported as a failed Result.
 """
 
 import concurrent.futures
+import itertools
 import json
 import multiprocessing
 import os
@@ -20,6 +21,7 @@ from . import Engine, worker
 
 UID_BASE = 200_000
 STARTUP_SECONDS = 180
+_ENGINES = itertools.count()
 
 
 class LocalEngine(Engine):
@@ -29,8 +31,10 @@ class LocalEngine(Engine):
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         # Kernels run as a uid per worker, unique to this run as well: RLIMIT_NPROC counts per
-        # uid, so two grading runs on one machine never share a process budget.
-        first_uid = UID_BASE + (os.getpid() % 100_000) * worker.MAX_SLOTS
+        # uid, so two grading runs on one machine never share a process budget (nor two engines
+        # of one Dask worker process).
+        run = os.getpid() % 100_000 + 100_000 * (next(_ENGINES) % 30)
+        first_uid = UID_BASE + run * worker.MAX_SLOTS
         self.pool = pebble.ProcessPool(
             max_workers=min(size, worker.MAX_SLOTS), initializer=worker.start,
             initargs=(str(self.folder), first_uid, settings),
