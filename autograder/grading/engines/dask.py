@@ -127,12 +127,19 @@ class DaskEngine(Engine):
         """Register this run's plugin (the template gradebook of `job` in it); check workers."""
         template = pathlib.Path(job.template_db).read_bytes()
         name = f"autograder-{uuid.uuid4().hex[:12]}"
-        self.client.register_plugin(SandboxPlugin(
-            name, self.settings, course_fingerprint(), template,
-            str(pathlib.Path(job.submission_dir).parents[1])), name=name)
+        plugin = SandboxPlugin(name, self.settings, course_fingerprint(), template,
+                               str(pathlib.Path(job.submission_dir).parents[1]))
+        for attempt in range(3):  # a worker lost meanwhile breaks the broadcast: try again
+            try:
+                self.client.register_plugin(plugin, name=name)
+                break
+            except (OSError, distributed.comm.CommClosedError):
+                if attempt == 2:
+                    raise
         self.plugin = name
-        for address, refused in sorted(self.client.run(refusal, name).items()):
-            if refused:
+        states = self.client.run(refusal, name, on_error="return")
+        for address, refused in sorted(states.items()):
+            if refused and not isinstance(refused, BaseException):  # an exception: worker lost
                 kind, message = refused
                 raise REFUSALS[kind](f"Dask worker {address}: {message}")
 
