@@ -102,10 +102,10 @@ def test_the_csv_files_say_what_the_results_hold(tmp_path):
         with open(tmp_path / name, newline="") as f:
             return list(csv.reader(f))
 
-    assert rows("grades.csv") == [["student_id", "assignment", "score", "max_score", "status"],
+    assert [row[:5] for row in rows("grades.csv")] == [["student_id", "assignment", "score", "max_score", "status"],
                                   ["s1", ID, "5.5", "10", "graded"],
                                   ["s2", ID, "0", "10", "failed"]]
-    assert rows("cells.csv")[1:] == [["s1", ID, "a", "3", "3", ""],
+    assert [row[:6] for row in rows("cells.csv")[1:]] == [["s1", ID, "a", "3", "3", ""],
                                      ["s1", ID, "b", "2.5", "7", "CheckError: no"],
                                      ["s2", ID, "a", "0", "3", ""], ["s2", ID, "b", "", "7", ""]]
     assert rows("problems.csv")[1:] == [["s2", ID, "it broke; scored 0"], ["x", "", "odd"]]

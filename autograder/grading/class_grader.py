@@ -344,7 +344,8 @@ def received(workdir, submission, result):
     returned = job_folder(workdir, submission.student_id, submission.assignment_id) / "returned"
     found = {"status": result.status, "cells": result.cells, "problems": result.problems,
              "feedback": None, "autograded": None, "timestamp": result.timestamp,
-             "seconds": result.seconds}
+             "seconds": result.seconds, "notebook_sha256": result.notebook_sha256,
+             "exchange_files": result.exchange_files}
     for key, content, name in (("feedback", result.feedback_html, "feedback.html"),
                                ("autograded", result.autograded_notebook,
                                 f"{submission.assignment_id}.ipynb")):

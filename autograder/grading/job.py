@@ -63,6 +63,8 @@ class Result:
     autograded_notebook: str = None  # the autograded notebook (JSON text)
     timestamp: str = None            # the submission's timestamp, as nbgrader read it
     seconds: float = None            # how long the job took
+    notebook_sha256: str = None      # of the notebook handed in
+    exchange_files: dict = dataclasses.field(default_factory=dict)  # {name: text} beside it
 
     @classmethod
     def failed(cls, problem, status="failed"):
@@ -75,7 +77,9 @@ def grade(job):
     try:
         found = run(job)
         result = Result(found["status"], found.get("cells", {}), found.get("problems", []),
-                        timestamp=found.get("timestamp"))
+                        timestamp=found.get("timestamp"),
+                        notebook_sha256=found.get("notebook_sha256"),
+                        exchange_files=found.get("exchange_files") or {})
         if found.get("feedback"):
             result.feedback_html = pathlib.Path(found["feedback"]).read_text()
         autograded = found.get("autograded") or (
