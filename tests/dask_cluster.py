@@ -46,12 +46,12 @@ class Cluster:
     def worker_pids(self):
         """{worker address: pid of its worker process}."""
         import distributed
-        with distributed.Client(self.address, timeout="30s") as client:
+        with distributed.Client(self.address, timeout="120s") as client:
             return client.run(os.getpid)
 
     def wait_for(self, count):
         import distributed
-        with distributed.Client(self.address, timeout="30s") as client:
+        with distributed.Client(self.address, timeout="120s") as client:
             client.wait_for_workers(count, timeout=120)
 
     def stop(self):

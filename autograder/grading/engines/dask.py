@@ -116,7 +116,7 @@ class DaskEngine(Engine):
     def __init__(self, settings):
         self.settings = settings
         try:
-            self.client = distributed.Client(settings.scheduler, timeout="30s",
+            self.client = distributed.Client(settings.scheduler, timeout="120s",
                                              set_as_default=False)
         except (OSError, TimeoutError) as error:
             raise CourseError(f"cannot reach the Dask scheduler at {settings.scheduler} "
