@@ -9,6 +9,7 @@ import sys
 # none of the instructor's tools. Each other command imports its own modules.
 from . import roles, start
 from .course import REPO, CourseError, assignment_ids, source_notebook
+from .grading import settings as grading_settings
 
 
 UNSAFE_WARNING = """\
@@ -60,23 +61,7 @@ def main(argv=None):
     # before an unknown one, so a typo (--workdri) would read "required: --workdir".
     cmd.add_argument("--workdir", help="(required) where the gradebook, feedback, grades.csv, "
                                        "problems.csv and report.html go")
-    cmd.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                     help="submissions graded at once (default: the number of cores)")
-    cmd.add_argument("--db-url", help="SQLAlchemy URL of the class gradebook "
-                                      "(default: sqlite in the work directory)")
-    cmd.add_argument("--cell-timeout", type=int, default=30, help="seconds per cell (default 30)")
-    cmd.add_argument("--job-timeout", type=int, default=300,
-                     help="seconds per submission, everything included (default 300)")
-    cmd.add_argument("--max-mib", type=float, default=20, help="largest notebook graded (default 20)")
-    cmd.add_argument("--memory-mib", type=int, default=2048,
-                     help="memory (address space) of one submission's kernel (default 2048)")
-    cmd.add_argument("--figures", action="store_true",
-                     help="draw the notebooks' figures into the feedback pages (0.3-1 s per "
-                          "figure); by default a figure shows as its one-line text form")
-    cmd.add_argument("--force", action="store_true",
-                     help="regrade submissions that already have a result in the work directory")
-    cmd.add_argument("--unsafe-no-sandbox", action="store_true",
-                     help="grade without the sandbox (see docs/security.md for what is lost)")
+    grading_settings.add_arguments(cmd)
     cmd = commands.add_parser("setup-course", help="make a semester's course folder: an "
                                                     "nbgrader_config.py there for nbgrader's "
                                                     "exchange, formgrader and `grade`")
@@ -144,18 +129,14 @@ def main(argv=None):
                   f"JUPYTER_CONFIG_PATH={args.config_dir.resolve()} (not needed if that is their Python environment's etc/jupyter); they hide: "
                   f"{hidden}")
         elif args.command == "grade":
-            from .grading.class_grader import Options, grade_class
-            from .sandbox import Limits, SandboxError
+            from .grading.class_grader import grade_class
+            from .sandbox import SandboxError
 
-            options = Options(workers=args.workers, db_url=args.db_url,
-                              cell_timeout=args.cell_timeout, job_timeout=args.job_timeout,
-                              max_bytes=int(args.max_mib * 1024 * 1024), force=args.force,
-                              sandbox=not args.unsafe_no_sandbox, figures=args.figures,
-                              limits=Limits(memory_mib=args.memory_mib))
+            settings = grading_settings.from_arguments(args)
             if args.unsafe_no_sandbox:
                 print(UNSAFE_WARNING, file=sys.stderr)
             try:
-                results = grade_class(args.submissions, args.workdir, options)
+                results = grade_class(args.submissions, args.workdir, settings)
             except SandboxError as error:
                 print(f"error: the sandbox could not start, so nothing was graded: {error}\n"
                       f"Student code must not run with your rights. Fix the sandbox, or pass "

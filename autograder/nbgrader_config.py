@@ -17,6 +17,7 @@ from nbgrader.validator import Validator
 from autograder.course import put_environment_on_path
 from autograder.evidence import GatherEvidence
 from autograder.grading.feedback import TEMPLATES, FeedbackExporter
+from autograder.grading.settings import Settings
 from autograder.preprocessors import (HideHiddenTests, NameTestCells, NumberCellsInOrder,
                                       StderrAsStdout)
 from autograder.scores import SaveVerdicts
@@ -34,9 +35,10 @@ c.CourseDirectory.db_url = f"sqlite:///{_root / 'gradebook.db'}"
 # point at a course that does not exist, which PostgreSQL's foreign keys refuse (SQLite ignores it).
 c.CourseDirectory.course_id = "default_course"
 
-# nbgrader's default per-cell limit, written out because the course promises it: every graded
-# cell of a reference solution finishes well inside it.
-c.Execute.timeout = 30
+# The per-cell limit `grade --cell-timeout` defaults to (nbgrader's own default, 30 s), so that
+# stock `nbgrader autograde` with this configuration uses it too: every graded cell of a
+# reference solution finishes well inside it.
+c.Execute.timeout = Settings.cell_timeout
 
 # Execute runs the notebook (test cells with their visible checks only) for the feedback page;
 # its outputs decide no score. GatherEvidence then runs the student's own cells in a second, clean

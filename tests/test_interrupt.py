@@ -36,7 +36,7 @@ COPIES = 6                   # each fixture under this many student ids: enough 
 FIRST_RESULT_SECONDS = 120   # the first result file must appear within this
 STOP_SECONDS = 120           # the interrupted grader must exit within this
 GONE_SECONDS = 10            # every process of the run must be gone within this after it exits
-SPOOL = re.compile(r"/autograder-\d+-[^/\s]+")  # a sandbox spool (pool.py: tempfile.mkdtemp)
+SPOOL = re.compile(r"/autograder-\d+-[^/\s]+")  # a sandbox spool (engines/worker.py: tempfile.mkdtemp)
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,9 @@
 Layout of the work directory:
     gradebook.db (unless --db-url)  the class gradebook; only this module's writer touches it
     template/gradebook.db           a gradebook holding every assignment, which jobs copy
-    workers/<slot>/                 a grading worker's settings, log and sandbox spool
-    jobs/<student>/<assignment>/    a job's scratch course, kept for inspection
+    workers/<slot>/                 a local grading worker's spool and kernel uid, and its log
+    jobs/<student>/<assignment>/    a job's scratch course (local engine), kept for inspection, and
+                                    returned/: the feedback page and autograded notebook it returned
     results/<student>/<assignment>.json   a finished submission; its presence means "done"
     feedback/<student>/<assignment>/<assignment>.html
     grades.csv, cells.csv, problems.csv, report.html
@@ -30,29 +31,13 @@ from nbgrader.dbutil import ALEMBIC_DIR
 
 from autograder.course import SOLUTIONS, CourseError, assignment_ids, nbgrader_api, nbgrader_config
 
-from autograder.sandbox import Limits
-
 from .class_gradebook import record_scores, with_gradebook_scores
-from .intake import IntakeLimits, printable
-from .job import GradingJob
-from .pool import WorkerPool
+from .engines import start_engine
+from .intake import printable
+from .job import GradingJob, Result
 from .progress import Progress
 from .report import write_report
-
-MiB = 1024 * 1024
-
-
-@dataclasses.dataclass
-class Options:
-    workers: int = os.cpu_count() or 1
-    db_url: str = None            # default: sqlite in the work directory
-    cell_timeout: int = 30        # seconds per cell (nbgrader's default)
-    job_timeout: int = 300        # seconds per submission, everything included
-    max_bytes: int = 20 * MiB     # larger notebooks are not graded
-    force: bool = False           # regrade submissions that already have a result
-    sandbox: bool = True          # False only with --unsafe-no-sandbox
-    figures: bool = False         # draw the notebooks' figures into the feedback pages
-    limits: Limits = dataclasses.field(default_factory=Limits)
+from .settings import Settings
 
 
 @dataclasses.dataclass
@@ -62,8 +47,13 @@ class Submission:
     folder: pathlib.Path
 
 
-def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
-    """Grade every submission under submissions_dir; write the outputs; return the results list."""
+def grade_class(submissions_dir, workdir, settings=Settings(), stream=sys.stdout):
+    """Grade every submission under submissions_dir; write the outputs; return the results list.
+
+    The jobs run on an engine (autograder/grading/engines/): this machine's process pool, or a
+    Dask cluster with settings.scheduler. Either way this process is the one writer of the class
+    gradebook and of everything in the work directory.
+    """
     submissions_dir, workdir = pathlib.Path(submissions_dir), pathlib.Path(workdir).resolve()
     if not submissions_dir.is_dir():
         raise CourseError(f"{submissions_dir} is not a folder of submissions")
@@ -71,9 +61,9 @@ def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
         raise CourseError(f"the work directory {workdir} has one of [ ] * ? in its path, which "
                           f"nbgrader reads as a pattern; choose another one")
     workdir.mkdir(parents=True, exist_ok=True)
-    db_url = options.db_url or f"sqlite:///{workdir / 'gradebook.db'}"
+    db_url = settings.db_url or f"sqlite:///{workdir / 'gradebook.db'}"
 
-    submissions, problems = discover(submissions_dir)
+    submissions, problems = discover(submissions_dir.resolve())
     if not submissions:
         found = "; ".join(p["problem"] for p in problems[:5]) or "nothing"
         raise CourseError(f"no submission found in {submissions_dir} (found: {found}); {LAYOUT}")
@@ -85,34 +75,35 @@ def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
         if len(problems) > 10:
             stream.write(f"  ... and {len(problems) - 10} more\n")
     pending = [s for s in submissions
-               if options.force or not result_path(workdir, s).is_file()]
+               if settings.force or not result_path(workdir, s).is_file()]
     to_grade = [s for s in pending if s.folder is not None]
-    workers = max(1, min(options.workers, len(to_grade)))
-    limits = dataclasses.replace(options.limits, cpu_seconds=options.job_timeout)
 
-    # The workers start (importing nbgrader, preloading their sandboxes) while nbgrader prepares
-    # the assignments: the two take about as long, and neither needs the other.
+    # The engine starts (its workers importing nbgrader, preloading their sandboxes) while
+    # nbgrader prepares the assignments: the two take about as long, and neither needs the other.
     with concurrent.futures.ThreadPoolExecutor(1) as starter:
-        starting = starter.submit(WorkerPool, workdir / "workers", workers if to_grade else 0,
-                                  options.sandbox, limits, options.figures)
+        starting = starter.submit(start_engine, settings, workdir / "workers", len(to_grade))
         try:
             template = prepare(workdir, db_url, sorted({s.assignment_id for s in submissions}))
         except BaseException:
             if starting.exception() is None:
-                starting.result().close()
+                starting.result().close(cancel=True)
             raise
-        graders = starting.result()
+        engine = starting.result()
     for submission in pending:
         if submission.folder is None:
             record(workdir, db_url, submission, {"status": "not graded", "cells": {},
                                                  "problems": []})
 
     progress = Progress(len(to_grade), stream)
-    pool = concurrent.futures.ThreadPoolExecutor(workers)
-    futures = {pool.submit(run_job, graders, workdir, template, s, options): s for s in to_grade}
+    futures = {}
     recorded = set()
     try:
         with InterruptRequest() as interrupt:
+            for submission in to_grade:
+                futures[engine.submit(new_job(workdir, template, submission, settings))] = \
+                    submission
+                if interrupt.requested:
+                    raise KeyboardInterrupt
             running = set(futures)
             while running:
                 finished, running = concurrent.futures.wait(
@@ -120,25 +111,25 @@ def grade_class(submissions_dir, workdir, options=Options(), stream=sys.stdout):
                 for future in finished:
                     submission = futures[future]
                     result = future.result()
-                    record(workdir, db_url, submission, result)
+                    record(workdir, db_url, submission, received(workdir, submission, result))
                     recorded.add(future)
                     progress.advance(f"{submission.student_id}/{submission.assignment_id}",
-                                     failed=result["status"] != "graded"
-                                     or bool(result["problems"]))
+                                     failed=result.status != "graded" or bool(result.problems))
                 if interrupt.requested:
                     raise KeyboardInterrupt
     except KeyboardInterrupt:
         # Stop at once: record what has finished, kill what runs (it is graded on the next run).
-        pool.shutdown(wait=False, cancel_futures=True)
-        graders.close()
+        engine.close(cancel=True)
         for future, submission in futures.items():
             if (future.done() and not future.cancelled() and future.exception() is None
-                    and future not in recorded and future.result().get("status") == "graded"):
-                record(workdir, db_url, submission, future.result())
+                    and future not in recorded and future.result().status == "graded"):
+                record(workdir, db_url, submission,
+                       received(workdir, submission, future.result()))
         raise
-    finally:
-        graders.close()
-        pool.shutdown(wait=True)
+    except BaseException:
+        engine.close(cancel=True)
+        raise
+    engine.close()
     progress.finish(kept=len(submissions) - len(pending))
 
     # A regraded submission that an instructor had graded by hand gets its page from the job,
@@ -345,16 +336,31 @@ def create_gradebook(db_url):
         engine.dispose()
 
 
-def run_job(graders, workdir, template, submission, options):
-    """Grade one submission on a free worker, stopped at options.job_timeout; return its result."""
+def new_job(workdir, template, submission, settings):
+    """The GradingJob of one submission, with an empty scratch folder under jobs/."""
     scratch = job_folder(workdir, submission.student_id, submission.assignment_id)
     shutil.rmtree(scratch, ignore_errors=True)
-    scratch.parent.mkdir(parents=True, exist_ok=True)
-    job = GradingJob(submission.student_id, submission.assignment_id, str(submission.folder),
-                     str(template), str(scratch / "course"), options.cell_timeout,
-                     str(scratch.with_suffix(".result.json")),
-                     intake=dataclasses.asdict(IntakeLimits(notebook_bytes=options.max_bytes)))
-    return graders.grade(job, options.job_timeout)
+    scratch.mkdir(parents=True)
+    return GradingJob(submission.student_id, submission.assignment_id, str(submission.folder),
+                      str(template), str(scratch / "course"), settings)
+
+
+def received(workdir, submission, result):
+    """A job's Result as `record` takes it: the pages it carries written under the job's folder
+    (jobs/<student>/<assignment>/returned/), and their paths in the dict."""
+    returned = job_folder(workdir, submission.student_id, submission.assignment_id) / "returned"
+    found = {"status": result.status, "cells": result.cells, "problems": result.problems,
+             "feedback": None, "autograded": None, "timestamp": result.timestamp,
+             "seconds": result.seconds, "notebook_sha256": result.notebook_sha256,
+             "exchange_files": result.exchange_files}
+    for key, content, name in (("feedback", result.feedback_html, "feedback.html"),
+                               ("autograded", result.autograded_notebook,
+                                f"{submission.assignment_id}.ipynb")):
+        if content is not None:
+            returned.mkdir(parents=True, exist_ok=True)
+            (returned / name).write_text(content)
+            found[key] = str(returned / name)
+    return found
 
 
 def job_folder(workdir, student_id, assignment_id):

@@ -5,15 +5,18 @@ assignment; it runs real `nbgrader autograde` and `generate_feedback` there and 
 (scores per grade cell, failure messages, problems, the feedback file). It touches nothing outside
 its scratch folder, so jobs can run side by side, and later on other machines.
 
-`run` needs an active fork server (`autograder.sandbox.kernels.use`): the notebook's kernel is
-forked in its sandbox. `autograder.grading.worker` runs jobs one after another in a process of its
-own, so that a crash or a kill at the time limit takes only that worker with it.
+`grade(GradingJob) -> Result` is the unit an engine (autograder/grading/engines/) runs. It needs an
+active fork server (`autograder.sandbox.kernels.use`): the notebook's kernel is forked in its
+sandbox. Engines run jobs in worker processes of their own, so that a crash or a kill at the time
+limit takes only that worker with it.
 """
 
 import dataclasses
 import hashlib
 import pathlib
 import shutil
+import time
+import traceback
 
 import nbformat
 from nbgrader.api import Gradebook
@@ -25,18 +28,72 @@ from autograder.sandbox.kernels import OUTPUT_CAP_NOTE, SandboxedExecute
 
 from .feedback import FeedbackExporter
 from .intake import IntakeLimits, Refused, take_in
+from .settings import Settings
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class GradingJob:
+    """What one job needs: the submission, the assignment's gradebook, a scratch folder, settings.
+
+    Paths are the worker's: a remote engine points template_db and scratch_dir at its own copies.
+    """
     student_id: str
     assignment_id: str
     submission_dir: str   # the student's <assignment_id>/ folder
     template_db: str      # an SQLite gradebook that already holds the assignment
     scratch_dir: str      # emptied and used by this job only
-    cell_timeout: int     # seconds per cell, nbgrader's Execute.timeout
-    result_file: str      # where the worker writes the result (JSON)
-    intake: dict = dataclasses.field(default_factory=lambda: dataclasses.asdict(IntakeLimits()))
+    settings: Settings = Settings()
+
+    @property
+    def cell_timeout(self):
+        return self.settings.cell_timeout
+
+    @property
+    def intake(self):
+        return dataclasses.asdict(self.settings.intake())
+
+
+@dataclasses.dataclass
+class Result:
+    """What a job hands back, with the content (not the paths) of what it wrote, so that it can
+    come from another machine. status: "graded", "not graded" or "failed"."""
+    status: str
+    cells: dict = dataclasses.field(default_factory=dict)   # {grade_id: {score, max_score, ...}}
+    problems: list = dataclasses.field(default_factory=list)
+    feedback_html: str = None        # the feedback page
+    autograded_notebook: str = None  # the autograded notebook (JSON text)
+    timestamp: str = None            # the submission's timestamp, as nbgrader read it
+    seconds: float = None            # how long the job took
+    notebook_sha256: str = None      # of the notebook handed in
+    exchange_files: dict = dataclasses.field(default_factory=dict)  # {name: text} beside it
+
+    @classmethod
+    def failed(cls, problem, status="failed"):
+        return cls(status, problems=[problem])
+
+
+def grade(job):
+    """Grade `job` (needs an active fork server); never raises: an error becomes a failed Result."""
+    started = time.perf_counter()
+    try:
+        found = run(job)
+        result = Result(found["status"], found.get("cells", {}), found.get("problems", []),
+                        timestamp=found.get("timestamp"),
+                        notebook_sha256=found.get("notebook_sha256"),
+                        exchange_files=found.get("exchange_files") or {})
+        if found.get("feedback"):
+            result.feedback_html = pathlib.Path(found["feedback"]).read_text()
+        autograded = found.get("autograded") or (
+            pathlib.Path(job.scratch_dir) / "autograded" / SCRATCH_STUDENT / job.assignment_id
+            / f"{job.assignment_id}.ipynb")
+        if found["status"] == "graded" and pathlib.Path(autograded).is_file():
+            result.autograded_notebook = pathlib.Path(autograded).read_text()
+    except Exception as error:
+        traceback.print_exc()
+        result = Result.failed(f"the grader failed on this submission ({type(error).__name__}: "
+                               f"{str(error)[:200]}); scored 0")
+    result.seconds = round(time.perf_counter() - started, 3)
+    return result
 
 
 # The student id inside a job's scratch course. nbgrader matches the ids it is given as glob

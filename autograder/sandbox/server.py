@@ -195,7 +195,10 @@ class ForkServer:
             self.process.kill()
         self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
-            stream.close()
+            try:
+                stream.close()
+            except OSError:  # unsent bytes to a server that has gone: nothing to flush them to
+                pass
 
     def __enter__(self):
         return self

@@ -1,0 +1,182 @@
+"""The Dask engine: one Dask task per submission, on the cluster whose scheduler is at --scheduler.
+
+A worker plugin, registered by the class grader before the first task, sets up every Dask worker
+(those that join later too): it checks that the worker holds the grader's course (fingerprint.py)
+and can run the sandbox, and starts a LocalEngine of its own there, one grading process (with its
+fork server) per Dask thread. A task grades its job on that engine, so the job time limit and the
+kill of a job's kernels work as on one machine, and returns the Result with the feedback page and
+the autograded notebook as content: nothing of the worker's scratch folder has to be reachable.
+
+What workers must share with the class grader: the submissions folder, at the same path (a shared
+file system), and the course checkout (compared by fingerprint). The template gradebook travels
+in the plugin.
+
+Faults: a Dask worker that dies mid-task (killed, out of memory) loses nothing: the scheduler runs
+the task again on another worker, at most `distributed.scheduler.allowed-failures` times (3 by
+default), then gives up with KilledWorker, which becomes a failed Result with a problem line. A
+worker that cannot grade refuses: the reason reaches the class grader, which stops the run.
+"""
+
+import asyncio
+import concurrent.futures
+import dataclasses
+import hashlib
+import itertools
+import multiprocessing
+import pathlib
+import shutil
+import uuid
+
+import distributed
+from distributed.diagnostics.plugin import WorkerPlugin
+
+from autograder.course import CourseError
+from autograder.sandbox import SandboxError
+
+from ..job import Result
+from . import Engine
+from .fingerprint import course_fingerprint
+from .local import LocalEngine
+
+REFUSALS = {"SandboxError": SandboxError, "CourseError": CourseError}
+LOST = ("the Dask workers that graded this submission died each time (killed, or out of memory), "
+        "so it was not tried again; scored 0")
+
+
+class SandboxPlugin(WorkerPlugin):
+    """Sets up a Dask worker to grade: course check, template gradebook, a local engine."""
+
+    def __init__(self, name, settings, fingerprint, template, submissions):
+        self.name, self.settings, self.fingerprint = name, settings, fingerprint
+        self.template, self.submissions = template, submissions
+        self.error, self.engine, self.folder = None, None, None
+
+    async def setup(self, worker):
+        await asyncio.to_thread(self._setup, worker)
+
+    def _setup(self, worker):
+        try:
+            here = course_fingerprint()
+            if here != self.fingerprint:
+                raise CourseError(f"this worker holds another version of the course (fingerprint "
+                                  f"{here} of solutions/, autograder/hidden_checks/ and utils/; "
+                                  f"the grader's is {self.fingerprint}): update its checkout")
+            if not pathlib.Path(self.submissions).is_dir():
+                raise CourseError(f"this worker cannot read the submissions at "
+                                  f"{self.submissions}: they must be on a file system every "
+                                  f"worker mounts at the same path")
+            if multiprocessing.current_process().daemon:
+                raise SandboxError("this worker runs as a daemon process (started by a nanny), "
+                                   "which may not start grading processes: start the workers "
+                                   "with DASK_DISTRIBUTED__WORKER__DAEMON=False")
+            self.folder = pathlib.Path(worker.local_directory) / self.name
+            self.folder.mkdir(parents=True, exist_ok=True)
+            template = self.folder / "template.db"
+            template.write_bytes(self.template)
+            self.template = str(template)
+            self.engine = LocalEngine(self.settings, self.folder / "workers",
+                                      max(1, worker.state.nthreads))
+        except (SandboxError, CourseError) as error:
+            self.error = (type(error).__name__, str(error))
+
+    def teardown(self, worker):
+        if self.engine is not None:
+            self.engine.close(cancel=True)
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def grade(self, job):
+        """Grade `job` on this worker's engine, in a scratch folder of this worker."""
+        if self.error:
+            kind, message = self.error
+            raise REFUSALS[kind](f"Dask worker {distributed.get_worker().address}: {message}")
+        scratch = self.folder / "jobs" / uuid.uuid4().hex
+        job = dataclasses.replace(job, template_db=self.template,
+                                  scratch_dir=str(scratch / "course"))
+        try:
+            return self.engine.submit(job).result()
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def grade_remotely(job, plugin):
+    """The Dask task: grade `job` with the plugin named `plugin` of the worker running it."""
+    return distributed.get_worker().plugins[plugin].grade(job)
+
+
+def refusal(plugin, dask_worker=None):
+    """(kind, message) why this Dask worker cannot grade, or None (run on every worker)."""
+    found = dask_worker.plugins.get(plugin)
+    return ("SandboxError", "the grading plugin is not set up") if found is None else found.error
+
+
+class DaskEngine(Engine):
+    _runs = itertools.count()
+
+    def __init__(self, settings):
+        self.settings = settings
+        try:
+            self.client = distributed.Client(settings.scheduler, timeout="120s",
+                                             set_as_default=False)
+        except (OSError, TimeoutError) as error:
+            raise CourseError(f"cannot reach the Dask scheduler at {settings.scheduler} "
+                              f"({error})") from None
+        self.plugin, self.futures = None, set()
+
+    def _register(self, job):
+        """Register this run's plugin (the template gradebook of `job` in it); check workers."""
+        template = pathlib.Path(job.template_db).read_bytes()
+        name = f"autograder-{uuid.uuid4().hex[:12]}"
+        plugin = SandboxPlugin(name, self.settings, course_fingerprint(), template,
+                               str(pathlib.Path(job.submission_dir).parents[1]))
+        for attempt in range(3):  # a worker lost meanwhile breaks the broadcast: try again
+            try:
+                self.client.register_plugin(plugin, name=name)
+                break
+            except (OSError, distributed.comm.CommClosedError):
+                if attempt == 2:
+                    raise
+        self.plugin = name
+        states = self.client.run(refusal, name, on_error="return")
+        for address, refused in sorted(states.items()):
+            if refused and not isinstance(refused, BaseException):  # an exception: worker lost
+                kind, message = refused
+                raise REFUSALS[kind](f"Dask worker {address}: {message}")
+
+    def submit(self, job):
+        if self.plugin is None:
+            self._register(job)
+        key = (f"grade-{hashlib.sha256(job.student_id.encode()).hexdigest()[:12]}-"
+               f"{job.assignment_id}-{uuid.uuid4().hex[:8]}")
+        task = self.client.submit(grade_remotely, job, self.plugin, key=key, pure=False)
+        self.futures.add(task)  # a task whose future is forgotten is cancelled
+        outer = concurrent.futures.Future()
+
+        def done(finished):
+            self.futures.discard(finished)
+            if finished.cancelled():
+                outer.cancel()
+                return
+            try:
+                outer.set_result(finished.result())
+            except distributed.scheduler.KilledWorker:
+                outer.set_result(Result.failed(LOST))
+            except BaseException as error:
+                outer.set_exception(error)
+
+        task.add_done_callback(done)
+        return outer
+
+    def close(self, cancel=False):
+        if self.client is None:
+            return
+        client, self.client = self.client, None
+        try:
+            if cancel and self.futures:
+                client.cancel(list(self.futures))
+            if self.plugin is not None:
+                client.unregister_worker_plugin(self.plugin)
+        except Exception:
+            pass  # the scheduler is gone: nothing of this run is left to release
+        finally:
+            client.close()

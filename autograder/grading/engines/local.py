@@ -1,0 +1,89 @@
+"""The local engine: a pebble process pool on this machine, one fork server per worker process.
+
+pebble gives each job its time limit: past `--job-timeout` it terminates the worker (SIGTERM, which
+engines.worker turns into SIGKILL of the worker's whole process group, fork server and kernels
+included) and starts a new one, whose initializer starts a new fork server. A worker that dies
+mid-job costs only that job (ProcessExpired), reported as a failed Result.
+"""
+
+import concurrent.futures
+import itertools
+import json
+import multiprocessing
+import os
+import pathlib
+import shutil
+
+import pebble
+
+from ..job import Result
+from . import Engine, worker
+
+UID_BASE = 200_000
+STARTUP_SECONDS = 180
+_ENGINES = itertools.count()
+
+
+class LocalEngine(Engine):
+    def __init__(self, settings, folder, size):
+        self.settings, self.folder, self.pool = settings, pathlib.Path(folder), None
+        if size == 0:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        # Kernels run as a uid per worker, unique to this run as well: RLIMIT_NPROC counts per
+        # uid, so two grading runs on one machine never share a process budget (nor two engines
+        # of one Dask worker process).
+        run = os.getpid() % 100_000 + 100_000 * (next(_ENGINES) % 30)
+        first_uid = UID_BASE + run * worker.MAX_SLOTS
+        self.pool = pebble.ProcessPool(
+            max_workers=min(size, worker.MAX_SLOTS), initializer=worker.start,
+            initargs=(str(self.folder), first_uid, settings),
+            context=multiprocessing.get_context("spawn"))  # never fork the grader's threads
+        try:  # every worker starts now; the first one says whether the sandbox can start
+            self.pool.schedule(worker.ready).result(timeout=STARTUP_SECONDS)
+        except concurrent.futures.TimeoutError:
+            self.close(cancel=True)
+            raise worker.SandboxError(f"a grading worker did not start in {STARTUP_SECONDS} s; "
+                                      f"see {self.folder}/*/worker.log") from None
+        except BaseException:
+            self.close(cancel=True)
+            raise
+
+    def submit(self, job):
+        limit = self.settings.job_timeout
+        outer = concurrent.futures.Future()
+
+        def done(inner):
+            if inner.cancelled():
+                outer.cancel()
+                return
+            try:
+                outer.set_result(inner.result())
+            except concurrent.futures.TimeoutError:
+                outer.set_result(Result.failed(f"grading took longer than {limit} s and was "
+                                               f"stopped; scored 0"))
+            except pebble.ProcessExpired:
+                outer.set_result(Result.failed("the grading process ended without a result; "
+                                               "scored 0"))
+            except BaseException as error:
+                outer.set_exception(error)
+
+        self.pool.schedule(worker.run, args=[job], timeout=limit).add_done_callback(done)
+        return outer
+
+    def close(self, cancel=False):
+        if self.pool is None:
+            return
+        pool, self.pool = self.pool, None
+        if cancel:
+            pool.stop()
+        else:
+            pool.close()
+        pool.join()
+        for described in self.folder.glob("*/settings.json"):
+            try:
+                spool = pathlib.Path(json.loads(described.read_text())["spool"])
+            except (OSError, ValueError, KeyError):
+                continue
+            shutil.rmtree(spool, ignore_errors=True)
+            spool.with_name(spool.name + ".log").unlink(missing_ok=True)

@@ -1,0 +1,75 @@
+"""The settings of a grading run, declared once: default, command-line option and help text.
+
+`Settings` travels whole from the command line to the class grader, the engine, every worker
+process and every job; what a part needs is derived here (`limits`, `intake`), never defaulted
+again elsewhere.
+"""
+
+import dataclasses
+import os
+
+from autograder.sandbox import Limits
+
+from .intake import IntakeLimits
+
+MiB = 1024 * 1024
+
+
+def option(default, help, flag=None, **argparse):
+    """A field of Settings that is also a `grade` option (flag: its name, default --field-name)."""
+    return dataclasses.field(default=default, metadata={"help": help, "flag": flag,
+                                                        "argparse": argparse})
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    workers: int = option(os.cpu_count() or 1, "submissions graded at once on this machine "
+                          "(default: the number of cores; ignored with --scheduler)")
+    scheduler: str = option(None, "grade on the Dask cluster whose scheduler is at this address "
+                            "(tcp://host:8786) instead of on this machine; see docs/grading.md",
+                            metavar="ADDRESS")
+    db_url: str = option(None, "SQLAlchemy URL of the class gradebook (default: sqlite in the "
+                               "work directory)")
+    cell_timeout: int = option(30, "seconds per cell (default 30)")
+    job_timeout: int = option(300, "seconds per submission, everything included (default 300)")
+    max_mib: float = option(20, "largest notebook graded, in MiB (default 20)")
+    memory_mib: int = option(2048, "memory (address space) of one submission's kernel, in MiB "
+                                   "(default 2048)")
+    figures: bool = option(False, "draw the notebooks' figures into the feedback pages (0.3-1 s "
+                                  "per figure); by default a figure shows as its one-line text "
+                                  "form")
+    force: bool = option(False, "regrade submissions that already have a result in the work "
+                                "directory")
+    unsafe_no_sandbox: bool = option(False, "grade without the sandbox (see docs/security.md "
+                                            "for what is lost)")
+
+    @property
+    def sandbox(self):
+        return not self.unsafe_no_sandbox
+
+    def limits(self):
+        """What one kernel may use; its CPU time is the job's time limit."""
+        return Limits(memory_mib=self.memory_mib, cpu_seconds=self.job_timeout)
+
+    def intake(self):
+        """What a submission folder may hold."""
+        return IntakeLimits(notebook_bytes=int(self.max_mib * MiB))
+
+
+def add_arguments(parser):
+    """Add one option per field of Settings to an argparse parser."""
+    for field in dataclasses.fields(Settings):
+        flag = field.metadata["flag"] or "--" + field.name.replace("_", "-")
+        extra = dict(field.metadata["argparse"])
+        if field.type is bool:
+            parser.add_argument(flag, dest=field.name, action="store_true",
+                                help=field.metadata["help"])
+        else:
+            parser.add_argument(flag, dest=field.name, default=field.default,
+                                type=field.type if field.type in (int, float) else None,
+                                help=field.metadata["help"], **extra)
+
+
+def from_arguments(args):
+    """The Settings that parsed arguments (from a parser given `add_arguments`) describe."""
+    return Settings(**{f.name: getattr(args, f.name) for f in dataclasses.fields(Settings)})

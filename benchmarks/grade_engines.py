@@ -1,0 +1,149 @@
+"""Throughput of the two engines on one class, side by side in one run, and the class grader's own
+cost per submission (discovery, recording, outputs) up to 10,000 results.
+
+    python benchmarks/grade_engines.py [--size 20] [--records 1000,3000,10000]
+
+Engines: `grade --workers <cores>` on this machine, then `grade --scheduler` on a Dask cluster of
+1 and of 2 workers (one thread each) started here with the `dask` commands. The class grader's own
+cost is measured in-process, without grading: the submissions tree is discovered, N results are
+recorded into a real class gradebook (nbgrader's) and the outputs are written from them.
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from grade_class import build_class, scores  # noqa: E402
+from dask_cluster import Cluster  # noqa: E402
+
+from autograder.grading import class_grader  # noqa: E402
+from autograder.grading.job import Result  # noqa: E402
+
+
+def timed_grade(class_folder, workdir, *options):
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "autograder", "grade", str(class_folder), "--workdir",
+                    str(workdir), *options], cwd=REPO, check=True, capture_output=True)
+    return time.perf_counter() - started, scores(f"sqlite:///{workdir / 'gradebook.db'}",
+                                                 class_grader.assignment_ids())
+
+
+def engines(scratch, size):
+    written = build_class(scratch / "class", size)
+    n = len(written)
+    cores = os.cpu_count()
+    rows, reference = [], None
+    seconds, reference = timed_grade(scratch / "class", scratch / "local", "--workers", str(cores))
+    rows.append((f"local, --workers {cores}", seconds))
+    for workers in (1, 2):
+        cluster = Cluster(scratch / f"cluster-{workers}", workers=workers)
+        try:
+            seconds, found = timed_grade(scratch / "class", scratch / f"dask-{workers}",
+                                         "--scheduler", cluster.address)
+        finally:
+            cluster.stop()
+        assert found == reference, f"Dask with {workers} workers: other scores"
+        rows.append((f"Dask, {workers} worker{'s' * (workers > 1)} x 1 thread", seconds))
+    print(f"{n} submissions over {len({a for _, a in written})} notebooks; scores identical in "
+          f"every run")
+    print(f"{'engine':32} {'seconds':>8} {'s/submission':>13} {'submissions/hour':>17}")
+    for name, seconds in rows:
+        print(f"{name:32} {seconds:8.1f} {seconds / n:13.2f} {3600 * n / seconds:17.0f}")
+    local = rows[0][1]
+    print(f"ratios (same class, one run): Dask 2 workers / Dask 1 worker throughput "
+          f"{rows[1][1] / rows[2][1]:.2f}x; local / Dask 2 workers throughput "
+          f"{rows[2][1] / local:.2f}x")
+
+
+def own_cost(scratch, counts, record_max):
+    """The class grader's own time and peak Python memory per submission, without grading.
+
+    Results past `record_max` are stored as `record` stores them but without the gradebook (whose
+    nbgrader calls are the slow part, measured below that), so that discovery and the outputs are
+    measured up to the largest count.
+    """
+    assignment = "01_notation"
+    workdir = scratch / "own"
+    workdir.mkdir()
+    db_url = f"sqlite:///{workdir / 'gradebook.db'}"
+    class_grader.prepare(workdir, db_url, [assignment])
+    with class_grader.Gradebook(db_url) as gradebook:
+        cells = {g.name: {"score": g.max_score, "max_score": g.max_score,
+                          "needs_manual_grade": False}
+                 for g in gradebook.find_notebook(assignment, assignment).grade_cells}
+    page = "<html>" + "x" * 100_000 + "</html>"   # the size of a feedback page
+    print(f"{'results':>8} {'discover ms/sub':>16} {'record ms/sub':>14} "
+          f"{'outputs ms/sub':>15} {'peak MiB':>9}")
+    done = 0
+    submissions_dir = scratch / "tree"
+    for count in counts:
+        for number in range(done, count):  # the submissions tree, grown to `count`
+            folder = submissions_dir / f"s{number:05d}" / assignment
+            folder.mkdir(parents=True)
+            (folder / f"{assignment}.ipynb").write_text("{}")
+        tracemalloc.start()
+        started = time.perf_counter()
+        found, _ = class_grader.discover(submissions_dir)
+        discovered = time.perf_counter() - started
+        assert len(found) == count
+        started = time.perf_counter()
+        for submission in found[done:]:
+            result = Result("graded", {k: dict(v) for k, v in cells.items()}, [],
+                            feedback_html=page, autograded_notebook="{}", seconds=1.0)
+            if count <= record_max:
+                class_grader.record(workdir, db_url, submission,
+                                    class_grader.received(workdir, submission, result))
+            else:
+                store(workdir, submission, result)
+        recorded = time.perf_counter() - started if count <= record_max else None
+        started = time.perf_counter()
+        class_grader.write_outputs(workdir, class_grader.load_results(workdir), [])
+        outputs = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"{count:8d} {1000 * discovered / count:16.3f} "
+              f"{'-' if recorded is None else f'{1000 * recorded / (count - done):.2f}':>14} "
+              f"{1000 * outputs / count:15.2f} "
+              f"{peak / 2**20:9.1f}")
+        done = count
+
+
+def store(workdir, submission, result):
+    """The result file `record` writes, without the gradebook."""
+    path = class_grader.result_path(workdir, submission)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(dict(class_grader.received(workdir, submission, result),
+                                    student_id=submission.student_id,
+                                    assignment=submission.assignment_id)))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=20)
+    parser.add_argument("--records", default="300,1000,3000,10000")
+    parser.add_argument("--record-max", type=int, default=1000,
+                        help="record into the gradebook up to this many results")
+    parser.add_argument("--skip-engines", action="store_true")
+    args = parser.parse_args()
+    print(f"cores: {os.cpu_count()}  load average before: "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    with tempfile.TemporaryDirectory(prefix="engines-bench-") as scratch:
+        scratch = pathlib.Path(scratch)
+        if not args.skip_engines:
+            engines(scratch, args.size)
+        own_cost(scratch, [int(x) for x in args.records.split(",")], args.record_max)
+    print(f"load average after: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""A Dask cluster on this machine, as on a real one: `dask scheduler` and `dask worker` processes."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from autograder.course import REPO
+
+WORKER_ENV = {"DASK_DISTRIBUTED__WORKER__DAEMON": "False"}  # nannies' workers may start processes
+
+
+def dask_command(*args):
+    return [os.path.join(os.path.dirname(sys.executable), "dask"), *map(str, args)]
+
+
+class Cluster:
+    """`dask scheduler` and `dask worker`s as processes of their own; stop() ends them all."""
+
+    def __init__(self, folder, workers, env=None):
+        self.folder, self.env = folder, {**os.environ, **WORKER_ENV, **(env or {})}
+        folder.mkdir(parents=True, exist_ok=True)
+        self.file = folder / "scheduler.json"
+        self.processes = [self._start("scheduler", "scheduler", "--scheduler-file", self.file,
+                                      "--port", 0, "--dashboard-address", ":0")]
+        deadline = time.monotonic() + 60
+        while not self.file.exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError((folder / "scheduler.log").read_text())
+            time.sleep(0.2)
+        self.address = json.loads(self.file.read_text())["address"]
+        for number in range(workers):
+            self.processes.append(self._start(
+                f"worker-{number}", "worker", "--scheduler-file", self.file, "--nthreads", 1,
+                "--local-directory", folder / f"worker-{number}"))
+        self.wait_for(workers)
+
+    def _start(self, name, *args):
+        with open(self.folder / f"{name}.log", "w") as log:
+            return subprocess.Popen(dask_command(*args), cwd=REPO, stdout=log, stderr=log,
+                                    stdin=subprocess.DEVNULL, env=self.env,
+                                    start_new_session=True)
+
+    def worker_pids(self):
+        """{worker address: pid of its worker process}."""
+        import distributed
+        with distributed.Client(self.address, timeout="120s") as client:
+            return client.run(os.getpid)
+
+    def wait_for(self, count):
+        import distributed
+        with distributed.Client(self.address, timeout="120s") as client:
+            client.wait_for_workers(count, timeout=120)
+
+    def stop(self):
+        for process in reversed(self.processes):
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait()

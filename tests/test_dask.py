@@ -1,0 +1,124 @@
+"""`grade --scheduler` on a real Dask cluster: a scheduler and two workers started as separate
+processes with the `dask scheduler` and `dask worker` commands, as on a cluster.
+
+The same class graded locally and on Dask gives the same scores, cells, problems and feedback; a
+worker killed in the middle of a run costs no submission and records none twice; a worker that
+cannot run the sandbox refuses with its reason on the instructor's terminal.
+"""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.course import REPO
+from dask_cluster import Cluster
+from grading import grade_cli, hand_in, read_csv
+from submissions.s01_notation import submissions
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_dask")]
+
+ID = "01_notation"
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    running = Cluster(tmp_path_factory.mktemp("cluster"), workers=2)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def mixed_class(tmp_path_factory):
+    """Every fixture of 01 (five scores), a truncated notebook and a missing one."""
+    folder = tmp_path_factory.mktemp("mixed") / "submissions"
+    expected = hand_in(folder, ID, submissions())
+    (folder / "truncated" / ID).mkdir(parents=True)
+    (folder / "truncated" / ID / f"{ID}.ipynb").write_bytes(b'{"cells": [')
+    (folder / "nobook" / ID).mkdir(parents=True)
+    expected.update(truncated=0, nobook=0)
+    return folder, expected
+
+
+@pytest.fixture(scope="module")
+def both_runs(mixed_class, cluster, tmp_path_factory):
+    folder, expected = mixed_class
+    root = tmp_path_factory.mktemp("runs")
+    local = grade_cli(folder, root / "local")
+    remote = grade_cli(folder, root / "dask", "--scheduler", cluster.address)
+    assert local.returncode == 0, local.stderr[-3000:]
+    assert remote.returncode == 0, remote.stderr[-3000:]
+    return root / "local", root / "dask", expected, remote
+
+
+def test_dask_gives_the_exact_scores(both_runs):
+    _, remote, expected, run = both_runs
+    assert f"graded {len(expected) - 1} submissions" in run.stdout  # nobook is not a job
+    assert {r["student_id"]: float(r["score"]) for r in read_csv(remote / "grades.csv")} \
+        == expected
+
+
+def test_dask_and_local_write_the_same_outputs(both_runs):
+    local, remote, _, _ = both_runs
+    for name in ("grades.csv", "cells.csv", "problems.csv"):
+        assert read_csv(remote / name) == read_csv(local / name), name
+    pages = sorted(p.relative_to(local) for p in (local / "feedback").rglob("*.html"))
+    assert len(pages) == len(submissions())
+    for page in pages:
+        assert same_page(remote / page) == same_page(local / page), page
+
+
+def same_page(path):
+    """A feedback page but for what differs between two gradings of one notebook anywhere: the
+    random id nbgrader gives a restored cell, and where a kernel's stream output was cut into
+    messages (which depends on the machine's load: "passed." then "\\n", or "passed.\\n")."""
+    return re.sub(r"\s+", "", re.sub(r"cell-id=[0-9a-f-]+", "cell-id=", path.read_text()))
+
+
+def test_a_killed_worker_costs_no_submission(mixed_class, cluster, tmp_path):
+    folder, expected = mixed_class
+    workdir = tmp_path / "work"
+    command = [sys.executable, "-m", "autograder", "grade", str(folder), "--workdir",
+               str(workdir), "--scheduler", cluster.address]
+    with open(tmp_path / "out", "w") as out, open(tmp_path / "err", "w") as err:
+        grader = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=err,
+                                  stdin=subprocess.DEVNULL)
+    try:
+        # as soon as one submission is recorded, the others are queued or running: kill a worker
+        deadline = time.monotonic() + 300
+        while not [p for p in (workdir / "results").glob("*/*.json") if "nobook" not in str(p)]:
+            assert grader.poll() is None, (tmp_path / "err").read_text()[-3000:]
+            assert time.monotonic() < deadline, "no result in 300 s"
+            time.sleep(0.2)
+        address, pid = sorted(cluster.worker_pids().items())[0]
+        os.kill(pid, signal.SIGKILL)  # its nanny starts a new worker, as on a cluster
+        assert grader.wait(timeout=600) == 0, (tmp_path / "err").read_text()[-3000:]
+    finally:
+        if grader.poll() is None:
+            grader.kill()
+            grader.wait()
+    rows = read_csv(workdir / "grades.csv")
+    assert sorted(r["student_id"] for r in rows) == sorted(expected), "a student missing or twice"
+    assert {r["student_id"]: float(r["score"]) for r in rows} == expected
+    with Gradebook(f"sqlite:///{workdir / 'gradebook.db'}") as gradebook:
+        recorded = [(s.student.id, s.score) for s in gradebook.assignment_submissions(ID)]
+    assert sorted(s for s, _ in recorded) == sorted(expected)
+    assert dict(recorded) == expected
+    assert not any("died" in r["problem"] for r in read_csv(workdir / "problems.csv"))
+    cluster.wait_for(2)  # the nanny's new worker has joined again
+
+
+def test_a_worker_without_the_sandbox_refuses(mixed_class, tmp_path):
+    folder, _ = mixed_class
+    broken = Cluster(tmp_path / "cluster", workers=1, env={"AUTOGRADER_BWRAP": "/bin/false"})
+    try:
+        run = grade_cli(folder, tmp_path / "work", "--scheduler", broken.address)
+    finally:
+        broken.stop()
+    assert run.returncode == 2
+    assert "the sandbox could not start, so nothing was graded: Dask worker tcp://" in run.stderr
+    assert "the sandbox did not start" in run.stderr
+    assert not (tmp_path / "work" / "grades.csv").exists()

@@ -1,0 +1,174 @@
+"""The grading pipeline's parts that need no kernel, in-process: settings, recording a Result, the
+CSV writers, the limit sentences, the course fingerprint and the local engine's fault handling."""
+
+import argparse
+import csv
+import dataclasses
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.grading import job as grading_job
+from autograder.grading import settings as grading_settings
+from autograder.grading.class_grader import (Submission, create_gradebook, load_results,
+                                             received, record, result_path, write_outputs)
+from autograder.grading.engines.fingerprint import course_fingerprint
+from autograder.grading.job import GradingJob, Result, limit_problems
+from autograder.grading.settings import Settings
+from autograder.sandbox.kernels import OUTPUT_CAP_NOTE
+
+ID = "01_notation"
+
+
+def test_settings_are_declared_once_and_parsed_whole():
+    parser = argparse.ArgumentParser()
+    grading_settings.add_arguments(parser)
+    assert grading_settings.from_arguments(parser.parse_args([])) == Settings()
+    parsed = grading_settings.from_arguments(parser.parse_args(
+        ["--cell-timeout", "7", "--job-timeout", "40", "--max-mib", "1.5", "--memory-mib", "512",
+         "--figures", "--unsafe-no-sandbox", "--scheduler", "tcp://h:8786"]))
+    assert (parsed.cell_timeout, parsed.scheduler, parsed.sandbox) == (7, "tcp://h:8786", False)
+    assert parsed.limits().memory_mib == 512 and parsed.limits().cpu_seconds == 40
+    assert parsed.intake().notebook_bytes == int(1.5 * 1024 * 1024)
+    job = GradingJob("s", ID, "/sub", "/t.db", "/scratch", parsed)
+    assert job.cell_timeout == 7 and job.intake["notebook_bytes"] == int(1.5 * 1024 * 1024)
+    # the course's own nbgrader configuration takes the same default
+    assert "c.Execute.timeout = Settings.cell_timeout" in open(
+        grading_job.__file__.replace("grading/job.py", "nbgrader_config.py")).read()
+
+
+@pytest.fixture
+def class_gradebook(tmp_path):
+    """A class gradebook that knows 01 with two graded cells (3 and 7 points)."""
+    db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    create_gradebook(db_url)
+    with Gradebook(db_url) as gradebook:
+        gradebook.add_assignment(ID)
+        gradebook.add_notebook(ID, ID)
+        gradebook.add_grade_cell("a", ID, ID, max_score=3, cell_type="code")
+        gradebook.add_grade_cell("b", ID, ID, max_score=7, cell_type="code")
+    return tmp_path / "work", db_url
+
+
+def scores(db_url, student):
+    with Gradebook(db_url) as gradebook:
+        notebook = gradebook.find_submission_notebook(ID, ID, student)
+        return {g.name: g.auto_score for g in notebook.grades}
+
+
+def test_a_result_is_recorded_once_with_its_pages(class_gradebook):
+    workdir, db_url = class_gradebook
+    submission = Submission("s1", ID, workdir / "in")
+    result = Result("graded", {"a": {"score": 3, "max_score": 3, "needs_manual_grade": False}},
+                    ["a note"], feedback_html="<p>page</p>", autograded_notebook="{}",
+                    timestamp="2026-01-01 10:00:00", seconds=1.5)
+    record(workdir, db_url, submission, received(workdir, submission, result))
+    record(workdir, db_url, submission, received(workdir, submission, result))  # a rerun
+    assert scores(db_url, "s1") == {"a": 3, "b": 0}  # a cell the job did not report scores 0
+    with Gradebook(db_url) as gradebook:
+        assert [s.id for s in gradebook.students] == ["s1"]
+    assert (workdir / "feedback" / "s1" / ID / f"{ID}.html").read_text() == "<p>page</p>"
+    assert result_path(workdir, submission).is_file()
+    [stored] = load_results(workdir)
+    assert (stored["student_id"], stored["status"], stored["problems"]) == ("s1", "graded",
+                                                                           ["a note"])
+    assert stored["cells"]["b"]["score"] == 0.0 and stored["timestamp"] == "2026-01-01 10:00:00"
+
+
+def test_a_failed_result_scores_zero_everywhere(class_gradebook):
+    workdir, db_url = class_gradebook
+    submission = Submission("s2", ID, workdir / "in")
+    record(workdir, db_url, submission,
+           received(workdir, submission, Result.failed("it broke; scored 0")))
+    assert scores(db_url, "s2") == {"a": 0, "b": 0}
+    assert not (workdir / "feedback" / "s2").exists()
+
+
+def test_the_csv_files_say_what_the_results_hold(tmp_path):
+    def stored(student, cells, status="graded", problems=()):
+        return {"student_id": student, "assignment": ID, "status": status,
+                "problems": list(problems),
+                "cells": {n: {"score": s, "max_score": m, **({"message": t} if t else {})}
+                          for n, (s, m, t) in cells.items()}}
+
+    results = [stored("s1", {"a": (3, 3, None), "b": (2.5, 7, "CheckError: no\nmore")}),
+               stored("s2", {"a": (0, 3, None), "b": (None, 7, None)}, "failed",
+                      ["it broke; scored 0"])]
+    write_outputs(tmp_path, results, [{"student_id": "x", "assignment": "", "problem": "odd",
+                                       "zero": False}])
+
+    def rows(name):
+        with open(tmp_path / name, newline="") as f:
+            return list(csv.reader(f))
+
+    assert [row[:5] for row in rows("grades.csv")] == [["student_id", "assignment", "score", "max_score", "status"],
+                                  ["s1", ID, "5.5", "10", "graded"],
+                                  ["s2", ID, "0", "10", "failed"]]
+    assert [row[:6] for row in rows("cells.csv")[1:]] == [["s1", ID, "a", "3", "3", ""],
+                                     ["s1", ID, "b", "2.5", "7", "CheckError: no"],
+                                     ["s2", ID, "a", "0", "3", ""], ["s2", ID, "b", "", "7", ""]]
+    assert rows("problems.csv")[1:] == [["s2", ID, "it broke; scored 0"], ["x", "", "odd"]]
+    assert (tmp_path / "report.html").is_file()
+
+
+def cell(grade_id, *outputs):
+    node = nbformat.v4.new_code_cell("pass")
+    node.metadata["nbgrader"] = {"grade_id": grade_id} if grade_id else {}
+    node.outputs = list(outputs)
+    return node
+
+
+def error(ename, evalue):
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[])
+
+
+def test_limits_are_named_in_plain_words():
+    nb = nbformat.v4.new_notebook(cells=[
+        cell("t1", error("CellTimeoutError", "cell timed out")),
+        cell(None, error("MemoryError", "")),
+        cell("t3", error("OSError", "[Errno 11] Resource temporarily unavailable")),
+        cell("t4", error("OSError", "[Errno 27] File too large")),
+        cell("t5", error("OSError", "[Errno 28] No space left on device")),
+        cell("t6", nbformat.v4.new_output("display_data", data={
+            "text/plain": f"{OUTPUT_CAP_NOTE}: more than 1024 KiB]"})),
+        cell("t7", error("ValueError", "an ordinary mistake")),
+    ])
+    assert limit_problems(nb, 12) == [
+        "t1 ran longer than the 12 s cell limit and was stopped",
+        "cell 2 ran out of memory (the kernel's memory limit) and was stopped",
+        "t3 hit the limit on processes and threads",
+        "t4 tried to write a file over the size limit",
+        "t5 filled its scratch space",
+        "t6 printed too much; the rest of its output was dropped",
+    ]
+
+
+def test_nbgraders_failures_are_named_in_plain_words():
+    failure = grading_job._failure
+    assert "kernel died" in failure({"error": "DeadKernelError: Kernel died"}, 30)
+    assert "longer than the 30 s cell limit" in failure({"log": "CellTimeoutError"}, 30)
+    assert failure({"log": "line\nValueError: bad\n"}, 30) == \
+        "nbgrader could not grade it: ValueError: bad"
+
+
+def test_the_fingerprint_follows_every_file_of_the_course(tmp_path):
+    parts = [tmp_path / "solutions", tmp_path / "utils"]
+    for part in parts:
+        (part / "sub").mkdir(parents=True)
+        (part / "sub" / "f.py").write_text("x = 1\n")
+    before = course_fingerprint(parts, tmp_path)
+    (parts[0] / "__pycache__").mkdir()
+    (parts[0] / "__pycache__" / "f.pyc").write_bytes(b"cache")
+    assert course_fingerprint(parts, tmp_path) == before  # caches do not count
+    (parts[1] / "sub" / "f.py").write_text("x = 2\n")
+    assert course_fingerprint(parts, tmp_path) != before
+    assert len(course_fingerprint()) == 16
+
+
+def test_a_job_that_raises_becomes_a_failed_result(tmp_path):
+    job = GradingJob("s", ID, str(tmp_path / "missing"), str(tmp_path / "t.db"),
+                     str(tmp_path / "scratch"))
+    result = grading_job.grade(dataclasses.replace(job, assignment_id=None))
+    assert result.status == "failed" and "the grader failed on this submission" in \
+        result.problems[0]
