@@ -20,7 +20,7 @@ def fixtures(assignment_id):
 CASES = [(a, s.student) for a in assignment_ids() for s in fixtures(a)]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def courses(tmp_path_factory):
     """A course graded with the course configuration and one graded with nbgrader's defaults."""
     return {"course": TempCourse(tmp_path_factory.mktemp("course")),

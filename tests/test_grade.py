@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_grade")]
 ID = "01_notation"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def graded_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
     folder = root / "submissions"

@@ -22,7 +22,7 @@ def fixtures():
                 yield assignment_id, fixture
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     expected = {}

@@ -60,7 +60,7 @@ def processes_of(uids):
     return found
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     folder, workdir, host_tmp = root / "submissions", root / "work", root / "host-tmp"

@@ -40,7 +40,7 @@ def watcher():
     return nb
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("tricks")
     for name, nb in tricks() + [(WATCHER, watcher())]:
