@@ -76,6 +76,30 @@ def test_a_result_is_recorded_once_with_its_pages(class_gradebook):
     assert stored["cells"]["b"]["score"] == 0.0 and stored["timestamp"] == "2026-01-01 10:00:00"
 
 
+def test_a_regrade_keeps_manual_scores_and_flags_them_only_for_a_changed_notebook(class_gradebook):
+    workdir, db_url = class_gradebook
+    submission = Submission("s3", ID, workdir / "in")
+
+    def grade(sha):
+        result = Result("graded", {"a": {"score": 0.0, "max_score": 3,
+                                         "needs_manual_grade": False}}, [], notebook_sha256=sha)
+        record(workdir, db_url, submission, received(workdir, submission, result))
+        with Gradebook(db_url) as gradebook:
+            grade_a = gradebook.find_grade("a", ID, ID, "s3")
+            return grade_a.auto_score, grade_a.manual_score, grade_a.needs_manual_grade
+
+    grade("first")
+    with Gradebook(db_url) as gradebook:  # what formgrader's PUT /api/grade does
+        grade_a = gradebook.find_grade("a", ID, ID, "s3")
+        grade_a.manual_score, grade_a.needs_manual_grade = 2.0, False
+        gradebook.db.commit()
+    assert grade("first") == (0.0, 2.0, False)   # the same notebook regraded: nothing to review
+    assert grade("second") == (0.0, 2.0, True)   # a new notebook: the score kept, flagged
+    write_outputs(workdir, load_results(workdir), [], db_url)
+    [row] = csv.DictReader(open(workdir / "grades.csv"))
+    assert (row["score"], row["needs_manual_grade"]) == ("2", "a")  # manual 2 + auto 0 for b
+
+
 def test_a_failed_result_scores_zero_everywhere(class_gradebook):
     workdir, db_url = class_gradebook
     submission = Submission("s2", ID, workdir / "in")

@@ -139,8 +139,7 @@ def grade_class(submissions_dir, workdir, settings=Settings(), stream=sys.stdout
     regraded = {(s.student_id, s.assignment_id) for s in pending}
     regenerate_feedback(workdir, db_url, [key for key in hand_graded(db_url) if key in regraded])
     results = load_results(workdir)
-    write_outputs(workdir, results, problems, db_url)
-    return with_gradebook_scores(results, db_url)
+    return write_outputs(workdir, results, problems, db_url)
 
 
 class InterruptRequest:
@@ -424,6 +423,7 @@ def write_outputs(workdir, results, problems, db_url=None):
     Scores, manual-grading flags and comments come from the class gradebook at db_url (so what an
     instructor graded by hand appears), messages, status and problems from the stored results.
     problems: discovery's problems; None keeps problems.csv as it is.
+    Returns the results as written (with the gradebook's scores).
     """
     if db_url is not None:
         results = with_gradebook_scores(results, db_url)
@@ -456,6 +456,7 @@ def write_outputs(workdir, results, problems, db_url=None):
             out.writerow(["student_id", "assignment", "problem"])
             out.writerows(sorted(set(rows)))
     write_report(workdir / "report.html", results)
+    return results
 
 
 # A field starting with one of these is a formula to Excel, LibreOffice or Google Sheets.
