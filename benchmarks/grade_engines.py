@@ -97,14 +97,15 @@ def own_cost(scratch, counts, record_max):
         discovered = time.perf_counter() - started
         assert len(found) == count
         started = time.perf_counter()
-        for submission in found[done:]:
-            result = Result("graded", {k: dict(v) for k, v in cells.items()}, [],
-                            feedback_html=page, autograded_notebook="{}", seconds=1.0)
-            if count <= record_max:
-                class_grader.record(workdir, db_url, submission,
-                                    class_grader.received(workdir, submission, result))
-            else:
-                store(workdir, submission, result)
+        with class_grader.Gradebook(db_url) as gradebook:  # one per run, as grade_class keeps
+            for submission in found[done:]:
+                result = Result("graded", {k: dict(v) for k, v in cells.items()}, [],
+                                feedback_html=page, autograded_notebook="{}", seconds=1.0)
+                if count <= record_max:
+                    class_grader.record(workdir, gradebook, submission,
+                                        class_grader.received(workdir, submission, result))
+                else:
+                    store(workdir, submission, result)
         recorded = time.perf_counter() - started if count <= record_max else None
         started = time.perf_counter()
         class_grader.write_outputs(workdir, class_grader.load_results(workdir), [])
@@ -116,6 +117,40 @@ def own_cost(scratch, counts, record_max):
               f"{1000 * outputs / count:15.2f} "
               f"{peak / 2**20:9.1f}")
         done = count
+
+
+def record_side_by_side(scratch, count):
+    """ms per record with one gradebook open for the run vs one opened for each record,
+    alternating in blocks of 10 so that both see the same machine."""
+    assignment = "01_notation"
+    workdir = scratch / "side"
+    workdir.mkdir()
+    db_url = f"sqlite:///{workdir / 'gradebook.db'}"
+    class_grader.prepare(workdir, db_url, [assignment])
+    shared = class_grader.Gradebook(db_url)
+    with class_grader.Gradebook(db_url) as gradebook:
+        cells = {g.name: {"score": g.max_score, "max_score": g.max_score,
+                          "needs_manual_grade": False}
+                 for g in gradebook.find_notebook(assignment, assignment).grade_cells}
+    spent = {"one gradebook per run": 0.0, "a gradebook per record": 0.0}
+    for number in range(count):
+        submission = class_grader.Submission(f"s{number:05d}", assignment, workdir / "in")
+        result = class_grader.received(workdir, submission, Result(
+            "graded", {k: dict(v) for k, v in cells.items()}, [], seconds=1.0))
+        started = time.perf_counter()
+        if (number // 10) % 2 == 0:
+            class_grader.record(workdir, shared, submission, result)
+            spent["one gradebook per run"] += time.perf_counter() - started
+        else:
+            with class_grader.Gradebook(db_url) as gradebook:
+                class_grader.record(workdir, gradebook, submission, result)
+            spent["a gradebook per record"] += time.perf_counter() - started
+    shared.close()
+    per = {name: 1000 * seconds / (count / 2) for name, seconds in spent.items()}
+    for name, ms in per.items():
+        print(f"record, {name}: {ms:.1f} ms")
+    print(f"ratio: {per['a gradebook per record'] / per['one gradebook per run']:.2f}x "
+          f"({count} records, alternating)")
 
 
 def store(workdir, submission, result):
@@ -141,6 +176,7 @@ def main():
         scratch = pathlib.Path(scratch)
         if not args.skip_engines:
             engines(scratch, args.size)
+        record_side_by_side(scratch, 200)
         own_cost(scratch, [int(x) for x in args.records.split(",")], args.record_max)
     print(f"load average after: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 

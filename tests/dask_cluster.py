@@ -49,6 +49,21 @@ class Cluster:
         with distributed.Client(self.address, timeout="120s") as client:
             return client.run(os.getpid)
 
+    def tune_scheduler(self, allowed_failures, worker_saturation):
+        """Set the scheduler's `distributed.scheduler.allowed-failures` and `worker-saturation`
+        while it runs (call it while the cluster is idle); return the previous values."""
+        import distributed
+
+        def tune(dask_scheduler, allowed_failures, worker_saturation):
+            before = dask_scheduler.allowed_failures, dask_scheduler.WORKER_SATURATION
+            dask_scheduler.allowed_failures = allowed_failures
+            dask_scheduler.WORKER_SATURATION = worker_saturation
+            return before
+
+        with distributed.Client(self.address, timeout="120s") as client:
+            return client.run_on_scheduler(tune, allowed_failures=allowed_failures,
+                                           worker_saturation=worker_saturation)
+
     def wait_for(self, count):
         import distributed
         with distributed.Client(self.address, timeout="120s") as client:

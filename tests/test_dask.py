@@ -3,20 +3,25 @@ processes with the `dask scheduler` and `dask worker` commands, as on a cluster.
 
 The same class graded locally and on Dask gives the same scores, cells, problems and feedback; a
 worker killed in the middle of a run costs no submission and records none twice; a worker that
-cannot run the sandbox refuses with its reason on the instructor's terminal.
+cannot run the sandbox refuses with its reason on the instructor's terminal; a submission that
+kills every worker that runs it is given up after the scheduler's allowed failures.
 """
 
+import hashlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
 
+import distributed
 import pytest
 from nbgrader.api import Gradebook
 
 from autograder.course import REPO
+from autograder.grading.engines.dask import LOST
 from dask_cluster import Cluster
 from grading import grade_cli, hand_in, read_csv
 from submissions.s01_notation import submissions
@@ -115,6 +120,58 @@ def test_a_killed_worker_costs_no_submission(mixed_class, cluster, tmp_path):
     assert dict(recorded) == expected
     assert not any("died" in r["problem"] for r in read_csv(workdir / "problems.csv"))
     cluster.wait_for(2)  # the nanny's new worker has joined again
+
+
+def test_a_submission_that_kills_every_worker_is_reported_and_the_rest_graded(
+        mixed_class, cluster, tmp_path):
+    """A worker running the submission "crasher" is killed, every time: after the scheduler's
+    allowed failures (1 here) its task is given up, reported in problems.csv, and the run ends
+    with every other submission graded once."""
+    folder, expected = mixed_class
+    shutil.copytree(folder, tmp_path / "submissions")
+    folder = tmp_path / "submissions"
+    complete = folder / "complete" / ID / f"{ID}.ipynb"
+    (folder / "crasher" / ID).mkdir(parents=True)
+    shutil.copy(complete, folder / "crasher" / ID / f"{ID}.ipynb")
+    expected = dict(expected, crasher=0)
+    crasher = f"grade-{hashlib.sha256(b'crasher').hexdigest()[:12]}-"  # engines/dask.py's key
+    before = cluster.tune_scheduler(allowed_failures=1, worker_saturation=1.0)  # a task a thread
+    workdir = tmp_path / "work"
+    kills = []
+    with open(tmp_path / "out", "w") as out, open(tmp_path / "err", "w") as err:
+        grader = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(folder),
+                                   "--workdir", str(workdir), "--scheduler", cluster.address],
+                                  cwd=REPO, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+    try:
+        with distributed.Client(cluster.address, timeout="120s") as client:
+            deadline = time.monotonic() + 600
+            while grader.poll() is None:
+                assert time.monotonic() < deadline, "the run did not end in 600 s"
+                for address, keys in client.processing().items():
+                    if any(str(key).startswith(crasher) for key in keys):
+                        pid = client.run(os.getpid, workers=[address])[address]
+                        os.kill(pid, signal.SIGKILL)  # "crasher" killed it
+                        kills.append(address)
+                        while address in client.scheduler_info()["workers"]:
+                            time.sleep(0.1)
+                time.sleep(0.1)
+    finally:
+        if grader.poll() is None:
+            grader.kill()
+        grader.wait()
+        cluster.tune_scheduler(*before)
+    assert grader.returncode == 0, (tmp_path / "err").read_text()[-3000:]
+    assert len(kills) == 2, kills  # tried on two workers, then given up: not retried forever
+    rows = read_csv(workdir / "grades.csv")
+    assert sorted(r["student_id"] for r in rows) == sorted(expected), "a student missing or twice"
+    assert {r["student_id"]: float(r["score"]) for r in rows} == expected
+    problems = {(r["student_id"], r["problem"]) for r in read_csv(workdir / "problems.csv")}
+    assert ("crasher", LOST) in problems
+    assert [s for s, p in problems if p == LOST] == ["crasher"]
+    with Gradebook(f"sqlite:///{workdir / 'gradebook.db'}") as gradebook:
+        recorded = [s.student.id for s in gradebook.assignment_submissions(ID)]
+    assert sorted(recorded) == sorted(expected)
+    cluster.wait_for(2)
 
 
 def test_a_worker_without_the_sandbox_refuses(mixed_class, tmp_path):

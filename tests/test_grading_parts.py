@@ -63,8 +63,10 @@ def test_a_result_is_recorded_once_with_its_pages(class_gradebook):
     result = Result("graded", {"a": {"score": 3, "max_score": 3, "needs_manual_grade": False}},
                     ["a note"], feedback_html="<p>page</p>", autograded_notebook="{}",
                     timestamp="2026-01-01 10:00:00", seconds=1.5)
-    record(workdir, db_url, submission, received(workdir, submission, result))
-    record(workdir, db_url, submission, received(workdir, submission, result))  # a rerun
+    with Gradebook(db_url) as gradebook:
+        record(workdir, gradebook, submission, received(workdir, submission, result))
+    with Gradebook(db_url) as gradebook:  # a rerun
+        record(workdir, gradebook, submission, received(workdir, submission, result))
     assert scores(db_url, "s1") == {"a": 3, "b": 0}  # a cell the job did not report scores 0
     with Gradebook(db_url) as gradebook:
         assert [s.id for s in gradebook.students] == ["s1"]
@@ -79,11 +81,12 @@ def test_a_result_is_recorded_once_with_its_pages(class_gradebook):
 def test_a_regrade_keeps_manual_scores_and_flags_them_only_for_a_changed_notebook(class_gradebook):
     workdir, db_url = class_gradebook
     submission = Submission("s3", ID, workdir / "in")
+    run = Gradebook(db_url)  # one grading run's gradebook, open while formgrader writes
 
     def grade(sha):
         result = Result("graded", {"a": {"score": 0.0, "max_score": 3,
                                          "needs_manual_grade": False}}, [], notebook_sha256=sha)
-        record(workdir, db_url, submission, received(workdir, submission, result))
+        record(workdir, run, submission, received(workdir, submission, result))
         with Gradebook(db_url) as gradebook:
             grade_a = gradebook.find_grade("a", ID, ID, "s3")
             return grade_a.auto_score, grade_a.manual_score, grade_a.needs_manual_grade
@@ -95,6 +98,7 @@ def test_a_regrade_keeps_manual_scores_and_flags_them_only_for_a_changed_noteboo
         gradebook.db.commit()
     assert grade("first") == (0.0, 2.0, False)   # the same notebook regraded: nothing to review
     assert grade("second") == (0.0, 2.0, True)   # a new notebook: the score kept, flagged
+    run.close()
     write_outputs(workdir, load_results(workdir), [], db_url)
     [row] = csv.DictReader(open(workdir / "grades.csv"))
     assert (row["score"], row["needs_manual_grade"]) == ("2", "a")  # manual 2 + auto 0 for b
@@ -103,8 +107,9 @@ def test_a_regrade_keeps_manual_scores_and_flags_them_only_for_a_changed_noteboo
 def test_a_failed_result_scores_zero_everywhere(class_gradebook):
     workdir, db_url = class_gradebook
     submission = Submission("s2", ID, workdir / "in")
-    record(workdir, db_url, submission,
-           received(workdir, submission, Result.failed("it broke; scored 0")))
+    with Gradebook(db_url) as gradebook:
+        record(workdir, gradebook, submission,
+               received(workdir, submission, Result.failed("it broke; scored 0")))
     assert scores(db_url, "s2") == {"a": 0, "b": 0}
     assert not (workdir / "feedback" / "s2").exists()
 

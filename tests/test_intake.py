@@ -112,7 +112,7 @@ def test_other_files_are_capped_in_number_size_and_depth(folder, tmp_path):
     assert names == [NOTEBOOK, "f0.txt", "f1.txt", "f2.txt"]
 
 
-@pytest.mark.parametrize("data, reason", [
+REFUSED = [  # (notebook bytes, the reason given)
     (b"", "is empty"),
     (b"{not json", "is not a readable notebook (JSONDecodeError"),
     (b"[" * 100_000 + b"]" * 100_000, "is not a readable notebook (RecursionError"),
@@ -123,7 +123,13 @@ def test_other_files_are_capped_in_number_size_and_depth(folder, tmp_path):
     (notebook_bytes(cells=30), "has 30 cells, over the limit of 20"),
     (json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
                  "cells": [{"cell_type": "code"}]}).encode(), "is not a readable notebook"),
-])
+]
+
+
+# Named by number and reason: the bytes hold random cell ids, and every test worker must collect
+# the same names.
+@pytest.mark.parametrize("data, reason", [pytest.param(data, reason, id=f"{n}-{reason}")
+                                          for n, (data, reason) in enumerate(REFUSED)])
 def test_a_notebook_that_cannot_be_graded_is_refused_with_a_reason(data, reason):
     with pytest.raises(Refused) as refusal:
         check_notebook(data, NOTEBOOK, IntakeLimits(max_cells=20))

@@ -12,15 +12,17 @@ from nbgrader.api import Gradebook, SubmittedAssignment, SubmittedNotebook
 from sqlalchemy.orm import selectinload
 
 
-def record_scores(db_url, student_id, assignment_id, result, resubmitted):
+def record_scores(gradebook, student_id, assignment_id, result, resubmitted):
     """Write a job's autograded scores and timestamp for one submission into the class gradebook.
 
+    gradebook: the class gradebook, open (nbgrader's Gradebook): a run keeps one open for all its
+        results, since opening one checks every table of the database (most of a record's cost).
     result: the job's result ({"cells": {grade_id: {"score", "needs_manual_grade", ...}},
         "timestamp": ISO text or None}); a grade cell missing from it scores 0.
     resubmitted: True when the notebook differs from the one graded before, so that manual
         scores given to the earlier notebook are flagged for review (they are kept).
     """
-    with Gradebook(db_url) as gradebook:
+    try:
         gradebook.update_or_create_student(student_id)
         stamp = {}
         if result.get("timestamp"):
@@ -41,6 +43,9 @@ def record_scores(db_url, student_id, assignment_id, result, resubmitted):
             elif resubmitted:
                 grade.needs_manual_grade = True
         gradebook.db.commit()
+    except BaseException:
+        gradebook.db.rollback()  # the next record starts from what is stored
+        raise
 
 
 def gradebook_cells(db_url):

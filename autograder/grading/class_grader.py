@@ -26,7 +26,7 @@ import threading
 
 import sqlalchemy
 from alembic.script import ScriptDirectory
-from nbgrader.api import Base
+from nbgrader.api import Base, Gradebook
 from nbgrader.dbutil import ALEMBIC_DIR
 
 from autograder.course import SOLUTIONS, CourseError, assignment_ids, nbgrader_api, nbgrader_config
@@ -89,46 +89,54 @@ def grade_class(submissions_dir, workdir, settings=Settings(), stream=sys.stdout
                 starting.result().close(cancel=True)
             raise
         engine = starting.result()
-    for submission in pending:
-        if submission.folder is None:
-            record(workdir, db_url, submission, {"status": "not graded", "cells": {},
-                                                 "problems": []})
-
-    progress = Progress(len(to_grade), stream)
-    futures = {}
-    recorded = set()
+    # One open class gradebook for the whole run: opening one costs more than a record.
     try:
-        with InterruptRequest() as interrupt:
-            for submission in to_grade:
-                futures[engine.submit(new_job(workdir, template, submission, settings))] = \
-                    submission
-                if interrupt.requested:
-                    raise KeyboardInterrupt
-            running = set(futures)
-            while running:
-                finished, running = concurrent.futures.wait(
-                    running, timeout=0.25, return_when=concurrent.futures.FIRST_COMPLETED)
-                for future in finished:
-                    submission = futures[future]
-                    result = future.result()
-                    record(workdir, db_url, submission, received(workdir, submission, result))
-                    recorded.add(future)
-                    progress.advance(f"{submission.student_id}/{submission.assignment_id}",
-                                     failed=result.status != "graded" or bool(result.problems))
-                if interrupt.requested:
-                    raise KeyboardInterrupt
-    except KeyboardInterrupt:
-        # Stop at once: record what has finished, kill what runs (it is graded on the next run).
-        engine.close(cancel=True)
-        for future, submission in futures.items():
-            if (future.done() and not future.cancelled() and future.exception() is None
-                    and future not in recorded and future.result().status == "graded"):
-                record(workdir, db_url, submission,
-                       received(workdir, submission, future.result()))
-        raise
+        gradebook = Gradebook(db_url)
     except BaseException:
         engine.close(cancel=True)
         raise
+    with gradebook:
+        for submission in pending:
+            if submission.folder is None:
+                record(workdir, gradebook, submission,
+                       {"status": "not graded", "cells": {}, "problems": []})
+
+        progress = Progress(len(to_grade), stream)
+        futures = {}
+        recorded = set()
+        try:
+            with InterruptRequest() as interrupt:
+                for submission in to_grade:
+                    futures[engine.submit(new_job(workdir, template, submission, settings))] = \
+                        submission
+                    if interrupt.requested:
+                        raise KeyboardInterrupt
+                running = set(futures)
+                while running:
+                    finished, running = concurrent.futures.wait(
+                        running, timeout=0.25, return_when=concurrent.futures.FIRST_COMPLETED)
+                    for future in finished:
+                        submission = futures[future]
+                        result = future.result()
+                        record(workdir, gradebook, submission,
+                               received(workdir, submission, result))
+                        recorded.add(future)
+                        progress.advance(f"{submission.student_id}/{submission.assignment_id}",
+                                         failed=result.status != "graded" or bool(result.problems))
+                    if interrupt.requested:
+                        raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            # Stop at once: record what has finished, kill what runs (graded on the next run).
+            engine.close(cancel=True)
+            for future, submission in futures.items():
+                if (future.done() and not future.cancelled() and future.exception() is None
+                        and future not in recorded and future.result().status == "graded"):
+                    record(workdir, gradebook, submission,
+                           received(workdir, submission, future.result()))
+            raise
+        except BaseException:
+            engine.close(cancel=True)
+            raise
     engine.close()
     progress.finish(kept=len(submissions) - len(pending))
 
@@ -375,10 +383,11 @@ def job_folder(workdir, student_id, assignment_id):
     return workdir / "jobs" / name / assignment_id
 
 
-def record(workdir, db_url, submission, result):
+def record(workdir, gradebook, submission, result):
     """The one writer: scores into the class gradebook, then the files, then the result file.
 
-    The gradebook gets the autograded scores (manual scores and comments there are kept:
+    gradebook: the class gradebook, open for the run (nbgrader's Gradebook).
+    It gets the autograded scores (manual scores and comments there are kept:
     autograder/grading/class_gradebook.py); DIR/autograded/ the graded notebook, where nbgrader's
     formgrader shows it for manual grading; DIR/feedback/ the page. A failed or ungraded
     submission scores 0 in every grade cell. Recording is idempotent, so a run interrupted between
@@ -387,7 +396,7 @@ def record(workdir, db_url, submission, result):
     stored = result_path(workdir, submission)
     previous = json.loads(stored.read_text()) if stored.is_file() else {}
     resubmitted = previous.get("notebook_sha256") != result.get("notebook_sha256")
-    record_scores(db_url, submission.student_id, submission.assignment_id, result, resubmitted)
+    record_scores(gradebook, submission.student_id, submission.assignment_id, result, resubmitted)
 
     name = f"{submission.assignment_id}.ipynb"
     for key, folder, file_name in (("feedback", "feedback", f"{submission.assignment_id}.html"),
