@@ -1,13 +1,22 @@
-"""Real nbgrader autograde, with a real gradebook, gives each fixture submission its exact score."""
+"""Every fixture submission gets its exact score, per grade cell, from real nbgrader.
 
+The whole set of fixtures (every notebook) is graded once through `python -m autograder grade`,
+which runs nbgrader's autograde and generate_feedback in the sandbox, side by side; the complete
+and partial work of each notebook is also graded one submission at a time through nbgrader's own
+API with the course configuration, which must give the same scores; and the stock settings are
+checked through the API as well.
+"""
+
+import html
 import importlib
+import re
 
 import pytest
 
 from nbgrader.api import Gradebook
 
 from autograder.course import assignment_ids
-from grading import TempCourse
+from grading import TempCourse, grade_cli, hand_in, read_csv
 from notebook_parts import hidden_code, nbgrader_meta, source
 
 pytestmark = pytest.mark.slow
@@ -18,6 +27,23 @@ def fixtures(assignment_id):
 
 
 CASES = [(a, s.student) for a in assignment_ids() for s in fixtures(a)]
+SIDE_BY_SIDE = [(a, s) for a, s in CASES if s in ("complete", "partial")]
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    """Every fixture graded by one `grade` run: (work directory, {(student, assignment): {cell:
+    score or None}})."""
+    root = tmp_path_factory.mktemp("fixtures")
+    for assignment_id in assignment_ids():
+        hand_in(root / "submissions", assignment_id, fixtures(assignment_id))
+    run = grade_cli(root / "submissions", root / "work")
+    assert run.returncode == 0, run.stderr[-3000:]
+    cells = {}
+    for row in read_csv(root / "work" / "cells.csv"):
+        cells.setdefault((row["student_id"], row["assignment"]), {})[row["cell"]] = (
+            None if row["score"] == "" else float(row["score"]))
+    return root / "work", cells
 
 
 @pytest.fixture(scope="session")
@@ -27,21 +53,49 @@ def courses(tmp_path_factory):
             "stock": TempCourse(tmp_path_factory.mktemp("stock"), stock=True)}
 
 
+def page_text(path):
+    """A feedback page reduced to the text it shows."""
+    body = re.sub(r"<style.*?</style>|<script.*?</script>", "", path.read_text(), flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+@pytest.mark.xdist_group("all_fixtures")
 @pytest.mark.parametrize("assignment, student", CASES, ids=[f"{a}-{s}" for a, s in CASES])
-def test_fixture_gets_its_exact_score(courses, assignment, student):
+def test_fixture_gets_its_exact_score(graded, assignment, student):
+    submission = next(s for s in fixtures(assignment) if s.student == student)
+    workdir, cells = graded
+    assert cells[(student, assignment)] == submission.scores
+
+    feedback = page_text(workdir / "feedback" / student / assignment / f"{assignment}.html")
+    source_cells = source(assignment).cells
+    elsewhere = {line.strip() for cell in source_cells
+                 for line in cell.source.replace(hidden_code(cell), "").splitlines()}
+    hidden_lines = {line.strip() for cell in source_cells
+                    for line in hidden_code(cell).splitlines()
+                    if len(line.strip()) > 12 and line.strip() not in elsewhere}
+    assert not [line for line in hidden_lines if line in feedback], "hidden checks in feedback"
+    assert "answer_all(globals()" not in feedback, "the grader's calls in feedback"
+    for message in submission.feedback_messages:
+        assert message in feedback
+
+
+@pytest.mark.xdist_group("all_fixtures")
+def test_honest_work_raises_no_problem(graded):
+    workdir, _ = graded
+    honest = {(s, a) for a, s in SIDE_BY_SIDE}
+    assert [r for r in read_csv(workdir / "problems.csv")
+            if (r["student_id"], r["assignment"]) in honest] == []
+
+
+@pytest.mark.parametrize("assignment, student", SIDE_BY_SIDE,
+                         ids=[f"{a}-{s}" for a, s in SIDE_BY_SIDE])
+def test_nbgrader_api_gives_the_same_scores(courses, assignment, student):
+    """One submission at a time through nbgrader's API, no sandbox, no parallel workers."""
     submission = next(s for s in fixtures(assignment) if s.student == student)
     course = courses["course"]
     course.submit(student, assignment, submission.notebook)
     assert course.autograde(student, assignment) == submission.scores
-
     feedback = course.feedback_text(student, assignment)
-    cells = source(assignment).cells
-    elsewhere = {line.strip() for cell in cells
-                 for line in cell.source.replace(hidden_code(cell), "").splitlines()}
-    hidden_lines = {line.strip() for cell in cells for line in hidden_code(cell).splitlines()
-                    if len(line.strip()) > 12 and line.strip() not in elsewhere}
-    assert not [line for line in hidden_lines if line in feedback], "hidden checks in feedback"
-    assert "answer_all(globals()" not in feedback, "the grader's calls in feedback"
     for message in submission.feedback_messages:
         assert message in feedback
 
