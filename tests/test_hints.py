@@ -1,16 +1,16 @@
 """Hints name the mistake and the idea, not the solution: the exact messages plausible mistakes get
-from 02's sigmoid checks (graded, and the optional stable_sigmoid's).
+from 02's sigmoid checks (graded, and the optional stable_sigmoid's) and 05's linear_backward check.
 Fast: each check cell of the release runs in this process, against its stored expected values."""
 
 import numpy as np
 import pytest
 
 from autograder.course import SOLUTIONS
-from mistakes import m02_forward_propagation
+from mistakes import m02_forward_propagation, m05_deep_backprop
 from notebook_parts import cells_by_id, release
 from utils import CheckError
 
-FORWARD = "02_forward_propagation"
+FORWARD, DEEP = "02_forward_propagation", "05_deep_backprop"
 STABLE_CHECK = 'passed("stable_sigmoid")'  # the optional exercise's check cell, not graded
 
 
@@ -24,7 +24,7 @@ def check_cell(assignment_id, where):
 
 def failure_of(monkeypatch, assignment_id, where, function, name):
     """The CheckError of the check cell `where` with the catalogue's mistake `function`/`name`."""
-    mistakes = m02_forward_propagation.MISTAKES
+    mistakes = {FORWARD: m02_forward_propagation, DEEP: m05_deep_backprop}[assignment_id].MISTAKES
     monkeypatch.chdir(SOLUTIONS / assignment_id)
     namespace = {"np": np}
     exec(next(m.code for m in mistakes if (m.function, m.name) == (function, name)), namespace)
@@ -73,9 +73,28 @@ def test_stable_sigmoid_overflow_hint(monkeypatch):
         "meant for one side still runs on the other.")
 
 
+def test_linear_backward_names_the_mistake_not_the_formulas(monkeypatch):
+    failure = failure_of(monkeypatch, DEEP, "test_linear_backward", "linear_backward",
+                         "db-one-example")
+    assert str(failure) == (
+        "db = linear_backward(np.array([[1.0, -2.0], [0.5, 3.0]]), (np.array([[2.0, -1.0], "
+        "[0.5, 4.0]]), np.array([[1.0, 2.0], [-3.0, 0.5]]), np.array([[0.5], [-1.0]])))[2] has the "
+        "right shape (2, 1) and dtype float64, but 2 of 2 entries differ "
+        "(rtol=1e-07, atol=1e-10).\n"
+        "    at [0, 0]: got 1.0, expected -0.5\n"
+        "    at [1, 0]: got 0.5, expected 1.75\n"
+        "  Hint: Each gradient has the shape of the quantity it belongs to, and the shapes decide "
+        "where a transpose goes. The 1/m enters once, where the examples are combined (dW and db), "
+        "with m the number of examples: the columns of A_prev, not its rows. dA_prev keeps one "
+        "column per example and has no 1/m; db holds one number per unit, averaged over the "
+        "examples, as a column. Here W is square, so a missing transpose keeps every shape right "
+        "and only the values can tell.")
+
+
 @pytest.mark.parametrize("assignment, where, code", [
     (FORWARD, "test_sigmoid", ["np.exp(-Z)", "1 + exp(", "-|Z|", "np.abs"]),
     (FORWARD, STABLE_CHECK, ["exp(Z) / (1 + exp(Z))", "-|Z|", "np.abs"]),
+    (DEEP, "test_linear_backward", ["W.T", "A_prev.T", "axis=1", "keepdims", "/ m"]),
 ])
 def test_hints_hold_no_code_of_the_solution(assignment, where, code):
     source = check_cell(assignment, where).source
