@@ -14,7 +14,9 @@ FILE_NAME = "course_functions.py"
 
 # {assignment: [(earlier assignment, [graded functions it provides]), ...]}
 PROVIDED = {
-    "03_logistic_regression": [("02_forward_propagation", ["sigmoid"])],
+    # 03 takes logarithms of tiny probabilities: it gets the overflow-free sigmoid of 02's optional
+    # section, which its setup cell imports under the name sigmoid.
+    "03_logistic_regression": [("02_forward_propagation", ["stable_sigmoid"])],
     "05_deep_backprop": [
         ("02_forward_propagation", ["sigmoid", "relu", "linear_forward", "activation_forward",
                                     "model_forward", "predict"]),

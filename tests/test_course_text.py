@@ -3,7 +3,8 @@ one meaning. Fast: reads the notebooks, runs nothing."""
 
 import re
 
-from notebook_parts import nbgrader_meta, release, source
+from autograder.judge import hidden_checks
+from notebook_parts import cells_by_id, nbgrader_meta, release, solution_code, source
 
 # A sum, product or list of examples, units or paths that starts at 1, e.g. \sum_{i=1}^{m} or
 # x^{(1)} ... x^{(m)}: the course counts every index from 0, in the maths as in the code.
@@ -83,3 +84,22 @@ def test_pipeline_figure_draws_both_passes():
     assert texts.count("RELU") == 2 and texts.count("SIGMOID") == 1
     assert sum(t.startswith("LINEAR\nbackward") for t in texts) == 3
     assert "cache 3\n((A2, W3, b3), Z3)" in texts and "dA0" in texts
+
+
+def test_02_graded_sigmoid_is_the_formula_and_float64_is_optional():
+    """02's main line asks for 1 / (1 + exp(-z)) on inputs of ordinary size; overflow and relative
+    precision belong to the optional stable_sigmoid, after the summary, checked but not graded."""
+    cells = _cells("02_forward_propagation")
+    by_id = cells_by_id(source("02_forward_propagation"))
+    going = next(i for i, c in enumerate(cells) if c.source.startswith("## Going further (optional)"))
+    main = [c.source for c in cells[:going] if c.cell_type == "markdown"]
+    main += [by_id["sigmoid"].source, by_id["test_sigmoid"].source]
+    for word in ("errstate", "np.where", "denormal", "atol=0", "-|z|", "e^{-|z|}"):
+        assert not [text for text in main if word in text], word
+    assert not [text for text in main if "overflow" in text and "*Going further*" not in text]
+    hidden = hidden_checks("02_forward_propagation")["test_sigmoid"]
+    assert "errstate" not in hidden and "atol=0" not in hidden and "-50.0, 50.0" in hidden
+    assert solution_code(by_id["sigmoid"]).strip().endswith("return 1.0 / (1.0 + np.exp(-Z))")
+    stable = cells.index(by_id["stable_sigmoid"])
+    assert going < stable and 'passed("stable_sigmoid")' in cells[stable + 1].source
+    assert not any(nbgrader_meta(c).get("grade") for c in cells[going:])

@@ -1,5 +1,6 @@
 """Each plausible mistake fails its visible check with the message meant for it, and the grader's
-verdict (visible and hidden checks judged outside the kernel, autograder/judge.py)."""
+verdict (visible and hidden checks judged outside the kernel, autograder/judge.py); a mistake meant
+for an ungraded check (an optional exercise's, the per-layer check) fails that check."""
 
 import importlib
 
@@ -8,8 +9,8 @@ import pytest
 from autograder.course import SOLUTIONS, assignment_ids
 from autograder.judge import judge_cell
 from kernels import Kernel, kernel_link
-from notebook_parts import cells_by_id, graded_functions, is_solution, release, solution_code, \
-    source
+from notebook_parts import cells_by_id, graded_functions, is_solution, nbgrader_meta, release, \
+    solution_code, source
 
 pytestmark = pytest.mark.slow
 
@@ -19,6 +20,8 @@ def mistakes_of(assignment_id):
 
 
 CASES = [(a, m) for a in assignment_ids() for m in mistakes_of(a)]
+GRADED = [(a, m) for a, m in CASES if not m.caught_by]
+UNGRADED = [(a, m) for a, m in CASES if m.caught_by]
 
 
 def test_knock_on_cases_blame_the_callee():
@@ -50,11 +53,48 @@ def _start(assignment_id):
 
 
 def test_every_graded_function_has_mistakes(assignment_id):
-    covered = {m.function for m in mistakes_of(assignment_id)}
+    covered = {m.function for m in mistakes_of(assignment_id) if not m.caught_by}
     assert covered == set(graded_functions(source(assignment_id)))
 
 
-@pytest.mark.parametrize("assignment, mistake", CASES, ids=[f"{a}-{m}" for a, m in CASES])
+def test_every_optional_exercise_has_mistakes_its_check_catches(assignment_id):
+    """A solution cell with no graded test cell (an optional exercise) has mistakes, all of them
+    caught by its ungraded check."""
+    nb = source(assignment_id)
+    optional = {nbgrader_meta(c)["grade_id"] for c in nb.cells if is_solution(c)} - set(
+        graded_functions(nb))
+    for function in optional:
+        cases = [m for m in mistakes_of(assignment_id) if m.function == function]
+        assert cases and all(m.caught_by for m in cases), function
+
+
+def check_cell(assignment_id, caught_by):
+    """The one ungraded code cell of the release that ends its checks with passed(caught_by)."""
+    found = [c for c in release(assignment_id).cells if c.cell_type == "code"
+             and not nbgrader_meta(c) and f'passed("{caught_by}")' in c.source]
+    assert len(found) == 1, (assignment_id, caught_by)
+    return found[0]
+
+
+@pytest.mark.parametrize("assignment, mistake", UNGRADED, ids=[f"{a}-{m}" for a, m in UNGRADED])
+def test_ungraded_check_catches_its_mistakes(kernels, assignment, mistake):
+    """An optional exercise's check and the per-layer check: no grade, the same kind of message."""
+    kernel = kernels(assignment)
+    visible = check_cell(assignment, mistake.caught_by).source
+    reference = solution_code(cells_by_id(source(assignment))[mistake.function])
+    try:
+        assert kernel.run(visible).ok, "the reference fails the check"
+        assert kernel.run(mistake.code).ok
+        run = kernel.run(visible)
+        assert not run.ok, "the check passed a wrong implementation"
+        assert run.error.startswith("CheckError"), run.error
+        assert mistake.message in run.error, run.error
+        assert "checks.py" not in run.traceback, "the student sees the check library's frames"
+    finally:
+        assert kernel.run(reference).ok
+
+
+@pytest.mark.parametrize("assignment, mistake", GRADED, ids=[f"{a}-{m}" for a, m in GRADED])
 def test_mistake_is_caught_with_its_message(kernels, assignment, mistake):
     assignment_id = assignment
     kernel = kernels(assignment_id)

@@ -9,31 +9,20 @@ the student writes is computed in the student's kernel on the inputs given here.
 def _reference_sigmoid(Z):
     return np.exp(-np.logaddexp(0.0, -Z))
 
+# Values of ordinary size only: the float64 limits are the optional stable_sigmoid's, not graded.
 _rng = np.random.default_rng(2101)
 _shapes = [(1, 1), (1, 7), (5, 1), (4, 9), (30, 40), (6,), (2, 3, 4)]
-for _trial in range(24):
+for _trial in range(21):
     _shape = _shapes[_trial % len(_shapes)]
-    _scale = [1.0, 10.0, 300.0, 1000.0][_trial % 4]
-    _Z = np.clip(_scale * _rng.standard_normal(_shape), -1000.0, 1000.0)
+    _scale = [1.0, 4.0, 20.0][_trial % 3]
+    _Z = np.clip(_scale * _rng.standard_normal(_shape), -50.0, 50.0)
     _Z_kept = _Z.copy()
-    with np.errstate(over="raise"):
-        try:
-            _A = sigmoid(_Z)
-        except FloatingPointError as _overflow:
-            _A = _overflow
-    check(f"sigmoid(Z) for Z of shape {_shape} with entries up to {np.abs(_Z).max():.0f} in size",
-          _A, _reference_sigmoid(_Z_kept), atol=1e-300)
+    check(f"sigmoid(Z) for Z of shape {_shape} with entries up to {np.abs(_Z).max():.1f} in size",
+          sigmoid(_Z), _reference_sigmoid(_Z_kept), hint=_hint)
     check(f"Z of shape {_shape} after sigmoid(Z)", _Z, _Z_kept)
-_Z = np.array([[-710.0, -720.0, -730.0, -740.0]])
-with np.errstate(over="raise"):
-    try:
-        _A = sigmoid(_Z)
-    except FloatingPointError as _overflow:
-        _A = _overflow
-check("sigmoid(Z) for Z = -710, -720, -730, -740", _A, _reference_sigmoid(_Z), atol=0)
-_Z = -np.arange(0.0, 709.0, 7.0).reshape(1, -1)
-check("sigmoid(Z) for Z = 0, -7, -14, ..., -707", sigmoid(_Z), _reference_sigmoid(_Z), atol=0)
-check("sigmoid(np.zeros((2, 2)))", sigmoid(np.zeros((2, 2))), np.full((2, 2), 0.5), atol=0)
+_Z = np.linspace(-50.0, 50.0, 201).reshape(1, -1)
+check("sigmoid(Z) for Z = -50, -49.5, ..., 50", sigmoid(_Z), _reference_sigmoid(_Z), hint=_hint)
+check("sigmoid(np.zeros((2, 2)))", sigmoid(np.zeros((2, 2))), np.full((2, 2), 0.5), hint=_hint)
 
 # %% test_relu
 _rng = np.random.default_rng(2202)

@@ -6,13 +6,13 @@ Generated from the reference solutions by `python -m autograder release`; do not
 import numpy as np
 
 
-# 02_forward_propagation: sigmoid
-def sigmoid(Z):
-    """Logistic sigmoid, entry by entry, without overflow.
+# 02_forward_propagation: stable_sigmoid
+def stable_sigmoid(Z):
+    """Logistic sigmoid, entry by entry, for any finite Z: no overflow, small values kept.
 
     Z: array of any shape, float64.
-    Returns an array of Z's shape: 1 / (1 + exp(-Z)), computed as 1 / (1 + e) where Z >= 0 and
-    e / (1 + e) where Z < 0, with e = exp(-|Z|) <= 1.
+    Returns a new float64 array of Z's shape: 1 / (1 + exp(-Z)), with the relative precision of
+    float64 also where it is tiny.
     """
     e = np.exp(-np.abs(Z))
     return np.where(Z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))

@@ -8,14 +8,12 @@ import numpy as np
 
 # 02_forward_propagation: sigmoid
 def sigmoid(Z):
-    """Logistic sigmoid, entry by entry, without overflow.
+    """Logistic sigmoid, entry by entry.
 
     Z: array of any shape, float64.
-    Returns an array of Z's shape: 1 / (1 + exp(-Z)), computed as 1 / (1 + e) where Z >= 0 and
-    e / (1 + e) where Z < 0, with e = exp(-|Z|) <= 1.
+    Returns a new float64 array of Z's shape: 1 / (1 + exp(-Z)).
     """
-    e = np.exp(-np.abs(Z))
-    return np.where(Z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return 1.0 / (1.0 + np.exp(-Z))
 
 
 # 02_forward_propagation: relu

@@ -8,40 +8,29 @@ LINEAR = "linear_forward"
 ACTIVATION = "activation_forward"
 MODEL = "model_forward"
 PREDICT = "predict"
+STABLE = "stable_sigmoid"  # the optional exercise of Going further, checked but not graded
 
 MISTAKES = [
-    Mistake(SIGMOID, "naive-overflows", '''
+    Mistake(SIGMOID, "sign-of-exponent", '''
 def sigmoid(Z):
-    return 1.0 / (1.0 + np.exp(-Z))
-''', "is a FloatingPointError"),
-    Mistake(SIGMOID, "overflow-silenced", '''
+    return 1.0 / (1.0 + np.exp(Z))
+''', "Values mirrored around 0.5 (those of sigmoid(-z)) point at the sign of the exponent"),
+    Mistake(SIGMOID, "precedence", '''
 def sigmoid(Z):
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-Z))
-''', "the overflow was silenced"),
-    Mistake(SIGMOID, "where-evaluates-both-forms", '''
+    return 1.0 / 1.0 + np.exp(-Z)
+''', "values above 1 at the brackets around the denominator"),
+    Mistake(SIGMOID, "the-slope", '''
 def sigmoid(Z):
-    return np.where(Z >= 0, 1.0 / (1.0 + np.exp(-Z)), np.exp(Z) / (1.0 + np.exp(Z)))
-''', "computes both x and y for every entry"),
-    Mistake(SIGMOID, "tanh-identity", '''
+    s = 1.0 / (1.0 + np.exp(-Z))
+    return s * (1.0 - s)
+''', "values of at most 0.25 at the slope sigmoid(z) (1 - sigmoid(z))"),
+    Mistake(SIGMOID, "tanh", '''
 def sigmoid(Z):
-    return 0.5 * (1.0 + np.tanh(Z / 2.0))
-''', "rounds them to 0 by cancellation"),
-    Mistake(SIGMOID, "one-minus-symmetry", '''
-def sigmoid(Z):
-    s = 1.0 / (1.0 + np.exp(-np.abs(Z)))
-    return np.where(Z >= 0, s, 1.0 - s)
-''', "1 - sigmoid(-Z)"),
-    Mistake(SIGMOID, "clips-z", '''
-def sigmoid(Z):
-    return 1.0 / (1.0 + np.exp(-np.clip(Z, -500.0, 500.0)))
-''', "Clipping Z changes such values"),
+    return np.tanh(Z)
+''', "sigmoid(z) lies between 0 and 1, is 0.5 at z = 0"),
     Mistake(SIGMOID, "writes-into-z", '''
 def sigmoid(Z):
-    positive = Z >= 0
-    Z[positive] = 1.0 / (1.0 + np.exp(-Z[positive]))
-    e = np.exp(Z[~positive])
-    Z[~positive] = e / (1.0 + e)
+    Z[:] = 1.0 / (1.0 + np.exp(-Z))
     return Z
 ''', "sigmoid must leave Z unchanged"),
 
@@ -277,4 +266,48 @@ MISTAKES += [
     _knock_on(LINEAR, "w-transposed", ACTIVATION),
     _knock_on(ACTIVATION, "activations-swapped", MODEL),
     _knock_on(MODEL, "relu-at-output", PREDICT),
+]
+
+
+def _stable(name, code, message):
+    """A wrong stable_sigmoid, caught by the optional exercise's (ungraded) check cell."""
+    return Mistake(STABLE, name, code, message, caught_by=STABLE)
+
+
+# Forms that Exercise 1 accepts on its ordinary inputs, and the optional exercise does not.
+MISTAKES += [
+    _stable("textbook-formula-overflows", '''
+def stable_sigmoid(Z):
+    return 1.0 / (1.0 + np.exp(-Z))
+''', "is a FloatingPointError"),
+    _stable("overflow-silenced", '''
+def stable_sigmoid(Z):
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-Z))
+''', "the overflow was silenced, and sigmoid(-720) ~ 2e-313 became 0"),
+    _stable("where-evaluates-both-forms", '''
+def stable_sigmoid(Z):
+    return np.where(Z >= 0, 1.0 / (1.0 + np.exp(-Z)), np.exp(Z) / (1.0 + np.exp(Z)))
+''', "computes both x and y for every entry before choosing"),
+    _stable("tanh-identity", '''
+def stable_sigmoid(Z):
+    return 0.5 * (1.0 + np.tanh(Z / 2.0))
+''', "rounds them to 0 by cancellation"),
+    _stable("one-minus-symmetry", '''
+def stable_sigmoid(Z):
+    s = 1.0 / (1.0 + np.exp(-np.abs(Z)))
+    return np.where(Z >= 0, s, 1.0 - s)
+''', "1 - sigmoid(-Z) rounds them to 0 by cancellation"),
+    _stable("clips-z", '''
+def stable_sigmoid(Z):
+    return 1.0 / (1.0 + np.exp(-np.clip(Z, -500.0, 500.0)))
+''', "Clipping Z changes such values"),
+    _stable("writes-into-z", '''
+def stable_sigmoid(Z):
+    positive = Z >= 0
+    Z[positive] = 1.0 / (1.0 + np.exp(-Z[positive]))
+    e = np.exp(Z[~positive])
+    Z[~positive] = e / (1.0 + e)
+    return Z
+''', "stable_sigmoid must leave Z unchanged"),
 ]

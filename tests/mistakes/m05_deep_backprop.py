@@ -167,7 +167,7 @@ def relu_backward(dA, Z):
     Mistake(LINEAR, "db-over-units", _linear(db="np.sum(dZ, axis=0, keepdims=True) / m"),
             "The shape is transposed"),
     Mistake(LINEAR, "db-one-example", _linear(db="dZ[:, :1]"),
-            "the sum of dZ over the examples"),
+            "db holds one number per unit, averaged over the examples, as a column"),
     Mistake(LINEAR, "m-from-rows", _linear(dW="dZ @ A_prev.T / A_prev.shape[0]",
                                            db="np.sum(dZ, axis=1, keepdims=True) / A_prev.shape[0]"),
             "Every entry is 1.33333 times the expected one"),
@@ -281,4 +281,41 @@ MISTAKES += [
     _knock_on(ACTIVATION, "swaps-sigmoid-and-relu", MODEL),
     _knock_on(MODEL, "notes-sign-error", CHECK),
     _knock_on(MODEL, "caches-in-forward-order", TRAIN),
+    # Wrong values of the right shapes: train_model's check compares with stored values, not with
+    # what the student's own callees compute, so these fail it and are named.
+    _knock_on(MODEL, "notes-sign-error", TRAIN),
+    _knock_on(UPDATE, "plus-instead-of-minus", TRAIN),
+    _knock_on(UPDATE, "ignores-learning-rate", TRAIN),
+]
+
+# The per-layer check of section 4 (ungraded): each backward step against centred differences of
+# J_probe for an upstream gradient, on a layer with n_prev = 3, n = 4, m = 5. It names the wrong
+# gradient; the linear step is checked first, so a wrong linear_backward is named there.
+LAYER_CHECK = "per-layer check"
+
+
+def _per_layer(function, name, message):
+    """The mistake `function`/`name` of the list above, caught by the per-layer check."""
+    code = next(m.code for m in MISTAKES if (m.function, m.name) == (function, name))
+    return Mistake(function, name, code, message, caught_by=LAYER_CHECK)
+
+
+MISTAKES += [
+    _per_layer(LINEAR, "db-sum-not-mean",
+               "db = linear_backward(dZ, cache)[2] has the right shape (4, 1) and dtype float64, "
+               "but 4 of 4 entries differ"),
+    _per_layer(LINEAR, "db-one-example",
+               "db = linear_backward(dZ, cache)[2] has the right shape (4, 1)"),
+    _per_layer(LINEAR, "dW-without-1/m",
+               "dW = linear_backward(dZ, cache)[1] has the right shape (4, 3) and dtype float64, "
+               "but 12 of 12 entries differ"),
+    _per_layer(LINEAR, "m-from-rows",
+               "dW = linear_backward(dZ, cache)[1] has the right shape (4, 3)"),
+    _per_layer(LINEAR, "dW-transposed",
+               "dW = linear_backward(dZ, cache)[1] has shape (3, 4), expected (4, 3).\n"
+               "  The shape is transposed."),
+    _per_layer(ACTIVATION, "swaps-sigmoid-and-relu",
+               "dA_prev = activation_backward(dA, cache, 'relu')[0] has the right shape (3, 5)"),
+    _per_layer(ACTIVATION, "tanh-slope-at-Z",
+               "dA_prev = activation_backward(dA, cache, 'tanh')[0] has the right shape (3, 5)"),
 ]

@@ -25,7 +25,7 @@ def submissions():
     # Under stock nbgrader the warning of sigmoid costs every graded cell that calls sigmoid
     # (its own, activation_forward's, model_forward's and predict's), not only its own.
     warns = dict(reference,
-                 sigmoid=warns_by_itself(reference["sigmoid"], "    e = np.exp(", "sigmoid"),
+                 sigmoid=warns_by_itself(reference["sigmoid"], "    return 1.0 / (1.0 +", "sigmoid"),
                  predict=warns_from_numpy(reference["predict"], "    AL, _ ="))
 
     # Both wrong functions fail only their own cell: their values are right except the cache
@@ -35,8 +35,15 @@ def submissions():
                                predict=mistake(MISTAKES, "predict", "tie-goes-to-one")),
                      edited="test_predict", deleted="test_linear_forward")
 
+    # The optional stable_sigmoid carries no points: written wrong (here the textbook formula, which
+    # overflows at the optional check's extreme inputs), it costs nothing. "complete" leaves it
+    # unwritten, as a student who skips the optional section does, and also gets full marks.
+    optional = dict(reference, stable_sigmoid=mistake(MISTAKES, "stable_sigmoid",
+                                                      "textbook-formula-overflows"))
+
     return [
         Submission("complete", filled(rel, reference), dict(POINTS), stock_scores=dict(POINTS)),
+        Submission("optional-wrong", filled(rel, optional), dict(POINTS)),
         Submission("empty", nbformat.from_dict(rel), zero),
         Submission("partial", filled(rel, partial),
                    dict(zero, test_sigmoid=2, test_relu=1, test_linear_forward=2)),
