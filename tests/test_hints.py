@@ -1,5 +1,6 @@
 """Hints name the mistake and the idea, not the solution: the exact messages plausible mistakes get
-from 02's sigmoid checks (graded, and the optional stable_sigmoid's) and 05's linear_backward check.
+from 02's sigmoid checks (graded, and the optional stable_sigmoid's) and 05's linear_backward
+check; no hint of these nor of 05's sigmoid_backward and update_parameters holds the solution.
 Fast: each check cell of the release runs in this process, against its stored expected values."""
 
 import numpy as np
@@ -95,6 +96,9 @@ def test_linear_backward_names_the_mistake_not_the_formulas(monkeypatch):
     (FORWARD, "test_sigmoid", ["np.exp(-Z)", "1 + exp(", "-|Z|", "np.abs"]),
     (FORWARD, STABLE_CHECK, ["exp(Z) / (1 + exp(Z))", "-|Z|", "np.abs"]),
     (DEEP, "test_linear_backward", ["W.T", "A_prev.T", "axis=1", "keepdims", "/ m"]),
+    (DEEP, "test_sigmoid_backward", ["s * (1 - s)", "1 / (1 + exp", "sigmoid(Z) * (1"]),
+    (DEEP, "test_update_parameters", ["parameters[key] -", "grads['d' + key]",
+                                      "- learning_rate *"]),
 ])
 def test_hints_hold_no_code_of_the_solution(assignment, where, code):
     source = check_cell(assignment, where).source

@@ -17,7 +17,7 @@ for _trial in range(30):
     _dA = _rng.standard_normal(_shape)
     check(f"dZ = sigmoid_backward(dA, Z) with Z of shape {_shape}",
           sigmoid_backward(_dA.copy(), _Z.copy()), _dA * _sigmoid_slope(_Z),
-          hint="dZ = dA * s * (1 - s) with s = sigmoid(Z).")
+          hint="dZ is dA times the sigmoid's slope, entry by entry, evaluated at Z (the input).")
 
 # %% test_relu_backward
 _rng = np.random.default_rng(5202)

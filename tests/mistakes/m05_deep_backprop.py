@@ -125,12 +125,12 @@ MISTAKES = [
     Mistake(SIGMOID, "slope-at-Z-not-at-sigmoid", '''
 def sigmoid_backward(dA, Z):
     return dA * Z * (1 - Z)
-''', "dZ = dA * s * (1 - s)"),
+''', "dA times the sigmoid's slope, entry by entry"),
     Mistake(SIGMOID, "forgets-dA", '''
 def sigmoid_backward(dA, Z):
     s = 1 / (1 + np.exp(-Z))
     return s * (1 - s)
-''', "dZ = dA * s * (1 - s)"),
+''', "dA times the sigmoid's slope, entry by entry"),
 
     Mistake(RELU, "relu-prime-of-zero-is-one", '''
 def relu_backward(dA, Z):
@@ -235,7 +235,7 @@ def update_parameters(parameters, grads, learning_rate):
     Mistake(UPDATE, "ignores-learning-rate", '''
 def update_parameters(parameters, grads, learning_rate):
     return {name: value - grads["d" + name] for name, value in parameters.items()}
-''', "learning_rate * grads['d' + key]"),
+''', "a step of learning_rate times its own gradient"),
 
     Mistake(TRAIN, "notebook-01-scale", _train(
         W="0.01 * rng.standard_normal((layer_dims[l], layer_dims[l - 1]))"),
