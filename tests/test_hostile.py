@@ -82,7 +82,7 @@ def graded(tmp_path_factory):
     for fixture in corpus:
         hand_in_hostile(folder / fixture.student / ID, fixture)
     try:
-        run = grade_cli(folder, workdir, "--cell-timeout", "15", "--job-timeout", "90",
+        run = grade_cli(folder, workdir, "--cell-timeout", "10", "--job-timeout", "90",
                         "--max-mib", "2", "--memory-mib", "1024")
     finally:
         signal.signal(signal.SIGUSR1, previous)

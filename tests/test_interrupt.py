@@ -32,7 +32,7 @@ from submissions.s01_notation import submissions
 pytestmark = pytest.mark.slow
 
 ID = "01_notation"
-COPIES = 3                   # each fixture under this many student ids: enough to stop it halfway
+COPIES = 2                   # each fixture under this many student ids: enough to stop it halfway
 FIRST_RESULT_SECONDS = 120   # the first result file must appear within this
 STOP_SECONDS = 120           # the interrupted grader must exit within this
 GONE_SECONDS = 10            # every process of the run must be gone within this after it exits
