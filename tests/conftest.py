@@ -15,12 +15,6 @@ for _name, _value in SINGLE_THREADED.items():
     os.environ.setdefault(_name, _value)
 
 
-def pytest_xdist_auto_num_workers(config):
-    """`-n auto`: one test worker more than this process may use cores: much of the suite waits
-    (on servers, clusters, time limits, pip) rather than computes."""
-    return len(os.sched_getaffinity(0)) + 1
-
-
 def pytest_generate_tests(metafunc):
     if "assignment_id" in metafunc.fixturenames:
         metafunc.parametrize("assignment_id", assignment_ids())
