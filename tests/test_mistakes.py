@@ -76,6 +76,18 @@ def check_cell(assignment_id, caught_by):
     return found[0]
 
 
+def fails_with_its_message(kernel, visible, mistake):
+    """The check cell `visible` passes the reference defined in `kernel`, then fails once
+    `mistake` is defined, with the mistake's message and without the check library's frames."""
+    assert kernel.run(visible).ok, "the reference fails the check"
+    assert kernel.run(mistake.code).ok
+    run = kernel.run(visible)
+    assert not run.ok, "the check passed a wrong implementation"
+    assert run.error.startswith("CheckError"), run.error
+    assert mistake.message in run.error, run.error
+    assert "checks.py" not in run.traceback, "the student sees the check library's frames"
+
+
 @pytest.mark.parametrize("assignment, mistake", UNGRADED, ids=[f"{a}-{m}" for a, m in UNGRADED])
 def test_ungraded_check_catches_its_mistakes(kernels, assignment, mistake):
     """An optional exercise's check and the per-layer check: no grade, the same kind of message."""
@@ -83,13 +95,7 @@ def test_ungraded_check_catches_its_mistakes(kernels, assignment, mistake):
     visible = check_cell(assignment, mistake.caught_by).source
     reference = solution_code(cells_by_id(source(assignment))[mistake.function])
     try:
-        assert kernel.run(visible).ok, "the reference fails the check"
-        assert kernel.run(mistake.code).ok
-        run = kernel.run(visible)
-        assert not run.ok, "the check passed a wrong implementation"
-        assert run.error.startswith("CheckError"), run.error
-        assert mistake.message in run.error, run.error
-        assert "checks.py" not in run.traceback, "the student sees the check library's frames"
+        fails_with_its_message(kernel, visible, mistake)
     finally:
         assert kernel.run(reference).ok
 
@@ -102,13 +108,7 @@ def test_mistake_is_caught_with_its_message(kernels, assignment, mistake):
     visible = cells_by_id(release(assignment_id))[test_id].source
     reference = solution_code(cells_by_id(source(assignment_id))[mistake.function])
     try:
-        assert kernel.run(visible).ok, "the reference fails its own visible check"
-        assert kernel.run(mistake.code).ok
-        run = kernel.run(visible)
-        assert not run.ok, "the visible check passed a wrong implementation"
-        assert run.error.startswith("CheckError"), run.error
-        assert mistake.message in run.error, run.error
-        assert "checks.py" not in run.traceback, "the student sees the check library's frames"
+        fails_with_its_message(kernel, visible, mistake)
         passed, message = judge_cell(assignment_id, test_id, kernel_link(kernel))
         assert not passed, "the grader passed a wrong implementation"
         assert message
