@@ -43,6 +43,25 @@ def main(argv=None):
                           f"the environment variable {start.CHECK_VARIABLE}=1)")
     cmd.add_argument("jupyterlab_options", nargs=argparse.REMAINDER,
                      help="passed on to JupyterLab (e.g. --no-browser)")
+    cmd = commands.add_parser("formgrader", help="open a course folder in JupyterLab with all "
+                                                  "of nbgrader's tools (formgrader, its menu)")
+    cmd.add_argument("--course", type=pathlib.Path, default=pathlib.Path("."),
+                     help="the course folder (default: here): one that setup-course made, or "
+                          "this repository")
+    cmd.add_argument("--check", action="store_true",
+                     help=f"start JupyterLab, check that it serves formgrader, stop (also set by "
+                          f"the environment variable {start.CHECK_VARIABLE}=1)")
+    cmd.add_argument("jupyterlab_options", nargs=argparse.REMAINDER,
+                     help="passed on to JupyterLab (e.g. --no-browser)")
+    cmd = commands.add_parser("student-package", help="write what students get: the released "
+                                                       "notebooks, their requirements and the "
+                                                       "command that opens them; no solutions")
+    cmd.add_argument("out", type=pathlib.Path, help="the package's folder (outside this "
+                                                    "repository)")
+    cmd.add_argument("ids", nargs="*", metavar="ID", help="assignment ids (default: all)")
+    cmd.add_argument("--git", action="store_true",
+                     help="make OUT a git repository and commit the package (again on each run)")
+    cmd.add_argument("--zip", action="store_true", help="also write OUT.zip")
     cmd = commands.add_parser("hub-config", help="write the Jupyter configuration that shows a "
                                                   "role's nbgrader tools on a hub (students: "
                                                   "Assignments and Validate; instructors: all)")
@@ -114,6 +133,22 @@ def main(argv=None):
         elif args.command == "start":
             check = args.check or os.environ.get(start.CHECK_VARIABLE) == "1"
             return start.start(args.workspace or start.WORKSPACE, args.jupyterlab_options, check)
+        elif args.command == "formgrader":
+            from .instructor_view import open_formgrader
+
+            check = args.check or os.environ.get(start.CHECK_VARIABLE) == "1"
+            return open_formgrader(args.course, args.jupyterlab_options, check)
+        elif args.command == "student-package":
+            from .student_package import notes, write_package
+
+            ids = args.ids or assignment_ids()
+            files, archive = write_package(args.out, ids, git=args.git, as_zip=args.zip)
+            print(f"wrote {len(files)} files for students in {args.out.resolve()}"
+                  + (" (committed with git)" if args.git else "")
+                  + (f" and {archive}" if archive else "")
+                  + f": {', '.join(ids)}")
+            for note in notes(ids):
+                print(f"note: {note}")
         elif args.command == "hub-config":
             if (args.exchange is None) != (args.course is None):
                 commands.choices["hub-config"].error("--exchange and --course-id go together")
@@ -156,7 +191,9 @@ def main(argv=None):
         elif args.command == "setup-course":
             from .course_folder import setup_course
 
-            path = setup_course(args.folder, args.course_id, args.exchange)
+            path, said = setup_course(args.folder, args.course_id, args.exchange)
+            for sentence in said:
+                print(sentence)
             print(f"wrote {path}: run nbgrader's commands and `python -m autograder grade "
                   f"submitted --workdir .` in {path.parent}")
         elif args.command == "check-release":

@@ -12,6 +12,7 @@ Jupyter is started there.
 """
 
 import pathlib
+import stat
 
 from .course import NOTEBOOKS, REPO, SOLUTIONS, CourseError
 
@@ -39,11 +40,41 @@ def config_text(folder, course_id, exchange=None):
     return "\n".join(lines) + "\n"
 
 
-def setup_course(folder, course_id, exchange=None):
-    """Create DIR and its nbgrader_config.py; return the config path.
+# nbgrader's exchange root must let every student's user make their submissions in it; nbgrader
+# sets the permissions of the folders it creates inside (outbound readable, inbound writable).
+EXCHANGE_MODE = 0o777
 
-    An existing nbgrader_config.py is kept when it says the same, refused otherwise (it may hold
-    the instructor's own settings).
+
+def prepare_exchange(exchange):
+    """Check the exchange folder, or create it; return a sentence saying what was done.
+
+    CourseError where it is something else than a folder. A folder that others cannot write into
+    is kept as it is (the instructor may grant access by group), with a sentence saying so.
+    """
+    if exchange.exists() and not exchange.is_dir():
+        raise CourseError(f"the exchange {exchange} exists and is not a folder")
+    if not exchange.exists():
+        try:
+            exchange.mkdir(parents=True)
+            exchange.chmod(EXCHANGE_MODE)
+        except OSError as error:
+            raise CourseError(f"could not create the exchange folder {exchange}: "
+                              f"{error.strerror}; create it as root with `mkdir -p {exchange} && "
+                              f"chmod 777 {exchange}`") from None
+        return f"created the exchange folder {exchange}, writable by every user (mode 777)"
+    mode = stat.S_IMODE(exchange.stat().st_mode)
+    if mode & EXCHANGE_MODE != EXCHANGE_MODE:
+        return (f"the exchange folder {exchange} has mode {mode:o}: students can submit only if "
+                f"they may write into it (`chmod 777 {exchange}`, or a group of theirs)")
+    return f"the exchange folder {exchange} exists and every user may write into it"
+
+
+def setup_course(folder, course_id, exchange=None):
+    """Create DIR and its nbgrader_config.py, and check or create the exchange.
+
+    Returns (the config path, sentences saying what was done with the exchange). An existing
+    nbgrader_config.py is kept when it says the same, refused otherwise (it may hold the
+    instructor's own settings).
     """
     folder = pathlib.Path(folder).resolve()
     if not course_id or any(c in course_id for c in "/\\*?[] "):
@@ -56,6 +87,7 @@ def setup_course(folder, course_id, exchange=None):
     path = folder / CONFIG_NAME
     if path.exists() and path.read_text() != text:
         raise CourseError(f"{path} exists with other settings; remove it or choose another folder")
+    said = [prepare_exchange(exchange)] if exchange is not None else []
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
-    return path
+    return path, said

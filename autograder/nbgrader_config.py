@@ -5,14 +5,11 @@ notebooks/. The grading workspace (submitted/, autograded/, feedback/, gradebook
 the root too and is git-ignored.
 """
 import pathlib
-import textwrap
 
 import nbgrader
-from nbconvert.filters import strip_ansi
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties, CheckCellMetadata, Execute, GetGrades, LimitOutput)
-from nbgrader.validator import Validator
 
 from autograder.course import put_environment_on_path
 from autograder.evidence import GatherEvidence
@@ -21,6 +18,7 @@ from autograder.grading.settings import Settings
 from autograder.preprocessors import (HideHiddenTests, NameTestCells, NumberCellsInOrder,
                                       StderrAsStdout)
 from autograder.scores import SaveVerdicts
+from autograder.validator_lines import install as install_validator_lines
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
@@ -82,21 +80,12 @@ c.FeedbackExporter.extra_template_basedirs = [
     str(TEMPLATES)]
 c.FeedbackExporter.template_name = "course_feedback"
 c.FeedbackExporter.template_file = "page.html.j2"
+# Formgrader's manual-grading page (nbgrader's HTMLExporter with its `formgrade` template) loads
+# MathJax from the instructor's own server rather than a CDN, so it works offline.
+c.HTMLExporter.extra_template_basedirs = c.FeedbackExporter.extra_template_basedirs
+c.HTMLExporter.template_name = "course_formgrade"
+c.HTMLExporter.template_file = "page.html.j2"
 
 
-def _wrap_lines(validator, text):
-    """Validator._indent that wraps a long line onto the next ones instead of cutting it."""
-    room = max(20, validator.width - len(validator.indent))
-    lines = []
-    for line in strip_ansi(text).split("\n"):
-        margin = validator.indent + line[:len(line) - len(line.lstrip())]
-        lines += textwrap.wrap(line.strip(), room, initial_indent=margin,
-                               subsequent_indent=margin + "  ", break_long_words=True,
-                               break_on_hyphens=False) or [validator.indent + line.rstrip()]
-    return "\n".join(lines)
-
-
-# `nbgrader validate` shows each line of an error cut at Validator.width (90) characters with
-# "...", and a check's message (the call, the shapes, the hint) is longer than that: the student
-# would lose the very part that says what is wrong. Its lines wrap instead.
-Validator._indent = _wrap_lines
+# `nbgrader validate` wraps a long line of a check's message instead of cutting it at 90 characters.
+install_validator_lines()

@@ -80,13 +80,26 @@ def server_config(role):
         extension: extension not in disabled for extension in SERVER_EXTENSIONS}}}
 
 
-def exchange_config(exchange, course):
-    """nbgrader_config.py that points nbgrader (the Assignments list, Validate) at the exchange."""
-    return ("# Written by `python -m autograder hub-config`: where this course's assignments are\n"
-            "# released and submitted (nbgrader's exchange).\n"
-            "c = get_config()  # noqa: F821\n"
-            f"c.Exchange.root = {str(exchange)!r}\n"
-            f"c.CourseDirectory.course_id = {course!r}\n")
+# The code that makes `nbgrader validate` wrap long lines; written into the hubs' nbgrader_config.py
+# as text (read, not imported: this module runs where nbgrader is not installed).
+VALIDATOR_LINES = pathlib.Path(__file__).with_name("validator_lines.py")
+
+
+def hub_nbgrader_config(exchange=None, course=None):
+    """nbgrader_config.py for a hub's servers: Validate shows each message whole and, with an
+    exchange and a course, the Assignments list and Validate find the course in nbgrader's
+    exchange."""
+    text = ("# Written by `python -m autograder hub-config`: nbgrader's settings for this course on\n"
+            "# a hub's servers.\n"
+            "c = get_config()  # noqa: F821\n")
+    if exchange is not None:
+        text += ("# Where this course's assignments are released and submitted (nbgrader's "
+                 "exchange).\n"
+                 f"c.Exchange.root = {str(exchange)!r}\n"
+                 f"c.CourseDirectory.course_id = {course!r}\n")
+    return (text + "\n# `nbgrader validate` and the Validate button: each line of a check's "
+            "message whole.\n"
+            + VALIDATOR_LINES.read_text() + "\n\ninstall()\n")
 
 
 def config_files(role, exchange=None, course=None, server_extensions=True):
@@ -105,8 +118,8 @@ def config_files(role, exchange=None, course=None, server_extensions=True):
     files = {pathlib.Path("labconfig", "page_config.json"): page_config(role)}
     if server_extensions:
         files[pathlib.Path("jupyter_server_config.json")] = server_config(role)
-    if exchange is not None:
-        files[pathlib.Path("nbgrader_config.py")] = exchange_config(exchange, course)
+    if role in ROLES:
+        files[pathlib.Path("nbgrader_config.py")] = hub_nbgrader_config(exchange, course)
     return files
 
 

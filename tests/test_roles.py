@@ -23,7 +23,7 @@ import pytest
 from autograder import roles
 from autograder.__main__ import main
 from autograder.course import NOTEBOOKS
-from autograder.start import http_status, page_config_of
+from autograder.launcher import http_status, page_config_of
 
 NBGRADER_LAB = {"@jupyter/nbgrader:menu", "@jupyter/nbgrader:formgrader",
                 "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:create-assignment",
@@ -61,10 +61,8 @@ def test_each_role_hides_what_it_does_not_use(tmp_path):
         "nbgrader.server_extensions.course_list": False,
         "nbgrader.server_extensions.assignment_list": True,
         "nbgrader.server_extensions.validate_assignment": True}
-    settings = {}
-    exec((tmp_path / "nbgrader_config.py").read_text(), {"get_config": lambda: Config(settings)})
-    assert settings == {"Exchange.root": str(tmp_path / "exchange"),
-                        "CourseDirectory.course_id": "backprop"}
+    assert settings_of(tmp_path / "nbgrader_config.py") == {
+        "Exchange.root": str(tmp_path / "exchange"), "CourseDirectory.course_id": "backprop"}
 
     instructor = tmp_path / "instructor"
     assert hub_config("--role", "instructor", "--config-dir", instructor) == 0
@@ -72,7 +70,21 @@ def test_each_role_hides_what_it_does_not_use(tmp_path):
     assert page["disabledExtensions"] == dict.fromkeys(NBGRADER_LAB, False)
     server = json.loads((instructor / "jupyter_server_config.json").read_text())
     assert set(server["ServerApp"]["jpserver_extensions"].values()) == {True}
-    assert not (instructor / "nbgrader_config.py").exists()
+    assert settings_of(instructor / "nbgrader_config.py") == {}  # Validate's wrapping only
+
+
+def settings_of(config_file):
+    """{"Section.name": value} that an nbgrader_config.py sets; it must also make Validate wrap."""
+    from nbgrader.validator import Validator
+
+    settings, cutting = {}, Validator._indent
+    try:
+        exec(config_file.read_text(), {"get_config": lambda: Config(settings)})
+        assert Validator._indent is not cutting
+        assert Validator._indent.__name__ == "wrap_lines"
+    finally:
+        Validator._indent = cutting
+    return settings
 
 
 class Config:

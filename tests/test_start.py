@@ -12,7 +12,8 @@ import pytest
 from autograder import roles, start as start_module
 from autograder.course import NOTEBOOKS, REPO
 from autograder.release import release_files
-from autograder.start import copy_release, jupyterlab_command, start, write_validate_config
+from autograder.launcher import jupyterlab_command
+from autograder.start import copy_release, start, write_validate_config
 
 
 def test_the_copy_is_the_release_and_a_second_start_keeps_the_students_work(tmp_path):
