@@ -103,7 +103,13 @@ def main(argv=None):
     cmd.add_argument("--workdir", help="(required) the work directory of `grade`")
     cmd.add_argument("--db-url", help="SQLAlchemy URL of the class gradebook, if `grade` was "
                                       "given one")
-    args = parser.parse_args(argv)
+    # JupyterLab's own options (`start --no-browser`) are not this parser's: argparse's REMAINDER
+    # takes them only after a word that is not an option, so unknown ones are passed on here.
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command not in ("start", "formgrader"):
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.command in ("start", "formgrader"):
+        args.jupyterlab_options = unknown + args.jupyterlab_options
     if args.command in ("grade", "export") and not args.workdir:
         commands.choices[args.command].error("the following arguments are required: --workdir")
 

@@ -11,13 +11,12 @@ page renders maths with the MathJax that this server serves (jupyter-server-math
 without internet access.
 """
 
-import subprocess
 import sys
 import tempfile
 
 from . import roles
 from .course import CourseError
-from .launcher import check_serves, jupyterlab_command, page_config_of
+from .launcher import check_serves, serve, jupyterlab_command, page_config_of
 from .start import jupyter_environment
 
 MATHJAX = "/static/jupyter_server_mathjax/MathJax.js"
@@ -64,7 +63,7 @@ def open_formgrader(folder, extra=(), check=False, out=sys.stdout):
         roles.write_config(config_dir, "instructor")
         env = jupyter_environment(config_dir)
         if not check:
-            return subprocess.call(command, cwd=folder, env=env)
+            return serve(command, folder, env=env)
         status = check_serves(command, folder, [], out=out, env=env, inspect=inspect)
         if status == 0:
             print(f"checked: JupyterLab served {folder} with formgrader and nbgrader's menu, and "

@@ -17,6 +17,7 @@ import json
 import os
 import pathlib
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -34,6 +35,24 @@ def jupyterlab_command(folder, extra=()):
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
         command.append("--allow-root")
     return command + list(extra)
+
+
+def serve(command, folder, env=None):
+    """Run JupyterLab until it ends; return its exit status.
+
+    A SIGTERM to this process is passed on to JupyterLab (which then stops its kernels), so that
+    stopping the command stops the server; Ctrl-C reaches JupyterLab itself, which asks to confirm.
+    """
+    server = subprocess.Popen(command, cwd=folder, env=env)
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: server.terminate())
+    try:
+        while True:
+            try:
+                return server.wait()
+            except KeyboardInterrupt:
+                continue
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def assignment_folders(folder):
@@ -147,7 +166,7 @@ def main(argv=None):
         if status == 0:
             print(f"checked: JupyterLab served {folder} with {', '.join(wanted)}")
         return status
-    return subprocess.call(command, cwd=folder)
+    return serve(command, folder)
 
 
 if __name__ == "__main__":

@@ -13,14 +13,13 @@ needed: a student's environment (requirements-student.txt) has no nbgrader.
 """
 
 import os
-import subprocess
 import sys
 import tempfile
 
 from . import roles
 from .course import NOTEBOOKS, REPO
 from .launcher import (CHECK_VARIABLE, assignment_folders, check_serves, jupyterlab_command,
-                       page_config_of)
+                       page_config_of, serve)
 from .release import release_files
 
 WORKSPACE = REPO / "work"
@@ -96,7 +95,7 @@ def start(workspace=WORKSPACE, extra=(), check=False, out=sys.stdout):
         env = jupyter_environment(config_dir)
         if check:
             return check_start(command, workspace, out, env=env)
-        return subprocess.call(command, cwd=workspace, env=env)
+        return serve(command, workspace, env=env)
 
 
 def check_start(command, workspace, out=sys.stdout, env=None):

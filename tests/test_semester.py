@@ -44,13 +44,15 @@ MANUAL_SCORE, COMMENT = 2.5, "Right sum over examples; say why the 1/m appears."
 class Student:
     """A student with a home folder; runs commands as their own Unix user where possible."""
 
-    def __init__(self, name, home, separate_user):
-        self.name, self.home, self.separate_user = name, home, separate_user
+    def __init__(self, name, home, separate_user, config):
+        self.name, self.home, self.separate_user, self.config = name, home, separate_user, config
         self.uid = pwd.getpwnam(name).pw_uid if separate_user else os.getuid()
 
     def run(self, *command, cwd=None, check=True):
+        # What a hub gives every student's server: the configuration `hub-config` wrote.
         env = {"HOME": str(self.home), "USER": self.name, "LOGNAME": self.name,
-               "PATH": f"{BIN}:/usr/bin:/bin", "LANG": "C.UTF-8"}
+               "PATH": f"{BIN}:/usr/bin:/bin", "LANG": "C.UTF-8",
+               "JUPYTER_CONFIG_PATH": str(self.config)}
         run = subprocess.run(command, cwd=cwd or self.home, env=env, capture_output=True,
                              text=True, timeout=300,
                              user=self.uid if self.separate_user else None,
@@ -100,14 +102,7 @@ def student_accounts(base):
                                 "--shell", "/bin/sh", "--user-group", name], check=True)
                 made.append(name)
                 os.chown(home, pwd.getpwnam(name).pw_uid, pwd.getpwnam(name).pw_gid)
-            students[fixture] = Student(name, home, separate)
-            # What a hub gives every student's server: the exchange and the course.
-            (home / ".jupyter").mkdir()
-            students[fixture].write(home / ".jupyter" / "nbgrader_config.py",
-                                    f"c = get_config()\nc.Exchange.root = {str(base / 'exchange')!r}\n"
-                                    f"c.CourseDirectory.course_id = {COURSE_ID!r}\n")
-            if separate:
-                os.chown(home / ".jupyter", students[fixture].uid, students[fixture].uid)
+            students[fixture] = Student(name, home, separate, base / "hub-student")
         yield students
     finally:
         for name in made:
@@ -131,7 +126,7 @@ def scores(course):
 
 
 class JupyterServer:
-    """`jupyter server` started in the course folder (nbgrader's server extensions enabled)."""
+    """`python -m autograder formgrader` (docs/teaching.md) run in the course folder, headless."""
 
     def __init__(self, course):
         with socket.socket() as probe:
@@ -140,9 +135,9 @@ class JupyterServer:
         self.token = secrets.token_hex(16)
         self.log = tempfile.TemporaryFile("w+")
         self.process = subprocess.Popen(
-            [str(BIN / "jupyter"), "server", "--no-browser", "--allow-root",
+            [sys.executable, "-m", "autograder", "formgrader", "--no-browser",
              f"--ServerApp.port={self.port}", "--ServerApp.ip=127.0.0.1",
-             f"--ServerApp.root_dir={course}", f"--IdentityProvider.token={self.token}"],
+             f"--IdentityProvider.token={self.token}"],
             cwd=course, stdout=subprocess.DEVNULL, stderr=self.log)
         deadline = time.monotonic() + 120
         while True:
@@ -175,11 +170,20 @@ class JupyterServer:
             self.process.kill()
 
 
-def screenshot_manual_grading(server, submission_id, target):
-    """Open formgrader's grading page of one notebook in headless Chromium and take a screenshot.
+# Formula sources still shown as text in the page's markdown cells (code cells keep theirs).
+UNRENDERED_TEX = r"""[...document.querySelectorAll('.text_cell_render')].flatMap(
+    cell => cell.innerText.match(/\$[^$]*\\(frac|partial|sum|top)[^$]*\$/g) || [])"""
 
-    Returns (the score box's value, the comment box's value) once the page's script has loaded the
-    gradebook's values into them, or None without Chromium.
+
+def screenshot_manual_grading(server, submission_id, target):
+    """Open formgrader as an instructor's browser does, offline, and take a screenshot.
+
+    The browser reaches only the server: every other request is refused and recorded, as on a
+    machine without internet access. It follows a deep link with ?token= (no other credentials)
+    to the assignment list, then opens the grading page of one notebook. Returns {"listed": the
+    assignment ids the list shows, "score" and "comment": the derivation's boxes once the page's
+    script loaded them, "maths": how many formulas MathJax rendered, "tex": formula sources left
+    unrendered, "refused": the requests that tried to leave the server}, or None without Chromium.
     """
     if not CHROMIUM.exists():
         return None
@@ -189,20 +193,35 @@ def screenshot_manual_grading(server, submission_id, target):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            # The page's own script fetches the grades with the browser's credentials: the token
-            # goes with every request, as a logged-in instructor's cookie would.
-            context = browser.new_context(viewport={"width": 1200, "height": 1000},
-                                          extra_http_headers={"Authorization": f"token {server.token}"})
+            context = browser.new_context(viewport={"width": 1200, "height": 1000})
+            refused = []
+
+            def offline(route):
+                if route.request.url.startswith(server.url("/")):
+                    route.continue_()
+                else:
+                    refused.append(route.request.url)
+                    route.abort()
+
+            context.route("**/*", offline)
             page = context.new_page()
+            page.goto(server.url(f"/formgrader/manage_assignments?token={server.token}"))
+            page.wait_for_function("!document.body.innerText.includes('Loading, please wait')",
+                                   timeout=120_000)
+            listed = page.locator("#main-table tr td:first-child").all_inner_texts()
             page.goto(server.url(f"/formgrader/submissions/{submission_id}/"))
             page.wait_for_function("formgrader.grades && formgrader.grades.loaded && "
-                                   "formgrader.comments && formgrader.comments.loaded",
-                                   timeout=120_000)
+                                   "formgrader.comments && formgrader.comments.loaded && "
+                                   "window.MathJax && MathJax.loaded", timeout=120_000)
             score = page.locator(f"input.score#{WRITTEN}")
             comment = page.locator(f"textarea#{WRITTEN}-comment")
             score.scroll_into_view_if_needed()
-            page.screenshot(path=str(target))
-            return score.input_value(), comment.input_value()
+            page.screenshot(path=str(target), full_page=True)
+            return {"listed": [t.strip() for t in listed], "score": score.input_value(),
+                    "comment": comment.input_value(),
+                    "maths": page.locator(".MathJax, .MathJax_CHTML, .MathJax_Display").count(),
+                    "tex": page.evaluate(UNRENDERED_TEX),
+                    "refused": refused}
         finally:
             browser.close()
 
@@ -222,9 +241,15 @@ def test_a_semester_from_release_to_returned_feedback(tmp_path):
 
 
 def _run_semester(course, exchange, students, fixtures, artifacts):
-    # 1. The instructor's course folder and the release through the exchange.
-    autograder(REPO, "setup-course", str(course), "--course-id", COURSE_ID,
-               "--exchange", str(exchange))
+    # 1. The instructor's course folder (which creates the exchange), the students' servers'
+    # configuration (docs/teaching.md, step 3) and the release through the exchange.
+    made = autograder(REPO, "setup-course", str(course), "--course-id", COURSE_ID,
+                      "--exchange", str(exchange))
+    assert f"created the exchange folder {exchange}, writable by every user" in made.stdout
+    assert exchange.stat().st_mode & 0o777 == 0o777
+    autograder(REPO, "hub-config", "--role", "student", "--config-dir",
+               str(exchange.parent / "hub-student"), "--exchange", str(exchange),
+               "--course-id", COURSE_ID)
     instructor(course, str(BIN / "nbgrader"), "db", "assignment", "add", ID,
                "--duedate=2020-01-01 00:00:00 UTC")  # every submission below is late
     instructor(course, str(BIN / "nbgrader"), "release_assignment", ID)
@@ -250,6 +275,8 @@ def _run_semester(course, exchange, students, fixtures, artifacts):
             assert "Success! Your notebook passes all the tests." in validated.stdout, validated
         else:
             assert "VALIDATION FAILED" in validated.stdout, validated
+            cut = [line for line in validated.stdout.splitlines() if line.endswith("...")]
+            assert not cut, f"Validate cut a message: {cut}"
         student.nbgrader("submit", ID)
     inbound = list((exchange / COURSE_ID / "inbound").iterdir())
     assert sorted(p.name.split("+")[0] for p in inbound) == sorted(s.name for s in students.values())
@@ -296,7 +323,10 @@ def _run_semester(course, exchange, students, fixtures, artifacts):
         server.call("PUT", f"/formgrader/api/comment/{comment['id']}", {"manual_comment": COMMENT})
         shown = screenshot_manual_grading(server, submission_id, artifacts / "formgrader.png")
         if shown is not None:
-            assert shown == (f"{MANUAL_SCORE:g}", COMMENT)
+            assert (shown["score"], shown["comment"]) == (f"{MANUAL_SCORE:g}", COMMENT)
+            assert ID in shown["listed"], shown
+            assert shown["refused"] == [] and shown["tex"] == [], shown
+            assert shown["maths"] >= 5, shown
             assert (artifacts / "formgrader.png").stat().st_size > 10_000
     finally:
         server.stop()
@@ -342,11 +372,28 @@ def test_a_course_folder_lives_outside_the_repository(tmp_path):
         setup_course(REPO / "semester", COURSE_ID)
     with pytest.raises(CourseError, match="course id"):
         setup_course(tmp_path / "c", "my course")
-    path = setup_course(tmp_path / "c", COURSE_ID, tmp_path / "exchange")
+    path, said = setup_course(tmp_path / "c", COURSE_ID, tmp_path / "exchange")
+    assert said == [f"created the exchange folder {tmp_path / 'exchange'}, writable by every user "
+                    f"(mode 777)"]
     text = path.read_text()
     assert f"c.CourseDirectory.course_id = {COURSE_ID!r}" in text
     assert f"c.Exchange.root = {str(tmp_path / 'exchange')!r}" in text
-    assert setup_course(tmp_path / "c", COURSE_ID, tmp_path / "exchange") == path  # same: kept
+    assert setup_course(tmp_path / "c", COURSE_ID, tmp_path / "exchange") == (  # same: kept
+        path, [f"the exchange folder {tmp_path / 'exchange'} exists and every user may write "
+               f"into it"])
     with pytest.raises(CourseError, match="other settings"):
         setup_course(tmp_path / "c", "other")
     assert re.search(r"load_subconfig\('.*nbgrader_config\.py'\)", text)
+
+
+def test_setup_course_says_what_is_wrong_with_the_exchange(tmp_path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(CourseError, match="exists and is not a folder"):
+        setup_course(tmp_path / "c", COURSE_ID, tmp_path / "file")
+    assert not (tmp_path / "c").exists()  # nothing written
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    private.chmod(0o700)
+    _, said = setup_course(tmp_path / "c", COURSE_ID, private)
+    assert said == [f"the exchange folder {private} has mode 700: students can submit only if "
+                    f"they may write into it (`chmod 777 {private}`, or a group of theirs)"]

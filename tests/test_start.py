@@ -50,14 +50,14 @@ def opened(monkeypatch):
     """Replaces the JupyterLab that `start` runs; returns what that JupyterLab would have read."""
     seen = {}
 
-    def call(command, cwd, env):
+    def call(command, cwd, env=None):
         config = pathlib.Path(env["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0])
         seen["files"] = {str(p.relative_to(config)): json.loads(p.read_text())
                          for p in config.rglob("*") if p.is_file()}
         seen["command"], seen["cwd"] = command, cwd
         return 0
 
-    monkeypatch.setattr(start_module.subprocess, "call", call)
+    monkeypatch.setattr(start_module, "serve", call)
     monkeypatch.setenv("JUPYTER_CONFIG_PATH", "/srv/elsewhere")
     return seen
 
@@ -109,3 +109,13 @@ def test_start_imports_none_of_the_instructors_tools():
                          timeout=120)
     assert run.returncode == 0, run.stderr
     assert "--workspace" in run.stdout
+
+
+def test_options_after_the_command_go_to_jupyterlab(tmp_path, monkeypatch):
+    from autograder.__main__ import main
+
+    seen = opened(monkeypatch)
+    assert main(["start", "--workspace", str(tmp_path), "--no-browser", "--port=9999"]) == 0
+    assert seen["command"][-2:] == ["--no-browser", "--port=9999"]
+    with pytest.raises(SystemExit):
+        main(["expected", "--no-browser"])  # other commands take no JupyterLab options
