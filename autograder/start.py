@@ -1,15 +1,17 @@
-"""A student's start: their own copy of the release, opened in JupyterLab.
+"""The course as a student sees it, from this repository: a copy of the release, in JupyterLab.
 
-    python -m autograder start [--workspace DIR] [-- JUPYTERLAB OPTIONS]
+    python -m autograder start [--workspace DIR] [JUPYTERLAB OPTIONS]
 
-The release in notebooks/ is generated and stays as released; a student works in a copy of it
-(`work/` by default, git-ignored). Files already in the copy are never overwritten, so running the
-command again keeps the student's work and only adds what is new in the release.
+For instructors and authors: students get the student package instead (student_package.py), which
+holds the release without the solutions. The release in notebooks/ is generated and stays as
+released; `start` works in a copy of it (`work/` by default, git-ignored). Files already in the
+copy are never overwritten, so running the command again keeps the work and only adds what is new
+in the release.
 
 JupyterLab opens without nbgrader's tools for instructors and for hubs (roles.DISABLED_LAB
 ["laptop"]), also in the instructor's environment: `start` puts a config folder of its own first on
 JUPYTER_CONFIG_PATH for that server. Only the standard library, JupyterLab and what it installs are
-needed: a student's environment (requirements-student.txt) has no nbgrader.
+needed: it runs in a student's environment (requirements-student.txt) too, which has no nbgrader.
 """
 
 import os

@@ -18,13 +18,14 @@ import pytest
 
 from autograder.course import REPO
 from autograder.release import release_files
+from autograder.student_package import OPEN_COMMAND
 from grading import hand_in, read_csv
 from submissions.s01_notation import submissions
 
 README = REPO / "README.md"
 SET_UP = "python3.11 -m venv"
-INSTRUCTOR_ENVIRONMENT = "-r requirements.txt"
-STUDENT_ENVIRONMENT = "-r requirements-student.txt"  # run by tests/test_student_laptop.py
+INSTRUCTOR_ENVIRONMENT = "-m autograder formgrader"
+STUDENT_PACKAGE = "open_course.py"  # the student package's command: tests/test_student_package.py
 TESTS = ".venv/bin/python -m pytest"
 BENCHMARKS = ".venv/bin/python benchmarks/"
 
@@ -48,7 +49,7 @@ def instructor_commands():
 def test_readme_has_the_two_commands_a_newcomer_needs():
     commands = readme_commands()
     set_up = [c for c in commands if c.startswith(SET_UP) and INSTRUCTOR_ENVIRONMENT in c]
-    laptop = [c for c in commands if c.startswith(SET_UP) and STUDENT_ENVIRONMENT in c]
+    laptop = [c for c in commands if c.startswith(SET_UP) and STUDENT_PACKAGE in c]
     tests = [c for c in commands if c.startswith(TESTS)]
     assert len(set_up) == 1 and len(laptop) == 1
     assert len([c for c in commands if c.startswith(SET_UP)]) == 2
@@ -56,7 +57,8 @@ def test_readme_has_the_two_commands_a_newcomer_needs():
     first = next(line for line in README.read_text().splitlines() if line.startswith(SET_UP))
     assert first == set_up[0]
     assert len(tests) == 1
-    assert set_up[0].endswith("-m autograder start"), set_up[0]
+    assert set_up[0].endswith("-m autograder formgrader"), set_up[0]
+    assert laptop == [OPEN_COMMAND]  # what the package's own README says
     for command in instructor_commands():
         assert command.startswith(".venv/bin/"), f"{command!r} needs an activated environment"
 
@@ -98,21 +100,21 @@ def test_every_readme_command_works_as_written_and_keeps_the_release(tmp_path):
     released = release_files(clone / "notebooks")
     env = newcomer_environment()
 
-    # The student's start, after the steps that create the environment (which .ci/run runs).
+    # The instructor's view, after the steps that create the environment (which .ci/run runs).
     set_up = next(c for c in readme_commands()
                   if c.startswith(SET_UP) and INSTRUCTOR_ENVIRONMENT in c)
-    start = [part.strip() for part in set_up.split("&&") if "autograder start" in part]
-    result = subprocess.run(start[0], shell=True, cwd=clone, capture_output=True, text=True,
+    opened = [part.strip() for part in set_up.split("&&") if INSTRUCTOR_ENVIRONMENT in part]
+    result = subprocess.run(opened[0], shell=True, cwd=clone, capture_output=True, text=True,
                             env={**env, "COURSE_START_CHECK": "1"}, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (clone / "work" / "01_notation" / "01_notation.ipynb").is_file()
+    assert "checked: JupyterLab served" in result.stdout and "formgrader" in result.stdout
 
     # What an instructor has: one class handed in as the README describes, in both layouts.
     fixtures = [s for s in submissions() if s.student in ("complete", "partial")]
     scores = hand_in(tmp_path / "class", "01_notation", fixtures)
     hand_in(clone / "submitted", "01_notation", fixtures)
     placeholders = {"SUBMISSIONS": str(tmp_path / "class"), "DIR": str(tmp_path / "graded"),
-                    "CONFIG_DIR": str(tmp_path / "hub-config")}
+                    "CONFIG_DIR": str(tmp_path / "hub-config"), "OUT": str(tmp_path / "package")}
 
     for command in instructor_commands():
         command = re.sub(r"\s*\[[^\]]*\]", "", command)  # optional parts left out
