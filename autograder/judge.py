@@ -11,8 +11,8 @@ solutions and every expected value stay in this process.
 
 import builtins
 import contextlib
-import copy
 import functools
+import inspect
 import io
 import json
 import pathlib
@@ -112,6 +112,36 @@ def _request(name, args, kwargs):
                        "kwargs": encode_input(kwargs), "errstate": np.geterr()})
 
 
+class Truth:
+    """What the reference does with one call, fixed before the student's function sees its inputs.
+
+    The request is encoded from the grader's objects as they are; then the reference runs on those
+    very objects, so that they change only as the reference changes them (a random generator
+    advances by the draws the exercise asks for; an input the reference leaves alone stays as it
+    was). The kernel receives the request, never the objects, and nothing it does or says flows
+    back into them.
+    """
+
+    def __init__(self, name, args, kwargs, reference):
+        self.name, self.args, self.kwargs = name, args, kwargs
+        self.request = _request(name, args, kwargs)
+        self.error = None
+        try:
+            with np.errstate(**np.geterr()):
+                self.value = reference(*args, **kwargs)
+            self.reply = json.dumps({"value": encode_value(self.value)})
+        except Exception as error:
+            self.value, self.error = None, error
+            self.reply = json.dumps({"raises": type(error).__name__})
+        # The inputs as the reference left them: what the kernel's must be after the call.
+        self.after = [encode_input(list(args)), encode_input(kwargs)]
+        try:
+            bound = inspect.signature(reference).bind(*args, **kwargs)
+            self.names = list(bound.arguments)
+        except (TypeError, ValueError):
+            self.names = []
+
+
 class Recorder:
     """Stands in for the kernel while a cell's checks run on the reference solutions: records
     each call the checks make, with the reference's reply (the plan sent to the kernel at once)."""
@@ -120,14 +150,11 @@ class Recorder:
         self.plan = []
 
     def call(self, name, args, kwargs, reference):
-        request = _request(name, args, kwargs)
-        try:
-            value = reference(*args, **kwargs)
-        except Exception as error:
-            self.plan.append((request, json.dumps({"raises": type(error).__name__})))
-            raise
-        self.plan.append((request, json.dumps({"value": encode_value(value)})))
-        return value
+        truth = Truth(name, args, kwargs, reference)
+        self.plan.append((truth.request, truth.reply))
+        if truth.error is not None:
+            raise truth.error
+        return truth.value
 
 
 class KernelLink:
@@ -189,22 +216,21 @@ class KernelLink:
         grader_objects = []
         _collect(list(args), grader_objects)
         _collect(kwargs, grader_objects)
-        request = _request(name, args, kwargs)
+        truth = Truth(name, args, kwargs, reference)  # before the kernel sees anything
         k, self.position = self.position, self.position + 1
-        if k < len(self.plan) and self.plan[k][0] == request and k in self.replies:
-            expected, text = self.plan[k][1], self.replies[k]
+        if k < len(self.plan) and self.plan[k][0] == truth.request and k in self.replies:
+            text = self.replies[k]
         else:
             self.plan = []  # the checks went elsewhere: from here on, call by call
-            expected = _expected_reply(reference, args, kwargs)
-            limit = kernel_values.size_limit(expected)
-            code = f"__import__('utils.probe').probe.answer_all(globals(), {json.dumps([request])!r})"
+            limit = kernel_values.size_limit(truth.reply)
+            code = (f"__import__('utils.probe').probe.answer_all(globals(), "
+                    f"{json.dumps([truth.request])!r})")
             lines = [line for line in self._send(code, limit + 4096, f"{name}(...)").splitlines()
                      if line.startswith(f"{MARK} 0 ")]
             if not lines:
                 raise KernelError(f"no value came back from {name}(...)")
             text = lines[-1][len(MARK) + 3:]
-        return _reply(text, kernel_values.size_limit(expected), expected, grader_objects, args,
-                      kwargs)
+        return _reply(text, truth, grader_objects)
 
 
 def _collect(value, objects):
@@ -224,27 +250,26 @@ def _collect(value, objects):
             _collect(v, objects)
 
 
-def _expected_reply(reference, args, kwargs):
-    """The reference's reply to the same call, as JSON text: what bounds the kernel's reply."""
-    try:
-        with np.errstate(**np.geterr()):
-            value = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
-        return json.dumps({"value": encode_value(value)})
-    except Exception as error:
-        return json.dumps({"raises": type(error).__name__})
+def _reply(text, truth, grader_objects):
+    """The value the kernel's reply describes, read under the bounds the truth sets.
 
-
-def _reply(text, limit, expected, grader_objects, args, kwargs):
+    Raises what the student's function raised, or CheckError when the call left an input other
+    than the reference leaves it (changed in place, or a random generator drawn from differently).
+    """
+    limit = kernel_values.size_limit(truth.reply)
     reply = kernel_values.parse(text, limit)
     if not isinstance(reply, dict):
         raise kernel_values.ReplyError("the value that came back is malformed")
-    max_size = 4 * kernel_values.count(json.loads(expected)) + 4096
+    max_size = 4 * kernel_values.count(json.loads(truth.reply)) + 4096
     changed, after = reply.get("changed", []), reply.get("after", [])
     if not (isinstance(changed, list) and isinstance(after, list) and len(changed) == len(after)
             and all(i in (0, 1) for i in changed)):
         raise kernel_values.ReplyError("the value that came back is malformed")
+    request = json.loads(truth.request)
+    left = [request["args"], request["kwargs"]]
     for i, data in zip(changed, after):
-        _write_back([list(args), kwargs][i], data, max_size)
+        left[i] = data
+    _check_inputs_left(truth, left)
     if "raises" in reply:
         name, message = str(reply["raises"])[:100], str(reply.get("message", ""))[:500]
         if name in _BUILTIN_ERRORS:
@@ -255,69 +280,38 @@ def _reply(text, limit, expected, grader_objects, args, kwargs):
     return kernel_values.value(reply["value"], grader_objects, max_size)
 
 
-def _write_back(original, data, max_size, depth=0):
-    """Make the caller's `original` what the call left it as (the kernel's `data`)."""
-    if depth > 30:
-        return
-    if isinstance(original, np.ndarray) and isinstance(data, dict) and "array" in data:
-        new = kernel_values.value(data, [], max(max_size, 4 * original.size + 4096))
-        try:
-            if new.shape != original.shape:
-                if new.size == original.size:
-                    original.shape = new.shape
-                else:
-                    original.resize(new.shape, refcheck=False)
-            original[...] = new
-        except (ValueError, TypeError, AttributeError):
-            pass
-    elif isinstance(original, np.random.Generator) and isinstance(data, dict) and "rng" in data:
-        try:
-            original.bit_generator.state = data["rng"]
-        except (ValueError, TypeError, KeyError):
-            raise kernel_values.ReplyError("a random generator came back malformed") from None
-    elif isinstance(original, list) and isinstance(data, list):
-        kept = []
-        for i, item in enumerate(data):
-            if i < len(original) and _same_kind(original[i], item):
-                _write_back(original[i], item, max_size, depth + 1)
-                kept.append(original[i])
-            elif i < len(original) and _opaque(item):
-                kept.append(original[i])
-            else:
-                kept.append(kernel_values.value(item, [], max_size))
-        original[:] = kept
-    elif isinstance(original, tuple) and isinstance(data, dict) and "tuple" in data:
-        for item, new in zip(original, data["tuple"]):
-            _write_back(item, new, max_size, depth + 1)
-    elif isinstance(original, dict) and isinstance(data, dict) and "dict" in data:
-        pairs = [p for p in data["dict"] if isinstance(p, list) and len(p) == 2
-                 and isinstance(p[0], str)]
-        new = {}
-        for key, item in pairs:
-            if key in original and _same_kind(original[key], item):
-                _write_back(original[key], item, max_size, depth + 1)
-                new[key] = original[key]
-            elif key in original and _opaque(item):
-                new[key] = original[key]
-            else:
-                new[key] = kernel_values.value(item, [], max_size)
-        original.clear()
-        original.update(new)
+def _check_inputs_left(truth, left):
+    """CheckError if the kernel's inputs after the call differ from the reference's after it.
+
+    Compared exactly, as encoded: where the reference leaves an input alone, "unchanged" means
+    every bit (adding eps and subtracting it again is a change).
+
+    left: [args, kwargs] as the kernel encoded them after the call. Only this comparison reads
+    them: nothing of them is written into the grader's objects.
+    """
+    got = (left[0] if isinstance(left[0], list) else []) + \
+        [v for _, v in (left[1].get("dict", []) if isinstance(left[1], dict) else [])]
+    want = truth.after[0] + [v for _, v in truth.after[1]["dict"]]
+    for position, wanted in enumerate(want):
+        given = got[position] if position < len(got) else None
+        if given == wanted or _opaque(wanted):  # exactly: "unchanged" means every bit
+            continue
+        argument = truth.names[position] if position < len(truth.names) else f"#{position + 1}"
+        if isinstance(wanted, dict) and "rng" in wanted:
+            raise CheckError(
+                f"{truth.name} left the random generator {argument} in another state than the "
+                f"exercise does: it must draw exactly the numbers the exercise asks for, in that "
+                f"order, from {argument}, and nothing else.")
+        raise CheckError(
+            f"{truth.name} changed its argument {argument} in place; it must leave its inputs as "
+            f"they were.", hint=f"Compute a new value instead of writing into {argument} (for "
+                                f"example `A = A - Y`, not `A -= Y`; copy a dict or list before "
+                                f"changing it).")
 
 
 def _opaque(data):
-    """Inputs that are not data (functions, ufuncs, modules): the caller keeps its own."""
-    return isinstance(data, dict) and any(k in data for k in ("function", "ufunc", "module",
-                                                              "other"))
-
-
-def _same_kind(original, data):
-    return ((isinstance(original, np.ndarray) and isinstance(data, dict) and "array" in data)
-            or (isinstance(original, list) and isinstance(data, list))
-            or (isinstance(original, dict) and isinstance(data, dict) and "dict" in data)
-            or (isinstance(original, tuple) and isinstance(data, dict) and "tuple" in data)
-            or (isinstance(original, np.random.Generator) and isinstance(data, dict)
-                and "rng" in data))
+    """Inputs that are not data (functions, ufuncs, modules): a kernel's copy is its own."""
+    return isinstance(data, dict) and any(k in data for k in ("function", "ufunc", "module"))
 
 
 class KernelFunction:
@@ -360,6 +354,10 @@ def _namespace(assignment_id, link):
     reference = references(assignment_id)
     for name in student_functions(assignment_id):
         namespace[name] = KernelFunction(name, link, reference[name])
+    # Hidden checks compute what they compare with from these alone, never from a student's
+    # function: `reference.model_backward(...)`.
+    namespace["reference"] = types.SimpleNamespace(
+        **{name: reference[name] for name in student_functions(assignment_id)})
     return namespace
 
 

@@ -2,7 +2,9 @@
 
 Never released and never sent to a kernel: `autograder.judge` runs each section in the
 grader's process after the cell's visible checks, in the same namespace, where each function
-the student writes is computed in the student's kernel on the inputs given here.
+the student writes is computed in the student's kernel on the inputs given here. Every value a
+check compares with is computed from the inputs with reference code only (`reference.<name>` is
+the reference solution of a graded function), never with a student's function.
 """
 
 # %% test_sigmoid_backward
@@ -171,7 +173,7 @@ with uses("sigmoid_backward", "relu_backward", "linear_backward", "activation_ba
 # %% test_gradient_check
 def _gradient_check_reference(params, X, Y, eps):
     _AL, _caches = model_forward(X, params)
-    _grads = model_backward(_AL, Y, _caches)
+    _grads = reference.model_backward(_AL, Y, _caches)
     _analytic, _numeric = [], []
     for _name in params:
         _flat = params[_name].copy().reshape(-1)
