@@ -129,7 +129,7 @@ def main(argv=None):
                   f"JUPYTER_CONFIG_PATH={args.config_dir.resolve()} (not needed if that is their Python environment's etc/jupyter); they hide: "
                   f"{hidden}")
         elif args.command == "grade":
-            from .grading.class_grader import grade_class
+            from .grading.class_grader import RunProblems, grade_class
             from .sandbox import SandboxError
 
             settings = grading_settings.from_arguments(args)
@@ -137,6 +137,13 @@ def main(argv=None):
                 print(UNSAFE_WARNING, file=sys.stderr)
             try:
                 results = grade_class(args.submissions, args.workdir, settings)
+            except RunProblems as trouble:
+                print(f"wrote grades.csv, cells.csv, problems.csv, report.html and feedback/ "
+                      f"in {args.workdir}")
+                print(f"error: every submission was graded, but the grader itself had "
+                      f"{len(trouble.problems)} problem(s) (in problems.csv); the first: "
+                      f"{trouble.problems[0]}", file=sys.stderr)
+                return 1
             except SandboxError as error:
                 print(f"error: the sandbox could not start, so nothing was graded: {error}\n"
                       f"Student code must not run with your rights. Fix the sandbox, or pass "

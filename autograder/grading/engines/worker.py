@@ -52,13 +52,24 @@ def start(folder, first_uid, settings):
         spool = spool or tempfile.mkdtemp(prefix=f"autograder-{slot}-")
         uid = first_uid + slot
         described.write_text(json.dumps({"spool": spool, "uid": uid, "pid": os.getpid()}))
-        server = ForkServer(spool, uid=uid, limits=settings.limits(), isolate=settings.sandbox,
-                            figures=settings.figures)
-    except (SandboxError, OSError) as error:
-        STATE["error"] = str(error)
+        try:
+            server = _fork_server(spool, uid, settings)
+        except SandboxError as error:  # the earlier spool cannot go: a fresh one, said in the log
+            print(f"{error}; this worker takes a fresh spool", flush=True)
+            spool = tempfile.mkdtemp(prefix=f"autograder-{slot}-")
+            described.write_text(json.dumps({"spool": spool, "uid": uid, "pid": os.getpid()}))
+            server = _fork_server(spool, uid, settings)
+    except Exception as error:  # whatever it is, every job on this worker says so
+        STATE["error"] = str(error) if isinstance(error, (SandboxError, OSError)) else \
+            f"the grading worker could not start ({type(error).__name__}: {error})"
         return
     kernels.use(server)
     STATE["server"] = server
+
+
+def _fork_server(spool, uid, settings):
+    return ForkServer(spool, uid=uid, limits=settings.limits(), isolate=settings.sandbox,
+                      figures=settings.figures)
 
 
 def ready():
