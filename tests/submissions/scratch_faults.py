@@ -25,10 +25,10 @@ try:
     open(probe, 'w').close()
     os.unlink(probe)
     target = host
-    print('HOST WRITABLE', host)
+    print(f'HOST WRITABLE {host}')
 except OSError as error:
     target = '/job'
-    print('host blocked', type(error).__name__)
+    print(f'host blocked {error.strerror}')
 """
 
 DEEP_TREE = TARGET + f"""\
@@ -39,7 +39,7 @@ for level in range({DEPTH}):
     os.close(fd)
     fd = inner
 os.close(fd)
-print('levels made', level + 1)
+print(f'levels made {{level + 1}}')
 """
 
 MANY = TARGET + f"""\
@@ -48,7 +48,7 @@ for number in range({MANY_FILES}):
     with open(os.path.join(target, f'f{{number}}'), 'w') as f:
         f.write('x')
     made += 1
-print('files made', made)
+print(f'files made {{made}}')
 """
 
 LOCKED = TARGET + """\
@@ -56,7 +56,7 @@ os.makedirs(os.path.join(target, 'locked', 'inner'))
 open(os.path.join(target, 'locked', 'inner', 'kept.txt'), 'w').write('kept')
 os.chmod(os.path.join(target, 'locked', 'inner'), 0)
 os.chmod(os.path.join(target, 'locked'), 0)
-print('locked', oct(os.stat(os.path.join(target, 'locked')).st_mode & 0o777))
+print(f"locked {oct(os.stat(os.path.join(target, 'locked')).st_mode & 0o777)}")
 """
 
 SPECIAL = TARGET + """\
@@ -68,7 +68,7 @@ server.listen()
 held = open(os.path.join(target, 'held.txt'), 'w')
 held.write('still open')
 os.chdir('/job')
-print('special files made', sorted(os.listdir(target))[:5])
+print(f'special files made {sorted(os.listdir(target))}')
 """
 
 # A file exactly as large as /dev/shm (a scratch tmpfs of its own, as large as the largest file
@@ -81,12 +81,12 @@ if target != '/job':
         with open(os.path.join(target, f'part{part}.bin'), 'wb') as f:
             for _ in range(60):
                 f.write(bytes(mib))
-    print('host written MiB', 300)
+    print('host written MiB 300')
 size = os.statvfs('/dev/shm').f_blocks * os.statvfs('/dev/shm').f_frsize
 with open('/dev/shm/exact.bin', 'wb') as f:
     for _ in range(size // mib):
         f.write(bytes(mib))
-print('exact file MiB', os.path.getsize('/dev/shm/exact.bin') / mib, 'of', size / mib)
+print(f"exact file MiB {os.path.getsize('/dev/shm/exact.bin') / mib} of {size / mib}")
 with open('/dev/shm/one-more.bin', 'wb') as f:
     f.write(b'x')
     f.flush()
@@ -105,7 +105,7 @@ for level in range({LONG_NAME_LEVELS}):
 done = os.open('e' * 255, os.O_WRONLY | os.O_CREAT, 0o600, dir_fd=fd)
 os.close(done)
 os.close(fd)
-print('long levels made', level + 1)
+print(f'long levels made {{level + 1}}')
 """
 
 SCRATCH_FULL = "filled its scratch space"
