@@ -4,6 +4,7 @@ import argparse
 import os
 import pathlib
 import sys
+import traceback
 
 # Only what `start` needs is imported here: a student's environment has numpy and JupyterLab but
 # none of the instructor's tools. Each other command imports its own modules.
@@ -154,6 +155,14 @@ def main(argv=None):
                 print("\ninterrupted: finished submissions are recorded; run the same command "
                       "again to grade the rest", file=sys.stderr)
                 return 130
+            except CourseError:
+                raise
+            except Exception as error:  # the traceback, then one line that says what happened
+                traceback.print_exc()
+                print(f"error: grading stopped ({type(error).__name__}: {str(error)[:300]}); "
+                      f"what was graded is written to {args.workdir}; run the same command "
+                      f"again to grade the rest", file=sys.stderr)
+                return 1
             print(f"wrote grades.csv, cells.csv, problems.csv, report.html and feedback/ "
                   f"in {args.workdir}")
             if not any(r["status"] == "graded" for r in results):
