@@ -44,11 +44,13 @@ print(f'levels made {{level + 1}}')
 
 MANY = TARGET + f"""\
 made = 0
-for number in range({MANY_FILES}):
-    with open(os.path.join(target, f'f{{number}}'), 'w') as f:
-        f.write('x')
-    made += 1
-print(f'files made {{made}}')
+try:
+    for number in range({MANY_FILES}):
+        with open(os.path.join(target, f'f{{number}}'), 'w') as f:
+            f.write('x')
+        made += 1
+finally:
+    print(f'files made {{made}}')
 """
 
 LOCKED = TARGET + """\
