@@ -254,9 +254,11 @@ def _failure(result, cell_timeout):
     if "CellTimeoutError" in text or "Timeout waiting" in text:
         return (f"a cell ran longer than the {cell_timeout} s cell limit and did not stop when "
                 f"interrupted; scored 0")
-    errors = re.findall(r"^\s*((?:\w+\.)*\w*(?:Error|Exception|Exit)\b:?.*)$", text, re.MULTILINE)
+    # The last exception named is the cause; nbgrader's own last line ("[ERROR] Please see the
+    # above traceback ...") names none.
+    errors = re.findall(r"^\s*((?:\w+\.)*\w*(?:Error|Exception|Exit)\b.*)$", text, re.MULTILINE)
     if errors:
-        return f"nbgrader could not grade it because of an error: {errors[-1].strip()[:300]}; scored 0"
+        return f"nbgrader could not grade it: {errors[-1].strip()[:300]}"
     lines = [line for line in text.strip().splitlines() if line.strip()]
-    return ("nbgrader could not grade it, and said only: "
-            + (lines[-1].strip()[:300] if lines else "nothing") + "; scored 0")
+    return ("nbgrader could not grade it, and named no cause; its log ends: "
+            + (lines[-1].strip()[:300] if lines else "(empty)"))

@@ -40,6 +40,10 @@ class SandboxError(RuntimeError):
     """The sandbox could not start or a kernel could not be forked."""
 
 
+class StaleSpoolError(SandboxError):
+    """The spool an earlier run left could not be removed (the message says what is left)."""
+
+
 @dataclasses.dataclass
 class Limits:
     """What one kernel may use. Sizes in MiB."""
@@ -109,7 +113,7 @@ class ForkServer:
         self.spool = pathlib.Path(spool).resolve()
         left = remove_tree(self.spool)  # an earlier run's, whatever it holds
         if left:
-            raise SandboxError(f"the spool of an earlier run could not be removed ({left}); "
+            raise StaleSpoolError(f"the spool of an earlier run could not be removed ({left}); "
                                f"remove {self.spool} by hand")
         self.spool.mkdir(parents=True)
         os.chmod(self.spool, 0o711)  # kernels may pass through to their sockets, not list

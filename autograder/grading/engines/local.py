@@ -92,7 +92,10 @@ class LocalEngine(Engine):
         except Exception as error:
             self.problems.append(f"the grading workers could not be stopped cleanly "
                                  f"({type(error).__name__}: {error})")
-            pool.stop()
+            try:
+                pool.stop()
+            except Exception:
+                pass  # each worker also ends itself when this process ends (engines/worker.py)
         for described in self.folder.glob("*/settings.json"):
             try:
                 spool = pathlib.Path(json.loads(described.read_text())["spool"])

@@ -22,6 +22,7 @@ import threading
 import time
 
 from autograder.sandbox import ForkServer, SandboxError
+from autograder.sandbox.server import StaleSpoolError
 from autograder.sandbox import kernels
 
 from .. import job as grading_job
@@ -54,7 +55,7 @@ def start(folder, first_uid, settings):
         described.write_text(json.dumps({"spool": spool, "uid": uid, "pid": os.getpid()}))
         try:
             server = _fork_server(spool, uid, settings)
-        except SandboxError as error:  # the earlier spool cannot go: a fresh one, said in the log
+        except StaleSpoolError as error:  # it cannot go: a fresh spool, said in the log
             print(f"{error}; this worker takes a fresh spool", flush=True)
             spool = tempfile.mkdtemp(prefix=f"autograder-{slot}-")
             described.write_text(json.dumps({"spool": spool, "uid": uid, "pid": os.getpid()}))
