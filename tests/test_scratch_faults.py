@@ -216,22 +216,38 @@ def test_a_grader_killed_mid_run_and_a_stale_spool_do_not_stop_the_rerun(tmp_pat
     finished = done(workdir)
     assert len(finished) < len(expected), "the run finished before it could be stopped"
     spools, uids = run_identity(workdir)
-    assert spools
-    stale = sorted(spools)[0]
+    assert len(spools) == 2
+    stale, stuck = sorted(spools)
     server, held = plant_stale_spool(stale)
+    mounted = pathlib.Path(stuck, "job-1", "mounted")  # what no clean-up may enter or remove
+    mounted.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mounted)], check=True)
     try:
         run = subprocess.run(command(folder, workdir), cwd=REPO, capture_output=True, text=True,
                              stdin=subprocess.DEVNULL, timeout=600)
     finally:
         server.close()
         held.close()
-    assert run.returncode == 0, run.stderr[-3000:]
+        for line in pathlib.Path("/proc/self/mounts").read_text().splitlines():
+            if line.split()[1].startswith(f"{stuck}/"):
+                subprocess.run(["umount", "-l", line.split()[1]], check=True)
+        left_over = remove_tree(stuck)
+    # Everything graded and written; the spool it could not remove is named, with exit 1.
+    assert run.returncode == 1, run.stderr[-3000:]
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: every submission was graded, but the grader itself had 1 "
+                           "problem(s)"), last
+    assert f"{stuck} could not be removed entirely: a file system is mounted there" in last
+    assert "remove it by hand" in last
+    assert left_over is None
+    rows = read_csv(workdir / "problems.csv")
+    assert [r["problem"] for r in rows if r["student_id"] == ""] == [last.split("the first: ")[1]]
     assert done(workdir) == set(expected)
     rows = read_csv(workdir / "grades.csv")
     assert {r["student_id"]: float(r["score"]) for r in rows} == expected
     for name in OUTPUTS:
         assert (workdir / name).is_file(), name
-    for spool in run_identity(workdir)[0] | spools:
+    for spool in run_identity(workdir)[0] | {stale}:
         assert not os.path.lexists(spool), spool
     assert files_of(uids, [workdir]) == []
 

@@ -98,10 +98,15 @@ class LocalEngine(Engine):
                 pass  # each worker also ends itself when this process ends (engines/worker.py)
         for described in self.folder.glob("*/settings.json"):
             try:
-                spool = pathlib.Path(json.loads(described.read_text())["spool"])
+                found = json.loads(described.read_text())
+                spools = [pathlib.Path(found["spool"])]
             except (OSError, ValueError, KeyError):
                 continue
-            for path in (spool, spool.with_name(spool.name + ".log")):
-                left = remove_tree(path)
-                if left:
-                    self.problems.append(f"a grading worker's spool could not be removed: {left}")
+            if found.get("stale"):  # an earlier run's, which its worker could not remove
+                spools.append(pathlib.Path(found["stale"]))
+            for spool in spools:
+                for path in (spool, spool.with_name(spool.name + ".log")):
+                    left = remove_tree(path)
+                    if left:
+                        self.problems.append(f"a grading worker's spool could not be removed: "
+                                             f"{left}; remove it by hand")

@@ -4,8 +4,8 @@
 its own (its fork server joins it), so that stopping the worker (SIGTERM from the pool at the job
 time limit, or its parent's death) kills the whole group: fork server, bubblewrap and kernels
 (which end with their PID namespaces). It claims a free slot folder under the pool's folder
-(`<slot>/settings.json` names the slot's sandbox spool and kernel uid; `<slot>/worker.log` takes
-the process's output) and starts the fork server there. A replacement worker takes the freed slot,
+(`<slot>/settings.json` names the slot's sandbox spool and kernel uid, and an earlier spool that
+could not be removed; `<slot>/worker.log` takes the process's output) and starts the fork server there. A replacement worker takes the freed slot,
 with its spool and uid.
 
 A sandbox that cannot start is not raised in the initializer (the pool would only see a dead
@@ -55,10 +55,11 @@ def start(folder, first_uid, settings):
         described.write_text(json.dumps({"spool": spool, "uid": uid, "pid": os.getpid()}))
         try:
             server = _fork_server(spool, uid, settings)
-        except StaleSpoolError as error:  # it cannot go: a fresh spool, said in the log
+        except StaleSpoolError as error:  # it cannot go: a fresh spool; the engine reports it
             print(f"{error}; this worker takes a fresh spool", flush=True)
-            spool = tempfile.mkdtemp(prefix=f"autograder-{slot}-")
-            described.write_text(json.dumps({"spool": spool, "uid": uid, "pid": os.getpid()}))
+            stale, spool = spool, tempfile.mkdtemp(prefix=f"autograder-{slot}-")
+            described.write_text(json.dumps({"spool": spool, "uid": uid, "pid": os.getpid(),
+                                             "stale": stale}))
             server = _fork_server(spool, uid, settings)
     except Exception as error:  # whatever it is, every job on this worker says so
         STATE["error"] = str(error) if isinstance(error, (SandboxError, OSError)) else \
