@@ -125,6 +125,7 @@ def test_no_kernel_could_write_on_the_hosts_disk(graded):
     for fixture in graded["corpus"]:
         text = outputs_of(graded["workdir"], fixture.student)
         assert "host blocked" in text, (fixture.student, text)
+        assert "files owner 0 mode 0o755" in text  # root's, were the spool mounted writable
         assert "HOST WRITABLE" not in text
     assert f"levels made {DEPTH}" in outputs_of(graded["workdir"], "deep-tree")
     assert f"long levels made {LONG_NAME_LEVELS}" in outputs_of(graded["workdir"], "long-names")

@@ -20,6 +20,8 @@ import os, socket
 from ipykernel.kernelapp import IPKernelApp
 host = os.path.join(os.path.dirname(os.path.dirname(IPKernelApp.instance().connection_file)),
                     'files')
+owner = os.stat(host)
+print(f'files owner {owner.st_uid} mode {oct(owner.st_mode & 0o777)}')
 try:
     probe = os.path.join(host, 'probe')
     open(probe, 'w').close()
