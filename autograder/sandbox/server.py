@@ -114,7 +114,7 @@ class ForkServer:
         left = remove_tree(self.spool)  # an earlier run's, whatever it holds
         if left:
             raise StaleSpoolError(f"the spool of an earlier run could not be removed ({left}); "
-                               f"remove {self.spool} by hand")
+                                  f"remove {self.spool} by hand")
         self.spool.mkdir(parents=True)
         os.chmod(self.spool, 0o711)  # kernels may pass through to their sockets, not list
         self.uid, self.limits, self.isolate, self.figures = uid, limits, isolate, figures
