@@ -4,6 +4,7 @@ import argparse
 import os
 import pathlib
 import sys
+import traceback
 
 # Only what `start` needs is imported here: a student's environment has numpy and JupyterLab but
 # none of the instructor's tools. Each other command imports its own modules.
@@ -170,7 +171,7 @@ def main(argv=None):
                   f"JUPYTER_CONFIG_PATH={args.config_dir.resolve()} (not needed if that is their Python environment's etc/jupyter); they hide: "
                   f"{hidden}")
         elif args.command == "grade":
-            from .grading.class_grader import grade_class
+            from .grading.class_grader import RunProblems, grade_class
             from .sandbox import SandboxError
 
             settings = grading_settings.from_arguments(args)
@@ -178,6 +179,13 @@ def main(argv=None):
                 print(UNSAFE_WARNING, file=sys.stderr)
             try:
                 results = grade_class(args.submissions, args.workdir, settings)
+            except RunProblems as trouble:
+                print(f"wrote grades.csv, cells.csv, problems.csv, report.html and feedback/ "
+                      f"in {args.workdir}")
+                print(f"error: every submission was graded, but the grader itself had "
+                      f"{len(trouble.problems)} problem(s) (in problems.csv); the first: "
+                      f"{trouble.problems[0]}", file=sys.stderr)
+                return 1
             except SandboxError as error:
                 print(f"error: the sandbox could not start, so nothing was graded: {error}\n"
                       f"Student code must not run with your rights. Fix the sandbox, or pass "
@@ -188,6 +196,14 @@ def main(argv=None):
                 print("\ninterrupted: finished submissions are recorded; run the same command "
                       "again to grade the rest", file=sys.stderr)
                 return 130
+            except CourseError:
+                raise
+            except Exception as error:  # the traceback, then one line that says what happened
+                traceback.print_exc()
+                print(f"error: grading stopped ({type(error).__name__}: {str(error)[:300]}); "
+                      f"what was graded is written to {args.workdir}; run the same command "
+                      f"again to grade the rest", file=sys.stderr)
+                return 1
             print(f"wrote grades.csv, cells.csv, problems.csv, report.html and feedback/ "
                   f"in {args.workdir}")
             if not any(r["status"] == "graded" for r in results):

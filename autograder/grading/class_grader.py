@@ -30,6 +30,7 @@ from nbgrader.api import Base, Gradebook
 from nbgrader.dbutil import ALEMBIC_DIR
 
 from autograder.course import SOLUTIONS, CourseError, assignment_ids, nbgrader_api, nbgrader_config
+from autograder.sandbox.cleanup import remove_tree
 
 from .class_gradebook import record_scores, with_gradebook_scores
 from .engines import start_engine
@@ -38,6 +39,15 @@ from .job import GradingJob, Result
 from .progress import Progress
 from .report import write_report
 from .settings import Settings
+
+
+class RunProblems(Exception):
+    """The run graded and wrote its outputs, but something of the grader's own failed (a worker's
+    clean-up, the engine's shutdown): `problems` says what, one sentence each."""
+
+    def __init__(self, problems, results):
+        super().__init__("; ".join(problems))
+        self.problems, self.results = problems, results
 
 
 @dataclasses.dataclass
@@ -53,6 +63,10 @@ def grade_class(submissions_dir, workdir, settings=Settings(), stream=sys.stdout
     The jobs run on an engine (autograder/grading/engines/): this machine's process pool, or a
     Dask cluster with settings.scheduler. Either way this process is the one writer of the class
     gradebook and of everything in the work directory.
+
+    The outputs are written for every submission with a result, whatever stops the run (a failed
+    worker or engine, Ctrl-C): the exception is raised again after. RunProblems: everything was
+    graded and written, but the grader itself had problems (also in problems.csv).
     """
     submissions_dir, workdir = pathlib.Path(submissions_dir), pathlib.Path(workdir).resolve()
     if not submissions_dir.is_dir():
@@ -77,7 +91,35 @@ def grade_class(submissions_dir, workdir, settings=Settings(), stream=sys.stdout
     pending = [s for s in submissions
                if settings.force or not result_path(workdir, s).is_file()]
     to_grade = [s for s in pending if s.folder is not None]
+    run_problems = []  # the grader's own failures, one sentence each
+    try:
+        _grade_pending(workdir, db_url, submissions, pending, to_grade, settings, stream,
+                       run_problems)
+    except BaseException:
+        # Whatever stopped the run, what was graded is written (a second failure there is
+        # dropped: the first one is the one to report).
+        if load_results(workdir):
+            try:
+                write_outputs(workdir, load_results(workdir), problems + run_problems, db_url)
+            except Exception:
+                pass
+        raise
+    # A regraded submission that an instructor had graded by hand gets its page from the job,
+    # without the manual scores and comments: nbgrader writes it again with them.
+    from .export import hand_graded, regenerate_feedback
 
+    regraded = {(s.student_id, s.assignment_id) for s in pending}
+    regenerate_feedback(workdir, db_url, [key for key in hand_graded(db_url) if key in regraded])
+    results = write_outputs(workdir, load_results(workdir), problems + run_problems, db_url)
+    if run_problems:
+        raise RunProblems([p["problem"] for p in run_problems], results)
+    return results
+
+
+def _grade_pending(workdir, db_url, submissions, pending, to_grade, settings, stream,
+                   run_problems):
+    """Grade `to_grade` on an engine and record every result (the one writer); the grader's own
+    failures that do not stop the run go to run_problems as problems.csv rows."""
     # The engine starts (its workers importing nbgrader, preloading their sandboxes) while
     # nbgrader prepares the assignments: the two take about as long, and neither needs the other.
     with concurrent.futures.ThreadPoolExecutor(1) as starter:
@@ -93,7 +135,7 @@ def grade_class(submissions_dir, workdir, settings=Settings(), stream=sys.stdout
     try:
         gradebook = Gradebook(db_url)
     except BaseException:
-        engine.close(cancel=True)
+        _close(engine, run_problems, cancel=True)
         raise
     with gradebook:
         for submission in pending:
@@ -127,7 +169,7 @@ def grade_class(submissions_dir, workdir, settings=Settings(), stream=sys.stdout
                         raise KeyboardInterrupt
         except KeyboardInterrupt:
             # Stop at once: record what has finished, kill what runs (graded on the next run).
-            engine.close(cancel=True)
+            _close(engine, run_problems, cancel=True)
             for future, submission in futures.items():
                 if (future.done() and not future.cancelled() and future.exception() is None
                         and future not in recorded and future.result().status == "graded"):
@@ -135,19 +177,27 @@ def grade_class(submissions_dir, workdir, settings=Settings(), stream=sys.stdout
                            received(workdir, submission, future.result()))
             raise
         except BaseException:
-            engine.close(cancel=True)
+            _close(engine, run_problems, cancel=True)
             raise
-    engine.close()
+    _close(engine, run_problems)
     progress.finish(kept=len(submissions) - len(pending))
 
-    # A regraded submission that an instructor had graded by hand gets its page from the job,
-    # without the manual scores and comments: nbgrader writes it again with them.
-    from .export import hand_graded, regenerate_feedback
 
-    regraded = {(s.student_id, s.assignment_id) for s in pending}
-    regenerate_feedback(workdir, db_url, [key for key in hand_graded(db_url) if key in regraded])
-    results = load_results(workdir)
-    return write_outputs(workdir, results, problems, db_url)
+def _close(engine, run_problems, cancel=False):
+    """Close `engine`; its failures and its own problem sentences become rows of run_problems."""
+    try:
+        engine.close(cancel=cancel)
+    except Exception as error:
+        run_problems.append(_run_problem(f"the grading engine could not be shut down cleanly "
+                                         f"({type(error).__name__}: {str(error)[:200]})"))
+    for sentence in getattr(engine, "problems", []):
+        row = _run_problem(sentence)
+        if row not in run_problems:
+            run_problems.append(row)
+
+
+def _run_problem(sentence):
+    return {"student_id": "", "assignment": "", "problem": sentence, "zero": False}
 
 
 class InterruptRequest:
@@ -295,7 +345,7 @@ def prepare(workdir, db_url, assignments):
     assignments through generate_assignment too.
     """
     template = workdir / "template" / "gradebook.db"
-    shutil.rmtree(template.parent, ignore_errors=True)
+    _empty(template.parent)
     template.parent.mkdir(parents=True)
     _generate(workdir, f"sqlite:///{template}", template.parent / "release", assignments)
     class_db = pathlib.Path(db_url.removeprefix("sqlite:///")) if db_url.startswith(
@@ -346,10 +396,17 @@ def create_gradebook(db_url):
 def new_job(workdir, template, submission, settings):
     """The GradingJob of one submission, with an empty scratch folder under jobs/."""
     scratch = job_folder(workdir, submission.student_id, submission.assignment_id)
-    shutil.rmtree(scratch, ignore_errors=True)
+    _empty(scratch)
     scratch.mkdir(parents=True)
     return GradingJob(submission.student_id, submission.assignment_id, str(submission.folder),
                       str(template), str(scratch / "course"), settings)
+
+
+def _empty(folder):
+    """Remove `folder` (of an earlier run), whatever it holds; CourseError if it cannot go."""
+    left = remove_tree(folder)
+    if left:
+        raise CourseError(f"{left}. Remove {folder} by hand: this run writes there")
 
 
 def received(workdir, submission, result):

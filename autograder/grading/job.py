@@ -14,6 +14,7 @@ limit takes only that worker with it.
 import dataclasses
 import hashlib
 import pathlib
+import re
 import shutil
 import time
 import traceback
@@ -24,7 +25,8 @@ from nbgrader.preprocessors import Execute
 
 from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
 from autograder.evidence import HIDDEN_PASSED, GatherEvidence, SandboxedEvidence
-from autograder.sandbox.kernels import OUTPUT_CAP_NOTE, SandboxedExecute
+from autograder.sandbox.cleanup import remove_tree
+from autograder.sandbox.kernels import OUTPUT_CAP_NOTE, SandboxedExecute, take_cleanup_problems
 
 from .feedback import FeedbackExporter
 from .intake import IntakeLimits, Refused, take_in
@@ -75,6 +77,7 @@ class Result:
 def grade(job):
     """Grade `job` (needs an active fork server); never raises: an error becomes a failed Result."""
     started = time.perf_counter()
+    take_cleanup_problems()  # an earlier job's, already reported with it
     try:
         found = run(job)
         result = Result(found["status"], found.get("cells", {}), found.get("problems", []),
@@ -92,6 +95,7 @@ def grade(job):
         traceback.print_exc()
         result = Result.failed(f"the grader failed on this submission ({type(error).__name__}: "
                                f"{str(error)[:200]}); scored 0")
+    result.problems += take_cleanup_problems()
     result.seconds = round(time.perf_counter() - started, 3)
     return result
 
@@ -105,6 +109,10 @@ SCRATCH_STUDENT = "student"
 def run(job):
     """Grade `job`; return a result dict (see grade_cells and the keys below)."""
     scratch = pathlib.Path(job.scratch_dir)
+    left = remove_tree(scratch)
+    if left:
+        return {"status": "failed", "cells": {},
+                "problems": [f"the job's scratch folder could not be emptied: {left}; scored 0"]}
     intake_problems, refused = take_in_submission(job, scratch)
     if refused:
         return {"status": "not graded", "problems": [f"{refused}; scored 0"], "cells": {}}
@@ -149,13 +157,11 @@ def run(job):
 
 
 def take_in_submission(job, scratch):
-    """Empty `scratch`, copy the submission into its submitted/ folder: (problems, refusal or None).
+    """Copy the submission into the empty `scratch`'s submitted/ folder: (problems, refusal or None).
 
     See autograder/grading/intake.py: no link is followed, special files are refused, sizes and
     counts are bounded, and the notebook is read and validated here, under the job's time limit.
     """
-    if scratch.exists():
-        shutil.rmtree(scratch)
     submitted = scratch / "submitted" / SCRATCH_STUDENT / job.assignment_id
     try:
         return take_in(job.submission_dir, submitted, f"{job.assignment_id}.ipynb",
@@ -248,5 +254,11 @@ def _failure(result, cell_timeout):
     if "CellTimeoutError" in text or "Timeout waiting" in text:
         return (f"a cell ran longer than the {cell_timeout} s cell limit and did not stop when "
                 f"interrupted; scored 0")
+    # The last exception named is the cause; nbgrader's own last line ("[ERROR] Please see the
+    # above traceback ...") names none.
+    errors = re.findall(r"^\s*((?:\w+\.)*\w*(?:Error|Exception|Exit)\b.*)$", text, re.MULTILINE)
+    if errors:
+        return f"nbgrader could not grade it: {errors[-1].strip()[:300]}"
     lines = [line for line in text.strip().splitlines() if line.strip()]
-    return "nbgrader could not grade it: " + (lines[-1].strip() if lines else "no reason given")
+    return ("nbgrader could not grade it, and named no cause; its log ends: "
+            + (lines[-1].strip()[:300] if lines else "(empty)"))

@@ -55,16 +55,19 @@ def _call(name, *args):
         raise OSError(errno, f"{name}{args!r}: {os.strerror(errno)}")
 
 
-def _mount_tmpfs(target, mib, mode="1777"):
+def _mount_tmpfs(target, mib, inodes, mode="1777"):
+    """A tmpfs of at most `mib` MiB and `inodes` files and folders: the kernel's scratch space,
+    which ends with its mount namespace (nothing of it is on the host's disk)."""
     os.makedirs(target, exist_ok=True)
     _call("mount", b"tmpfs", target.encode(), b"tmpfs", MS_NOSUID | MS_NODEV,
-          f"size={mib}m,mode={mode}".encode())
+          f"size={mib}m,nr_inodes={inodes},mode={mode}".encode())
 
 
-def _private_tmp(mib, keep):
-    """A fresh /tmp; the read-only binds under the old one (a venv in /tmp, say) stay visible."""
+def _private_tmp(mib, inodes, keep):
+    """A fresh /tmp; the binds under the old one (a venv in /tmp, say, or the job's spool folder)
+    stay visible, each writable or not as `keep` says."""
     old = os.open("/tmp", os.O_PATH | os.O_DIRECTORY)
-    _mount_tmpfs("/tmp", mib)
+    _mount_tmpfs("/tmp", mib, inodes)
     for path, writable in keep:
         source = f"/proc/self/fd/{old}/{os.path.relpath(path, '/tmp')}".encode()
         os.makedirs(path, exist_ok=True)
@@ -165,9 +168,11 @@ def run_kernel(request, ready):
         if isolate:
             _call("mount", None, b"/", None, MS_REC | MS_PRIVATE, None)
             _call("mount", b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV, None)
-            _private_tmp(limits["tmp_mib"], request.get("keep", []))
-            _mount_tmpfs("/dev/shm", limits["tmp_mib"])
-            _mount_tmpfs(WORKDIR, limits["workdir_mib"], mode=f"0700,uid={uid},gid={uid}")
+            inodes = limits["scratch_files"]
+            _private_tmp(limits["tmp_mib"], inodes, request.get("keep", []))
+            _mount_tmpfs("/dev/shm", limits["tmp_mib"], inodes)
+            _mount_tmpfs(WORKDIR, limits["workdir_mib"], inodes,
+                         mode=f"0700,uid={uid},gid={uid}")
             _call("sethostname", b"sandbox", 7)
             workdir = WORKDIR
         else:

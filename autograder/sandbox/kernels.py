@@ -8,6 +8,7 @@ output (a flood of prints can no longer fill the grader's memory).
 import json
 import os
 import shutil
+import stat
 import time
 import uuid
 from queue import Empty
@@ -19,8 +20,19 @@ from jupyter_client.provisioning import LocalProvisioner
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, default
 
+from .cleanup import remove_tree
+
 _active = None
 OUTPUT_CAP_NOTE = "[output stopped here"
+# Sentences about job folders that could not be removed, since the last `take_cleanup_problems`.
+_cleanup_problems = []
+
+
+def take_cleanup_problems():
+    """The clean-up failures of this process's kernels since the last call (then forgotten)."""
+    found = list(_cleanup_problems)
+    _cleanup_problems.clear()
+    return found
 
 
 def use(server):
@@ -56,20 +68,25 @@ class _ForkedKernel:
     terminate = kill
 
 
-def stage_files(source, target, uid):
+def stage_files(source, target):
     """Copy the student's other files (notebooks stay out: the graded copy holds the tests) from
-    the job's autograded folder to the kernel's files/ folder, owned by the kernel's `uid`.
+    the job's autograded folder to the kernel's files/ folder: root's, and only readable by the
+    kernel, which copies them into its own /job (so it can write nothing on the host's disk).
 
-    The folder was taken in by autograder/grading/intake.py (regular files and folders only);
-    links are copied as links all the same, never followed, and the kernel reads them only
-    after it has dropped its privileges.
+    The folder was taken in by autograder/grading/intake.py (regular files and folders only, at
+    most 8 deep); links are copied as links all the same, never followed, and the kernel reads
+    them only after it has dropped its privileges.
     """
     shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
-    if uid is not None:
-        for folder, subfolders, files in os.walk(target):
-            for name in subfolders + files:
-                os.lchown(os.path.join(folder, name), uid, uid)
+    for folder, subfolders, files in os.walk(target):
+        for name in subfolders + files:
+            path = os.path.join(folder, name)
+            mode = os.lstat(path).st_mode
+            if stat.S_ISDIR(mode):
+                os.chmod(path, 0o755)
+            elif stat.S_ISREG(mode):
+                os.chmod(path, 0o644)
 
 
 class SandboxProvisioner(LocalProvisioner):
@@ -79,7 +96,7 @@ class SandboxProvisioner(LocalProvisioner):
         km = self.parent
         cwd = kwargs.get("cwd")
         if cwd:
-            stage_files(cwd, km.job / "files", _active.uid if _active.isolate else None)
+            stage_files(cwd, km.job / "files")
         with open(km.connection_file) as f:
             connection = json.load(f)
         pid = _active.start_kernel(km.job, connection, kwargs.get("env", {}))
@@ -98,7 +115,9 @@ class SandboxProvisioner(LocalProvisioner):
         await super().cleanup(restart)
         job = getattr(self.parent, "job", None)
         if job is not None and not restart:
-            shutil.rmtree(job, ignore_errors=True)
+            left = remove_tree(job)
+            if left:
+                _cleanup_problems.append(f"the notebook's files could not be removed: {left}")
 
 
 class ReadyKernelClient(AsyncKernelClient):

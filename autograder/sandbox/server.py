@@ -3,7 +3,10 @@
 One `ForkServer` per grading worker: it pays for importing numpy, matplotlib, scikit-learn and
 ipykernel once, and every kernel it forks still is a fresh process of its own (see forkserver.py
 for what each kernel's sandbox holds). Jobs live in `spool/job-<n>/`: `files/` (what the kernel
-finds in its working folder) and `ipc/` (its ZeroMQ sockets and connection file).
+finds in its working folder: root's, read-only to the kernel) and `ipc/` (its ZeroMQ sockets and
+connection file: the kernel's until they are bound, root's after). Nothing in the spool is
+writable by a kernel once it runs, so nothing of a kernel lands on the host's disk: it writes only
+into the size-limited tmpfs of its own mount namespace (/job, /tmp, /dev/shm), which end with it.
 """
 
 import dataclasses
@@ -17,6 +20,7 @@ import threading
 from autograder.course import REPO
 
 from .channel import Channel, ChannelError
+from .cleanup import remove_tree
 
 FORKSERVER = pathlib.Path(__file__).with_name("forkserver.py")
 SANDBOX_FORKSERVER = "/opt/sandbox/forkserver.py"
@@ -36,6 +40,10 @@ class SandboxError(RuntimeError):
     """The sandbox could not start or a kernel could not be forked."""
 
 
+class StaleSpoolError(SandboxError):
+    """The spool an earlier run left could not be removed (the message says what is left)."""
+
+
 @dataclasses.dataclass
 class Limits:
     """What one kernel may use. Sizes in MiB."""
@@ -44,6 +52,7 @@ class Limits:
     file_mib: int = 64            # largest file it may write (RLIMIT_FSIZE)
     workdir_mib: int = 256        # its working folder (tmpfs)
     tmp_mib: int = 64             # /tmp and /dev/shm (tmpfs each)
+    scratch_files: int = 50_000   # files and folders in each of those tmpfs (nr_inodes)
     open_files: int = 256
     processes: int = 64           # processes and threads of its uid (RLIMIT_NPROC)
 
@@ -66,9 +75,11 @@ def read_only_paths():
     return paths + [str(REPO / "utils")]
 
 
-def under_tmp(spool):
-    """[(path, writable)] of the binds under /tmp, which each kernel's private /tmp must keep."""
-    paths = [(p, False) for p in read_only_paths()] + [(str(spool), True)]
+def under_tmp(spool, job):
+    """[(path, writable)] of the binds under /tmp, which each kernel's private /tmp must keep:
+    the spool read-only, and only the job's ipc/ folder writable (its sockets are bound there)."""
+    paths = [(p, False) for p in read_only_paths()] + [(str(spool), False),
+                                                        (str(pathlib.Path(job) / "ipc"), True)]
     return [(p, w) for p, w in paths if pathlib.PurePath(p).is_relative_to("/tmp")]
 
 
@@ -100,7 +111,10 @@ class ForkServer:
     def __init__(self, spool, uid=61000, limits=Limits(), isolate=True, figures=True,
                  timeout=120):
         self.spool = pathlib.Path(spool).resolve()
-        shutil.rmtree(self.spool, ignore_errors=True)
+        left = remove_tree(self.spool)  # an earlier run's, whatever it holds
+        if left:
+            raise StaleSpoolError(f"the spool of an earlier run could not be removed ({left}); "
+                                  f"remove {self.spool} by hand")
         self.spool.mkdir(parents=True)
         os.chmod(self.spool, 0o711)  # kernels may pass through to their sockets, not list
         self.uid, self.limits, self.isolate, self.figures = uid, limits, isolate, figures
@@ -157,18 +171,20 @@ class ForkServer:
     def new_job(self):
         """A fresh job folder: files/ (the student's other files) and ipc/ (the kernel's sockets).
 
-        Both belong to the kernel's uid, which reads the one and binds in the other only after it
-        has dropped every privilege; the job folder itself is root's, which the kernel may pass
-        through but not list.
+        files/ is root's and read-only to the kernel, which copies it into its own /job; ipc/ is
+        the kernel's uid's, which binds its sockets there after it has dropped every privilege,
+        and root's again once they are bound (kernels.SandboxProvisioner). The job folder itself
+        is root's, which the kernel may pass through but not list.
         """
         self._jobs += 1
         job = self.spool / f"job-{self._jobs}"
         job.mkdir()
         os.chmod(job, 0o711)
-        for name in ("files", "ipc"):
-            (job / name).mkdir(mode=0o700)
-            if self.isolate:
-                os.chown(job / name, self.uid, self.uid)
+        (job / "files").mkdir(mode=0o755)
+        os.chmod(job / "files", 0o755)
+        (job / "ipc").mkdir(mode=0o700)
+        if self.isolate:
+            os.chown(job / "ipc", self.uid, self.uid)
         return job
 
     def start_kernel(self, job, connection, env):
@@ -178,7 +194,7 @@ class ForkServer:
         env.update(SINGLE_THREADED)
         return self.request({"op": "start", "job": str(job), "connection": connection,
                              "env": env, "uid": self.uid, "isolate": self.isolate,
-                             "keep": under_tmp(self.spool), "figures": self.figures,
+                             "keep": under_tmp(self.spool, job), "figures": self.figures,
                              "limits": dataclasses.asdict(self.limits)})["pid"]
 
     def signal(self, pid, signum):

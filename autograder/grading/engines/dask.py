@@ -24,7 +24,6 @@ import hashlib
 import itertools
 import multiprocessing
 import pathlib
-import shutil
 import uuid
 
 import distributed
@@ -32,6 +31,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from autograder.course import CourseError
 from autograder.sandbox import SandboxError
+from autograder.sandbox.cleanup import remove_tree
 
 from ..job import Result
 from . import Engine
@@ -80,10 +80,14 @@ class SandboxPlugin(WorkerPlugin):
             self.error = (type(error).__name__, str(error))
 
     def teardown(self, worker):
-        if self.engine is not None:
-            self.engine.close(cancel=True)
+        """Never raises: a clean-up that fails must not take the Dask worker down."""
+        try:
+            if self.engine is not None:
+                self.engine.close(cancel=True)
+        except Exception:
+            pass  # the worker's processes end with it; its folder goes below
         if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            remove_tree(self.folder)
 
     def grade(self, job):
         """Grade `job` on this worker's engine, in a scratch folder of this worker."""
@@ -94,9 +98,12 @@ class SandboxPlugin(WorkerPlugin):
         job = dataclasses.replace(job, template_db=self.template,
                                   scratch_dir=str(scratch / "course"))
         try:
-            return self.engine.submit(job).result()
+            result = self.engine.submit(job).result()
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            left = remove_tree(scratch)
+        if left:  # the submission that caused it gets the line; the worker goes on
+            result.problems.append(f"the job's scratch folder could not be removed: {left}")
+        return result
 
 
 def grade_remotely(job, plugin):

@@ -12,9 +12,11 @@ import json
 import multiprocessing
 import os
 import pathlib
-import shutil
 
 import pebble
+
+from autograder.course import CourseError
+from autograder.sandbox.cleanup import remove_tree
 
 from ..job import Result
 from . import Engine, worker
@@ -27,6 +29,7 @@ _ENGINES = itertools.count()
 class LocalEngine(Engine):
     def __init__(self, settings, folder, size):
         self.settings, self.folder, self.pool = settings, pathlib.Path(folder), None
+        self.problems = []  # sentences about this engine's own failures (clean-up, shutdown)
         if size == 0:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -65,25 +68,45 @@ class LocalEngine(Engine):
             except pebble.ProcessExpired:
                 outer.set_result(Result.failed("the grading process ended without a result; "
                                                "scored 0"))
-            except BaseException as error:
+            except (worker.SandboxError, CourseError) as error:  # no worker can grade at all
                 outer.set_exception(error)
+            except BaseException as error:  # this job's worker failed: the job alone fails
+                outer.set_result(Result.failed(
+                    f"the grading process failed on this submission ({type(error).__name__}: "
+                    f"{str(error)[:200]}); scored 0"))
 
         self.pool.schedule(worker.run, args=[job], timeout=limit).add_done_callback(done)
         return outer
 
     def close(self, cancel=False):
+        """Stop the workers, then remove their spools; never raises (failures go to problems)."""
         if self.pool is None:
             return
         pool, self.pool = self.pool, None
-        if cancel:
-            pool.stop()
-        else:
-            pool.close()
-        pool.join()
+        try:
+            if cancel:
+                pool.stop()
+            else:
+                pool.close()
+            pool.join()
+        except Exception as error:
+            self.problems.append(f"the grading workers could not be stopped cleanly "
+                                 f"({type(error).__name__}: {error})")
+            try:
+                pool.stop()
+            except Exception:
+                pass  # each worker also ends itself when this process ends (engines/worker.py)
         for described in self.folder.glob("*/settings.json"):
             try:
-                spool = pathlib.Path(json.loads(described.read_text())["spool"])
+                found = json.loads(described.read_text())
+                spools = [pathlib.Path(found["spool"])]
             except (OSError, ValueError, KeyError):
                 continue
-            shutil.rmtree(spool, ignore_errors=True)
-            spool.with_name(spool.name + ".log").unlink(missing_ok=True)
+            if found.get("stale"):  # an earlier run's, which its worker could not remove
+                spools.append(pathlib.Path(found["stale"]))
+            for spool in spools:
+                for path in (spool, spool.with_name(spool.name + ".log")):
+                    left = remove_tree(path)
+                    if left:
+                        self.problems.append(f"a grading worker's spool could not be removed: "
+                                             f"{left}; remove it by hand")

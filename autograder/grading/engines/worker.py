@@ -4,8 +4,8 @@
 its own (its fork server joins it), so that stopping the worker (SIGTERM from the pool at the job
 time limit, or its parent's death) kills the whole group: fork server, bubblewrap and kernels
 (which end with their PID namespaces). It claims a free slot folder under the pool's folder
-(`<slot>/settings.json` names the slot's sandbox spool and kernel uid; `<slot>/worker.log` takes
-the process's output) and starts the fork server there. A replacement worker takes the freed slot,
+(`<slot>/settings.json` names the slot's sandbox spool and kernel uid, and an earlier spool that
+could not be removed; `<slot>/worker.log` takes the process's output) and starts the fork server there. A replacement worker takes the freed slot,
 with its spool and uid.
 
 A sandbox that cannot start is not raised in the initializer (the pool would only see a dead
@@ -22,6 +22,7 @@ import threading
 import time
 
 from autograder.sandbox import ForkServer, SandboxError
+from autograder.sandbox.server import StaleSpoolError
 from autograder.sandbox import kernels
 
 from .. import job as grading_job
@@ -52,13 +53,25 @@ def start(folder, first_uid, settings):
         spool = spool or tempfile.mkdtemp(prefix=f"autograder-{slot}-")
         uid = first_uid + slot
         described.write_text(json.dumps({"spool": spool, "uid": uid, "pid": os.getpid()}))
-        server = ForkServer(spool, uid=uid, limits=settings.limits(), isolate=settings.sandbox,
-                            figures=settings.figures)
-    except (SandboxError, OSError) as error:
-        STATE["error"] = str(error)
+        try:
+            server = _fork_server(spool, uid, settings)
+        except StaleSpoolError as error:  # it cannot go: a fresh spool; the engine reports it
+            print(f"{error}; this worker takes a fresh spool", flush=True)
+            stale, spool = spool, tempfile.mkdtemp(prefix=f"autograder-{slot}-")
+            described.write_text(json.dumps({"spool": spool, "uid": uid, "pid": os.getpid(),
+                                             "stale": stale}))
+            server = _fork_server(spool, uid, settings)
+    except Exception as error:  # whatever it is, every job on this worker says so
+        STATE["error"] = str(error) if isinstance(error, (SandboxError, OSError)) else \
+            f"the grading worker could not start ({type(error).__name__}: {error})"
         return
     kernels.use(server)
     STATE["server"] = server
+
+
+def _fork_server(spool, uid, settings):
+    return ForkServer(spool, uid=uid, limits=settings.limits(), isolate=settings.sandbox,
+                      figures=settings.figures)
 
 
 def ready():
