@@ -15,14 +15,16 @@ as its last output: the first failing check's message (unless the cell already s
 error), or one line saying that the hidden tests passed.
 """
 
+import ast
 import math
 
 import nbformat
 from nbclient import NotebookClient
 from nbgrader.preprocessors import Execute
 
+from .preprocessors import timed_out_cells
 from .sandbox.kernels import SandboxKernelManager
-from .judge import KernelLink, is_test_cell, judge_cell
+from .judge import KernelLink, is_test_cell, judge_cell, submission_salt
 
 HIDDEN_PASSED = "All hidden tests of this exercise passed."
 _NO_REPLY_SECONDS = 2
@@ -36,23 +38,25 @@ class GatherEvidence(Execute):
         # Kernel B runs the student's cells in notebook order, and each graded test cell is judged
         # where it stands, so its checks see the functions as the notebook's run saw them there.
         # A cell that ran past the cell limit in the notebook's run would only do it again.
+        stopped = {id(nb.cells[i]) for i in timed_out_cells() if i < len(nb.cells)}
         steps = [c for c in nb.cells
-                 if c.cell_type == "code" and (is_test_cell(c) or not _timed_out(c))]
+                 if c.cell_type == "code" and (is_test_cell(c) or id(c) not in stopped)]
         evidence = nbformat.v4.new_notebook(
             cells=[nbformat.v4.new_code_cell("" if is_test_cell(c) else c.source) for c in steps]
             + [nbformat.v4.new_code_cell("")], metadata=nb.metadata)
         NotebookClient.__init__(self, evidence, None)  # as ExecutePreprocessor.preprocess does
         self.reset_execution_trackers()
         self.resources = resources
-        self._capture = None
+        self._stopped = False
         verdicts = {}
+        salt = submission_salt(assignment_id, nb)
         link = KernelLink(self._send, self.timeout)
         with self.setup_kernel():
             self.wait_for_reply(self.kc.kernel_info())
             for index, cell in enumerate(steps):
                 if is_test_cell(cell):
                     grade_id = cell.metadata["nbgrader"]["grade_id"]
-                    verdicts[grade_id] = judge_cell(assignment_id, grade_id, link)
+                    verdicts[grade_id] = judge_cell(assignment_id, grade_id, link, salt)
                 elif not link.dead:
                     try:
                         self.execute_cell(evidence.cells[index], index, store_history=True)
@@ -67,44 +71,71 @@ class GatherEvidence(Execute):
         return nb, resources
 
     def _send(self, code, limit, timeout):
-        """Run `code` in the evidence kernel; (its stdout, "ok" | "timeout" | "dead" | "overflow")."""
+        """Run `code` in the evidence kernel; (the replies it made, "ok" | "timeout" | "dead" |
+        "overflow").
+
+        The replies come back in the execute reply's user_expressions (utils.probe.take_replies),
+        which no output of the student's code can write into; every stream is ignored.
+        """
         slot = len(self.nb.cells) - 1
         cell = self.nb.cells[slot] = nbformat.v4.new_code_cell(code)
-        self._capture, self._limit, self._overflow = [], limit, False
         self.timeout = max(1, math.ceil(timeout))
+        self._stopped = False
+        replies = {}
+        execute = self.kc.execute
+
+        def with_replies(source, **options):
+            return execute(source, user_expressions={"replies": REPLIES}, **options)
+
+        def keep_reply(cell, cell_index, execute_reply):
+            replies.update(execute_reply.get("content", {}).get("user_expressions") or {})
+
+        self.kc.execute, self.on_cell_executed = with_replies, keep_reply
         try:
             self.execute_cell(cell, slot, store_history=False)
         except Exception:  # died, or sent what jupyter_client cannot read (a kernel out of memory)
             return "", "dead"
         finally:
-            captured, self._capture = "".join(self._capture), None
-        if any(o.get("ename") == "CellTimeoutError" for o in cell.outputs):
+            self.kc.execute, self.on_cell_executed = execute, None
+        captured, overflow = _replies_text(replies.get("replies"), limit)
+        if self._stopped:  # this client stopped it at the limit: the kernel's word is not asked
             self.timeout = _NO_REPLY_SECONDS  # an interrupted kernel answers at once, or is lost
+            self._stopped = False
             probe = self.nb.cells[slot] = nbformat.v4.new_code_cell("")
             try:
                 self.execute_cell(probe, slot, store_history=False)
             except Exception:
                 return "", "dead"
-            if any(o.get("ename") == "CellTimeoutError" for o in probe.outputs):
-                return "", "dead"
-            return "", "timeout"
-        return captured, "overflow" if self._overflow else "ok"
+            return "", "dead" if self._stopped else "timeout"
+        return captured, "overflow" if overflow else "ok"
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self._stopped = True
+        return await super()._async_handle_timeout(timeout, cell)
 
     def output(self, outs, msg, display_id, cell_index):
-        """Keep nothing of the student's cells; keep a call's stdout up to its limit."""
-        if self._capture is None or msg["msg_type"] != "stream":
-            return None
-        if msg["content"].get("name") == "stdout":
-            text = str(msg["content"].get("text", ""))
-            if sum(map(len, self._capture)) + len(text) > self._limit:
-                self._overflow = True
-            else:
-                self._capture.append(text)
+        """Keep no output: kernel B's outputs are neither shown nor read."""
         return None
 
 
-def _timed_out(cell):
-    return any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", []))
+REPLIES = "__import__('utils.probe').probe.take_replies()"
+
+
+def _replies_text(expression, limit):
+    """(the text of a user expression's value, whether it was over `limit` characters).
+
+    The kernel shows a str value as its repr (text/plain); it is read as a literal, never run.
+    """
+    if not isinstance(expression, dict) or expression.get("status") != "ok":
+        return "", False
+    shown = expression.get("data", {}).get("text/plain", "")
+    if not isinstance(shown, str) or len(shown) > 2 * limit + 64:
+        return "", True
+    try:
+        text = ast.literal_eval(shown)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return "", False
+    return (text, False) if isinstance(text, str) else ("", False)
 
 
 class SandboxedEvidence(GatherEvidence):

@@ -12,6 +12,7 @@ solutions and every expected value stay in this process.
 import builtins
 import contextlib
 import functools
+import hashlib
 import inspect
 import io
 import json
@@ -324,10 +325,36 @@ class KernelFunction:
         return self.link.call(self.__name__, args, kwargs, self.reference)
 
 
-def _namespace(assignment_id, link):
-    """Globals for a cell's checks: numpy, the checks, given functions, the student's functions."""
+def submission_salt(assignment_id, nb):
+    """The number that varies a submission's hidden trials: from its own code and a course secret.
+
+    The secret is the text of the assignment's hidden checks (never released); the code is every
+    code cell but the graded test cells (which grading restores). The same notebook always gets
+    the same trials, so a regrade gives the same score; another notebook gets other trials, so a
+    value that a page showed once does not come back when it is pasted into a resubmission.
+    """
+    digest = hashlib.sha256((CHECKS / f"{assignment_id}.py").read_bytes()
+                            if (CHECKS / f"{assignment_id}.py").is_file() else b"")
+    for cell in nb.cells:
+        if cell.cell_type == "code" and not is_test_cell(cell):
+            digest.update(cell.source.encode() + b"\0")
+    return int.from_bytes(digest.digest()[:8], "big")
+
+
+def _trial_rng(salt):
+    """trial_rng(seed) of the hidden checks: the generator of their random inputs."""
+    def trial_rng(seed):
+        return np.random.default_rng(seed if salt == 0 else [seed, salt])
+    return trial_rng
+
+
+def _namespace(assignment_id, link, salt=0):
+    """Globals for a cell's checks: numpy, the checks, given functions, the student's functions.
+
+    salt: see submission_salt (0: the hidden checks' own seeds, as the course's tests use them).
+    """
     folder = source_notebook(assignment_id).parent
-    namespace = {"np": np, "__name__": "checks"}
+    namespace = {"np": np, "__name__": "checks", "trial_rng": _trial_rng(salt)}
 
     def expected(call):
         return stored_value(call, folder=folder)
@@ -361,13 +388,13 @@ def _namespace(assignment_id, link):
     return namespace
 
 
-def _run_checks(assignment_id, grade_id, link):
+def _run_checks(assignment_id, grade_id, link, salt=0):
     """Run a graded cell's visible then hidden checks; (passed, first failure as "Name: message")."""
     visible = test_cells(assignment_id).get(grade_id)
     if visible is None:
         raise CourseError(f"{assignment_id} has no graded test cell {grade_id!r}")
     hidden = hidden_checks(assignment_id).get(grade_id, "")
-    namespace = _namespace(assignment_id, link)
+    namespace = _namespace(assignment_id, link, salt)
     for part, code in (("visible", visible), ("hidden", hidden)):
         try:
             with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
@@ -378,20 +405,20 @@ def _run_checks(assignment_id, grade_id, link):
     return True, None
 
 
-@functools.lru_cache(maxsize=None)
-def plan(assignment_id, grade_id):
+@functools.lru_cache(maxsize=256)
+def plan(assignment_id, grade_id, salt=0):
     """The calls a cell's checks make when every function is right, with the reference's replies."""
     recorder = Recorder()
-    passed, message = _run_checks(assignment_id, grade_id, recorder)
+    passed, message = _run_checks(assignment_id, grade_id, recorder, salt)
     if not passed:
         raise CourseError(f"{assignment_id} {grade_id}: the reference solutions fail their own "
                           f"checks: {message}")
     return tuple(recorder.plan)
 
 
-def judge_cell(assignment_id, grade_id, link):
+def judge_cell(assignment_id, grade_id, link, salt=0):
     """(passed, message) for one graded test cell: its visible code, then its hidden checks, run
     here against the student's functions in the kernel behind `link`. message: the first failure,
-    as "Name: message" (None when everything passed)."""
-    link.start_cell(plan(assignment_id, grade_id))
-    return _run_checks(assignment_id, grade_id, link)
+    as "Name: message" (None when everything passed). salt: see submission_salt."""
+    link.start_cell(plan(assignment_id, grade_id, salt))
+    return _run_checks(assignment_id, grade_id, link, salt)

@@ -9,14 +9,14 @@ import pathlib
 import nbgrader
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
-    AssignLatePenalties, CheckCellMetadata, Execute, GetGrades, LimitOutput)
+    AssignLatePenalties, CheckCellMetadata, GetGrades, LimitOutput)
 
 from autograder.course import put_environment_on_path
 from autograder.evidence import GatherEvidence
 from autograder.grading.feedback import TEMPLATES, FeedbackExporter
 from autograder.grading.settings import Settings
 from autograder.preprocessors import (HideHiddenTests, NameTestCells, NumberCellsInOrder,
-                                      StderrAsStdout)
+                                      ObservedExecute, StderrAsStdout)
 from autograder.scores import SaveVerdicts
 from autograder.validator_lines import install as install_validator_lines
 
@@ -49,7 +49,7 @@ c.Execute.timeout = Settings.cell_timeout
 # Stderr is kept as ordinary text (StderrAsStdout): the student reads a warning in the feedback
 # and it costs nothing (scores no longer look at outputs at all).
 c.Autograde.autograde_preprocessors = [
-    Execute,
+    ObservedExecute,
     StderrAsStdout,
     GatherEvidence,
     ClearMetadataPreprocessor,

@@ -2,6 +2,7 @@
 
 import re
 
+from nbgrader.preprocessors import Execute
 from nbgrader.preprocessors import NbGraderPreprocessor as _NbGraderPreprocessor
 from traitlets import List
 
@@ -109,3 +110,31 @@ class NumberCellsInOrder(CoursePreprocessor):
                     output.traceback = [TRACEBACK_CELL.sub(cell_name, line)
                                         for line in output.traceback]
         return nb, resources
+
+
+class ObservedExecute(Execute):
+    """nbgrader's Execute that records, itself, which cells it stopped at the cell time limit.
+
+    A cell's outputs are the kernel's word, and a student can raise an exception of any name
+    (`class CellTimeoutError(Exception)`): what ran past the limit is what this client saw run
+    past it. `timed_out_cells()` gives the indices of the notebook last executed in this process
+    (a grading worker grades one notebook at a time).
+    """
+
+    def preprocess(self, nb, resources=None, km=None):
+        _TIMED_OUT.clear()
+        return super().preprocess(nb, resources, km)
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        for index, known in enumerate(self.nb.cells):
+            if known is cell:
+                _TIMED_OUT.append(index)
+        return await super()._async_handle_timeout(timeout, cell)
+
+
+_TIMED_OUT = []
+
+
+def timed_out_cells():
+    """Indices of the cells that the last ObservedExecute of this process stopped at the limit."""
+    return list(_TIMED_OUT)

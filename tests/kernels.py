@@ -34,8 +34,9 @@ class Kernel:
         self.client.stop_channels()
         self.manager.shutdown_kernel(now=True)
 
-    def run(self, code):
-        """Execute code as one cell; return a Run with its streams and error (ename: evalue)."""
+    def run(self, code, user_expressions=None):
+        """Execute code as one cell; return a Run with its streams and error (ename: evalue), and
+        the user expressions' results in `run.expressions`."""
         run = Run(status="ok")
 
         def collect(message):
@@ -52,8 +53,10 @@ class Kernel:
                 run.outputs.append(message)
 
         reply = self.client.execute_interactive(code, output_hook=collect, timeout=self.timeout,
-                                                allow_stdin=False)
+                                                allow_stdin=False,
+                                                user_expressions=user_expressions or {})
         run.status = reply["content"]["status"]
+        run.expressions = reply["content"].get("user_expressions", {})
         return run
 
     def alive(self):
@@ -64,8 +67,11 @@ def kernel_link(kernel, cell_timeout=60):
     """An autograder.judge.KernelLink whose calls run in `kernel` (as the grader's kernel B)."""
     from autograder.judge import KernelLink
 
+    from autograder.evidence import REPLIES, _replies_text
+
     def send(code, limit, timeout):
-        run = kernel.run(code)
-        return run.stdout, "ok" if len(run.stdout) <= limit else "overflow"
+        run = kernel.run(code, user_expressions={"replies": REPLIES})
+        text, overflow = _replies_text(run.expressions.get("replies"), limit)
+        return text, "overflow" if overflow else "ok"
 
     return KernelLink(send, cell_timeout)

@@ -21,10 +21,10 @@ import traceback
 
 import nbformat
 from nbgrader.api import Gradebook
-from nbgrader.preprocessors import Execute
 
 from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
 from autograder.evidence import HIDDEN_PASSED, GatherEvidence, SandboxedEvidence
+from autograder.preprocessors import ObservedExecute, timed_out_cells
 from autograder.sandbox.cleanup import remove_tree
 from autograder.sandbox.kernels import OUTPUT_CAP_NOTE, SandboxedExecute, take_cleanup_problems
 
@@ -127,7 +127,7 @@ def run(job):
                          "release_directory": "release", "db_url": db_url},
         Execute={"timeout": job.cell_timeout},
         GenerateFeedback={"exporter_class": FeedbackExporter})
-    sandboxed = {Execute: SandboxedExecute, GatherEvidence: SandboxedEvidence}
+    sandboxed = {ObservedExecute: SandboxedExecute, GatherEvidence: SandboxedEvidence}
     config.Autograde.autograde_preprocessors = [
         sandboxed.get(step, step) for step in config.Autograde.autograde_preprocessors]
     api = nbgrader_api(config)
@@ -143,7 +143,7 @@ def run(job):
     for grade_id, message in _messages(autograded).items():
         if grade_id in cells:
             cells[grade_id]["message"] = message
-    problems = intake_problems + limit_problems(autograded, job.cell_timeout)
+    problems = intake_problems + limit_problems(autograded, job.cell_timeout, timed_out_cells())
     feedback = api.generate_feedback(job.assignment_id, job.student_id, force=True)
     page = scratch / "feedback" / job.student_id / job.assignment_id / f"{job.assignment_id}.html"
     if not feedback["success"] or not page.is_file():
@@ -219,7 +219,6 @@ def _messages(nb):
 
 # (error name, words in its message or None, what the instructor reads)
 LIMITS = [
-    ("CellTimeoutError", None, "ran longer than the {timeout} s cell limit and was stopped"),
     ("MemoryError", None, "ran out of memory (the kernel's memory limit) and was stopped"),
     (None, "Resource temporarily unavailable", "hit the limit on processes and threads"),
     (None, "File too large", "tried to write a file over the size limit"),
@@ -227,11 +226,18 @@ LIMITS = [
 ]
 
 
-def limit_problems(nb, cell_timeout):
-    """Sentences for the cells of an autograded notebook that ran into a sandbox limit."""
+def limit_problems(nb, cell_timeout, timed_out=()):
+    """Sentences for the cells of an autograded notebook that ran into a sandbox limit.
+
+    timed_out: indices of the cells that the grader itself stopped at the cell limit (never read
+    from an output: a student's exception can have any name).
+    """
     problems = []
     for number, cell in enumerate(nb.cells, 1):
         name = cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {number}"
+        if number - 1 in timed_out:
+            problems.append(f"{name} ran longer than the {cell_timeout} s cell limit and was "
+                            f"stopped")
         for output in cell.get("outputs", []):
             shown = output.get("data", {}).get("text/plain", "")
             if output.output_type == "display_data" and shown.startswith(OUTPUT_CAP_NOTE):

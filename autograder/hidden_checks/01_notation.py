@@ -13,7 +13,7 @@ def _reference_layer_shapes(dims):
         shapes["b%d" % l] = (n, 1)
     return shapes
 
-_rng = np.random.default_rng(1001)
+_rng = trial_rng(1001)
 _cases = [[1, 1], [1, 1, 1], [9, 1], [1, 9], [784, 128, 64, 10]]
 _cases += [[int(n) for n in _rng.integers(1, 12, size=int(_rng.integers(2, 9)))] for _ in range(30)]
 for _dims in _cases:
@@ -26,7 +26,7 @@ def _reference_stack_examples(examples):
         X[:, i] = np.ravel(example)
     return X
 
-_rng = np.random.default_rng(2002)
+_rng = trial_rng(2002)
 for _trial in range(40):
     _n0 = int(_rng.integers(1, 9)) if _trial % 4 else 1
     _m = int(_rng.integers(1, 9)) if _trial % 3 else 1
@@ -42,7 +42,7 @@ for _trial in range(40):
 
 # %% test_count_parameters
 with uses("layer_shapes"):
-    _rng = np.random.default_rng(3003)
+    _rng = trial_rng(3003)
     _cases = [[1, 1], [784, 128, 10], [3, 1, 3]]
     _cases += [[int(n) for n in _rng.integers(1, 50, size=int(_rng.integers(2, 8)))] for _ in range(30)]
     for _dims in _cases:
@@ -60,7 +60,7 @@ def _reference_initialize(dims, rng, scale=0.01):
     return parameters
 
 with uses("layer_shapes"):
-    _cases = np.random.default_rng(4004)
+    _cases = trial_rng(4004)
     for _trial in range(30):
         _dims = [int(n) for n in _cases.integers(1, 9, size=int(_cases.integers(2, 7)))]
         _seed = int(_cases.integers(0, 2**31))

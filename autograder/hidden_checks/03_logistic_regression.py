@@ -17,7 +17,7 @@ def _reference_cost(AL, Y):
         _total -= _math.log(_p)
     return _total / AL.shape[1]
 
-_rng = np.random.default_rng(3101)
+_rng = trial_rng(3101)
 for _trial in range(40):
     _m = 1 if _trial % 5 == 0 else int(_rng.integers(2, 60))
     _Y = (_rng.random((1, _m)) < 0.5).astype(np.float64)
@@ -40,7 +40,7 @@ for _trial in range(6):
                f"float), and the mean with it.")
 
 # %% test_logistic_dz
-_rng = np.random.default_rng(3202)
+_rng = trial_rng(3202)
 for _trial in range(30):
     _m = 1 if _trial % 6 == 0 else int(_rng.integers(2, 40))
     _A = _rng.random((1, _m))
@@ -67,7 +67,7 @@ def _reference_propagate(W, b, X, Y):
     return {"dW": _dW / _m, "db": np.array([[_db / _m]])}, _loss / _m
 
 with uses("compute_cost", "logistic_dz"):
-    _rng = np.random.default_rng(3303)
+    _rng = trial_rng(3303)
     for _trial in range(40):
         _n = 1 if _trial % 7 == 0 else int(_rng.integers(2, 9))
         _m = 1 if _trial % 5 == 0 else int(_rng.integers(2, 30))
@@ -95,7 +95,7 @@ def _reference_train(X, Y, rate, steps):
     return _theta[:_n].reshape(1, _n), _theta[_n:].reshape(1, 1), _history
 
 with uses("compute_cost", "logistic_dz", "logistic_propagate"):
-    _rng = np.random.default_rng(3404)
+    _rng = trial_rng(3404)
     for _trial in range(30):
         _n = 1 if _trial % 6 == 0 else int(_rng.integers(2, 6))
         _m = 1 if _trial % 5 == 0 else int(_rng.integers(2, 25))

@@ -22,7 +22,7 @@ def _random_function(rng):
         return (lambda x: a * np.sin(b * x + c)), (lambda x: a * b * np.cos(b * x + c))
     return (lambda x: a * np.tanh(b * x) + c * x ** 2), (lambda x: a * b / np.cosh(b * x) ** 2 + 2 * c * x)
 
-_rng = np.random.default_rng(4101)
+_rng = trial_rng(4101)
 for _trial in range(60):
     _f, _df = _random_function(_rng)
     _x = float(_rng.uniform(-1.5, 1.5))
@@ -49,7 +49,7 @@ def _reference_gradient(f, X, eps):
     return grad.reshape(X.shape)
 
 with uses("numerical_derivative"):
-    _rng = np.random.default_rng(4202)
+    _rng = trial_rng(4202)
     _shapes = [(1,), (5,), (1, 1), (4, 1), (1, 4), (3, 3), (2, 5), (2, 3, 2), (1, 2, 1, 3)]
     for _trial in range(36):
         _shape = _shapes[_trial % len(_shapes)]
@@ -70,7 +70,7 @@ with uses("numerical_derivative"):
 # %% test_multivariate_chain
 import math as _math
 
-_rng = np.random.default_rng(4303)
+_rng = trial_rng(4303)
 for _trial in range(40):
     _K = 1 + _trial % 7
     _a, _b = _rng.standard_normal(_K), _rng.standard_normal(_K)
@@ -85,7 +85,7 @@ for _trial in range(40):
           rtol=1e-9, atol=1e-12, hint=_hint)
 
 # %% test_dcost_da_unit
-_rng = np.random.default_rng(4404)
+_rng = trial_rng(4404)
 _shapes = [(1, 1), (1, 4), (4, 1), (3, 3), (5, 5), (2, 6), (6, 2), (3, 4)]
 for _trial in range(40):
     _n, _n_prev = _shapes[_trial % len(_shapes)]
@@ -105,7 +105,7 @@ for _trial in range(40):
 
 # %% test_dcost_dA
 with uses("dcost_da_unit"):
-    _rng = np.random.default_rng(4505)
+    _rng = trial_rng(4505)
     _shapes = [(1, 1, 1), (1, 3, 5), (3, 1, 4), (4, 4, 1), (3, 3, 3), (5, 2, 6), (2, 5, 3), (4, 6, 7)]
     for _trial in range(40):
         _n, _n_prev, _m = _shapes[_trial % len(_shapes)]

@@ -17,7 +17,7 @@ import nbformat
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
-from nbgrader.preprocessors import Execute
+from autograder.preprocessors import ObservedExecute
 from traitlets import Integer, default
 
 from .cleanup import remove_tree
@@ -184,7 +184,7 @@ def _students_cell(cell):
     return not (nbgrader.get("locked") or nbgrader.get("grade"))
 
 
-class SandboxedExecute(Execute):
+class SandboxedExecute(ObservedExecute):
     """nbgrader's Execute with sandboxed kernels and a cap on the output each cell and each
     notebook may keep.
 

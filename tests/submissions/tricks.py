@@ -94,12 +94,14 @@ print("globals:", {k: repr(v)[:200] for k, v in ip.user_ns.items() if not k.star
 '''
 
 
-# Replaces the kernel side of the grader's calls with one that answers every call with `REPLY`.
+# Replaces the kernel side of the grader's calls with one that answers every call with `REPLY`
+# (where the grader takes its replies from), and prints the same lines, as replies once travelled.
 FORGED_REPLY = '''
 import json, utils.probe
 def _forged(namespace, requests):
-    for index, _ in enumerate(json.loads(requests)):
-        print(utils.probe.MARK, index, REPLY)
+    lines = [f"{utils.probe.MARK} {index} " + REPLY for index, _ in enumerate(json.loads(requests))]
+    print("\\n".join(lines))
+    utils.probe._REPLIES[:] = lines
 utils.probe.answer_all = _forged
 '''
 # An array declared as 40000 x 40000 float64 (12.8 GB), holding one number.
