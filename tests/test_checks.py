@@ -232,3 +232,9 @@ def test_check_error_keeps_problem_and_hint_apart():
     assert failure.value.problem.startswith("x is 2.0, expected 1.0")
     assert failure.value.hint == "Look at the factor."
     assert str(failure.value).endswith("\n  Hint: Look at the factor.")
+
+
+def test_an_int_where_a_float_belongs_is_a_type_mistake():
+    assert message(1, 1.0).startswith("value is the int 1; expected a Python float.")
+    assert "too large to show" in message(2 ** 4000, 1.0)  # no OverflowError converting it
+    check("value", 1.0, 1.0)

@@ -142,8 +142,11 @@ def _compare_float(name, got, want, rtol, atol):
         return (f"{name} is {_describe(got)}; expected a Python float. "
                 f"Return float(...) of it so every scalar result has the same type.")
     if type(got) is int:
-        got = float(got)
-    elif type(got) is not float:
+        shown = got if abs(got) < 10 ** 12 else "too large to show"
+        return (f"{name} is the int {shown}; expected a Python float. An exact integer where a "
+                f"real number belongs usually means integer arithmetic somewhere: return "
+                f"float(...) of the result.")
+    if type(got) is not float:
         return f"{name} is {_describe(got)}; expected a Python float."
     if (math.isnan(want) and math.isnan(got)) or got == want:
         return None

@@ -2,7 +2,8 @@
 
 The grader runs each graded cell's checks in its own process. When a check calls a function the
 student wrote, the grader sends the call's inputs to a kernel that ran only the student's cells;
-`answer` (run there) calls the function and prints one line: MARK and a JSON reply. The grader
+`answer` (run there) calls the function and makes one line: MARK and a JSON reply, which the grader
+reads from the execute reply's user_expressions (`take_replies`), never from printed output. The grader
 then compares the reply with its reference values itself, so nothing done in the kernel (to this
 module included) can make a wrong value right.
 
@@ -188,10 +189,26 @@ def _describe(value):
     return f"a {name}{size}"[:200]
 
 
+_REPLIES = []
+
+
 def answer_all(namespace, requests):
-    """Answer each request of the JSON list `requests` in turn: one line "MARK index reply" each."""
+    """Answer each request of the JSON list `requests` in turn, keeping each reply for
+    `take_replies`: nothing is printed, so nothing the student's code prints can pass for one."""
+    _REPLIES.clear()
     for index, request in enumerate(json.loads(requests)):
-        print(MARK, index, json.dumps(answer(namespace, request)))
+        _REPLIES.append(f"{MARK} {index} {json.dumps(answer(namespace, request))}")
+
+
+def take_replies():
+    """The replies of the last answer_all, one line "MARK index reply" each, and forget them.
+
+    The grader asks for this text in the execute request's user_expressions, which the kernel
+    evaluates after the code and returns in its execute reply, not on an output stream.
+    """
+    text = "\n".join(_REPLIES)
+    _REPLIES.clear()
+    return text
 
 
 def answer(namespace, request):
