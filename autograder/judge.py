@@ -27,7 +27,6 @@ import numpy as np
 
 from utils.checks import ATOL, RTOL, CheckError, check, check_raises
 from utils.expected import expected as stored_value
-from utils.expected import uses as stored_uses
 from utils.probe import MARK, encode_input, encode_value
 
 from . import kernel_values, provided
@@ -107,10 +106,55 @@ def _provided(assignment_id):
     return {k: v for k, v in namespace.items() if isinstance(v, types.FunctionType)}
 
 
-def _request(name, args, kwargs):
-    """The JSON text that asks the kernel for name(*args, **kwargs)."""
-    return json.dumps({"function": name, "args": encode_input(list(args)),
-                       "kwargs": encode_input(kwargs), "errstate": np.geterr()})
+def _request(name, args, kwargs, standins=()):
+    """The JSON text that asks the kernel for name(*args, **kwargs) (inputs encoded), with the
+    stand-ins that answer the graded functions it calls (see _recording)."""
+    return json.dumps({"function": name, "args": args, "kwargs": kwargs,
+                       "errstate": np.geterr(), "standins": list(standins)})
+
+
+@contextlib.contextmanager
+def _recording(reference, callees):
+    """While the reference runs, record each call it makes of a graded function in `callees`.
+
+    Yields the list of stand-in entries [callee, args, kwargs (encoded before the call), reply,
+    args and kwargs after it]: in kernel B, while the student's function runs for the grader, each
+    callee's name answers from these (utils.probe), so that a graded function is judged with the
+    reference in each callee's place and a mistake costs its own cell only. Only values enter the
+    kernel, never the reference's code; only the calls the reference itself makes are recorded,
+    not the calls inside them.
+    """
+    namespace = getattr(reference, "__globals__", {})
+    names = [c for c in callees if callable(namespace.get(c))]
+    entries, depth = [], [0]
+    originals = {c: namespace[c] for c in names}
+
+    def recorder(callee, original):
+        @functools.wraps(original)
+        def recorded(*args, **kwargs):
+            if depth[0]:
+                return original(*args, **kwargs)
+            before = [encode_input(list(args)), encode_input(kwargs)]
+            depth[0] += 1
+            try:
+                value = original(*args, **kwargs)
+                reply = {"value": encode_value(value)}
+            except Exception as error:
+                reply = {"raises": type(error).__name__, "message": str(error)[:500]}
+                raise
+            finally:
+                depth[0] -= 1
+                entries.append([callee, *before, reply,
+                                encode_input(list(args)), encode_input(kwargs)])
+            return value
+        return recorded
+
+    for callee in names:
+        namespace[callee] = recorder(callee, originals[callee])
+    try:
+        yield entries
+    finally:
+        namespace.update(originals)
 
 
 class Truth:
@@ -123,17 +167,19 @@ class Truth:
     back into them.
     """
 
-    def __init__(self, name, args, kwargs, reference):
+    def __init__(self, name, args, kwargs, reference, callees=()):
         self.name, self.args, self.kwargs = name, args, kwargs
-        self.request = _request(name, args, kwargs)
+        encoded = [encode_input(list(args)), encode_input(kwargs)]
         self.error = None
-        try:
-            with np.errstate(**np.geterr()):
-                self.value = reference(*args, **kwargs)
-            self.reply = json.dumps({"value": encode_value(self.value)})
-        except Exception as error:
-            self.value, self.error = None, error
-            self.reply = json.dumps({"raises": type(error).__name__})
+        with _recording(reference, callees) as standins:
+            try:
+                with np.errstate(**np.geterr()):
+                    self.value = reference(*args, **kwargs)
+                self.reply = json.dumps({"value": encode_value(self.value)})
+            except Exception as error:
+                self.value, self.error = None, error
+                self.reply = json.dumps({"raises": type(error).__name__})
+        self.request = _request(name, *encoded, standins)
         # The inputs as the reference left them: what the kernel's must be after the call.
         self.after = [encode_input(list(args)), encode_input(kwargs)]
         try:
@@ -151,11 +197,16 @@ class Recorder:
         self.plan = []
 
     def call(self, name, args, kwargs, reference):
-        truth = Truth(name, args, kwargs, reference)
+        truth = Truth(name, args, kwargs, reference, _callees(reference, name))
         self.plan.append((truth.request, truth.reply))
         if truth.error is not None:
             raise truth.error
         return truth.value
+
+
+def _callees(reference, name):
+    """The graded functions that may stand in for the student's own while `name` is judged."""
+    return [c for c in getattr(reference, "graded", ()) if c != name]
 
 
 class KernelLink:
@@ -217,7 +268,8 @@ class KernelLink:
         grader_objects = []
         _collect(list(args), grader_objects)
         _collect(kwargs, grader_objects)
-        truth = Truth(name, args, kwargs, reference)  # before the kernel sees anything
+        truth = Truth(name, args, kwargs, reference,  # before the kernel sees anything
+                      _callees(reference, name))
         k, self.position = self.position, self.position + 1
         if k < len(self.plan) and self.plan[k][0] == truth.request and k in self.replies:
             text = self.replies[k]
@@ -365,7 +417,10 @@ def _namespace(assignment_id, link, salt=0):
               hint=hint)
 
     def uses(*callees):
-        return stored_uses(*callees, namespace=namespace, folder=folder)
+        # In kernel B each graded callee answers with the reference's values (see _recording),
+        # so a caller that fails is wrong on its own: no callee is blamed here. (The notebook's
+        # own run, with the student's callees, still names a wrong callee to fix first.)
+        return contextlib.nullcontext()
 
     checks = types.SimpleNamespace(check=check, check_raises=check_raises, CheckError=CheckError,
                                    check_expected=check_expected, expected=expected, uses=uses,
@@ -380,6 +435,7 @@ def _namespace(assignment_id, link, salt=0):
     namespace.update(_provided(assignment_id))
     reference = references(assignment_id)
     for name in student_functions(assignment_id):
+        reference[name].graded = student_functions(assignment_id)
         namespace[name] = KernelFunction(name, link, reference[name])
     # Hidden checks compute what they compare with from these alone, never from a student's
     # function: `reference.model_backward(...)`.

@@ -109,8 +109,15 @@ def test_mistake_is_caught_with_its_message(kernels, assignment, mistake):
     reference = solution_code(cells_by_id(source(assignment_id))[mistake.function])
     try:
         fails_with_its_message(kernel, visible, mistake)
-        passed, message = judge_cell(assignment_id, test_id, kernel_link(kernel))
+        own_id = graded_functions(source(assignment_id))[mistake.function]
+        passed, message = judge_cell(assignment_id, own_id, kernel_link(kernel))
         assert not passed, "the grader passed a wrong implementation"
         assert message
+        if mistake.checked_in:
+            # The notebook's own run names the wrong callee in its caller's cell (above); the
+            # grader judges the caller with the reference in the callee's place: the mistake
+            # costs its own cell only.
+            passed, message = judge_cell(assignment_id, test_id, kernel_link(kernel))
+            assert passed, f"a wrong {mistake.function} cost its caller's cell: {message}"
     finally:
         assert kernel.run(reference).ok

@@ -17,7 +17,8 @@ def submissions():
     zero = dict.fromkeys(POINTS, 0)
 
     # A wrong activation_forward that still computes every value right costs only its own cell;
-    # a missing model_forward also costs predict, which calls it.
+    # a missing model_forward costs its own cell only: predict, which calls it, is judged with the
+    # reference model_forward in its place.
     partial = dict(reference, activation_forward=mistake(MISTAKES, "activation_forward",
                                                          "unknown-falls-back-to-relu"))
     del partial["model_forward"]
@@ -46,7 +47,7 @@ def submissions():
         Submission("optional-wrong", filled(rel, optional), dict(POINTS)),
         Submission("empty", nbformat.from_dict(rel), zero),
         Submission("partial", filled(rel, partial),
-                   dict(zero, test_sigmoid=2, test_relu=1, test_linear_forward=2)),
+                   dict(POINTS, test_activation_forward=0, test_model_forward=0)),
         Submission("warns", filled(rel, warns), dict(POINTS),
                    stock_scores=dict(POINTS, test_sigmoid=0, test_activation_forward=0,
                                      test_model_forward=0, test_predict=0)),

@@ -1,9 +1,10 @@
 """Fixture submissions for 03_logistic_regression.
 
 The graded functions build on each other (logistic_propagate calls compute_cost and logistic_dz,
-train_logistic_regression calls logistic_propagate), so a wrong early function also costs the
-points of the functions that use it: the "cascade" fixture pins that down, and that the later
-cells name compute_cost as the function to fix.
+train_logistic_regression calls logistic_propagate). The grader judges each with the reference in
+its callees' places, so a wrong early function costs its own cell only, while the notebook's own
+run (the feedback page) still names compute_cost as the function to fix in the later cells: the
+"cascade" fixture pins both down.
 """
 
 import nbformat
@@ -56,7 +57,7 @@ def submissions():
                    dict(zero, test_compute_cost=3, test_logistic_dz=1),
                    feedback_messages=["Every entry is 4 times the expected one",
                                       "NotImplementedError", "All hidden tests of this exercise passed"]),
-        Submission("cascade", filled(rel, cascade), dict(zero, test_logistic_dz=1),
+        Submission("cascade", filled(rel, cascade), dict(POINTS, test_compute_cost=0),
                    feedback_messages=["as the seed notes do, flips the sign of every y = 0 term",
                                       "compute_cost is wrong, and the function checked here uses it",
                                       "this cell found: costs[:1][0] is 0.0, expected 0.6931471805599453"]),

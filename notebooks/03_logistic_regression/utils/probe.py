@@ -223,18 +223,96 @@ def answer(namespace, request):
     args = decode_input(request["args"], registry)
     kwargs = decode_input(request["kwargs"], registry)
     reply = {}
+    standins = request.get("standins", [])
+    own = {name: namespace.get(name, _MISSING) for name, *_ in standins}
     try:
-        function = namespace[request["function"]]
+        for name in own:
+            namespace[name] = _standin(name, [e for e in standins if e[0] == name],
+                                       request["function"])
+        function = own.get(request["function"], namespace[request["function"]])
         with np.errstate(**request.get("errstate", {})):
             value = function(*args, **kwargs)
         reply["value"] = encode_value(value, registry)
     except Exception as error:
         reply["raises"] = type(error).__name__
         reply["message"] = str(error)[:500]
+    finally:
+        for name, kept in own.items():
+            if kept is _MISSING:
+                namespace.pop(name, None)
+            else:
+                namespace[name] = kept
     after = [encode_input_safely(args), encode_input_safely(kwargs)]
     reply["changed"] = [i for i in range(2) if after[i] != [request["args"], request["kwargs"]][i]]
     reply["after"] = [after[i] for i in reply["changed"]]
     return reply
+
+
+_MISSING = object()
+
+
+class NotTheExercisesInputs(Exception):
+    """A graded function called another one with inputs that the exercise's steps never give it."""
+
+
+def _standin(name, entries, caller):
+    """What answers for the graded function `name` while the grader judges `caller`.
+
+    entries: [name, args, kwargs, reply, args after, kwargs after] as the reference made those
+    calls (autograder.judge._recording). A call with the same inputs (or the same to 1e-9) gets
+    that reply, and its inputs are left as the reference left them; the student's own `name` is
+    judged in its own cell.
+    """
+    def standin(*args, **kwargs):
+        given = [encode_input_safely(list(args)), encode_input_safely(kwargs)]
+        entry = next((e for e in entries if [e[1], e[2]] == given), None) or next(
+            (e for e in entries if _close(decode_input(e[1]), list(args))
+             and _close(decode_input(e[2]), kwargs)), None)
+        if entry is None:
+            raise NotTheExercisesInputs(
+                f"{caller} called {name} with inputs that the exercise's {caller} never passes it "
+                f"here; check what {caller} gives {name} (its own test cell checks {name}).")
+        for before, after, value in ((entry[1], entry[4], list(args)), (entry[2], entry[5], kwargs)):
+            if before != after:
+                _restore(value, decode_input(after))
+        reply = entry[3]
+        if "raises" in reply:
+            raise getattr(builtins, reply["raises"], RuntimeError)(reply.get("message", ""))
+        return decode_input(reply["value"])
+    standin.__name__ = name
+    return standin
+
+
+def _close(a, b):
+    """Whether two decoded inputs hold the same numbers to 1e-9 (relative)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and a.dtype.kind in "biuf" and b.dtype.kind in "biuf" and \
+            bool(np.allclose(a, b, rtol=1e-9, atol=1e-12, equal_nan=True))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, np.random.Generator) and isinstance(b, np.random.Generator):
+        return a.bit_generator.state == b.bit_generator.state
+    return type(a) is type(b) and a == b
+
+
+def _restore(value, after):
+    """Leave `value` (the caller's object) as `after` says the reference left it."""
+    if isinstance(value, np.ndarray) and isinstance(after, np.ndarray):
+        value[...] = after
+    elif isinstance(value, np.random.Generator) and isinstance(after, np.random.Generator):
+        value.bit_generator.state = after.bit_generator.state
+    elif isinstance(value, list) and isinstance(after, list):
+        for item, new in zip(value, after):
+            _restore(item, new)
+    elif isinstance(value, tuple) and isinstance(after, tuple):
+        for item, new in zip(value, after):
+            _restore(item, new)
+    elif isinstance(value, dict) and isinstance(after, dict):
+        for key in value.keys() & after.keys():
+            _restore(value[key], after[key])
 
 
 def encode_input_safely(value):
