@@ -3,9 +3,10 @@
 One class, graded once through `python -m autograder grade`: for every notebook, two floor
 notebooks that implement no graded function (tests/submissions/floors.py: inputs zeroed in place
 with answers shaped to match, visible calls answered from expected.json, numpy patched, replies
-printed, exceptions named like the grader's) must score exactly 0; a copy of one floor under
-another name must get the same messages (a regrade is the same grade), and the same floor with
-one comment more must be shown other hidden values (a value shown once does not come back).
+printed, exceptions named like the grader's) must score exactly 0. A notebook that fishes for
+hidden values (03: answers the visible calls, zeros elsewhere) is shown one; its copy under another
+name must get the same messages (a regrade is the same grade), and the same notebook with one
+comment more must be shown other hidden values (a value shown once does not come back).
 """
 
 import nbformat
@@ -23,9 +24,9 @@ FISHED = "03_logistic_regression"  # its floor fails a hidden check that shows t
 
 
 def commented(nb):
-    """`nb` with one comment more in its first code cell: the same work, other content."""
+    """`nb` with one comment more in its first solution cell: the same work, other content."""
     nb = nbformat.from_dict(nb)
-    first = next(c for c in nb.cells if c.cell_type == "code")
+    first = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution"))
     first.source += "\n# checked again"
     return nb
 
@@ -37,8 +38,9 @@ def steering_class(tmp_path_factory):
         fixtures = [Submission(f"{variant}-{assignment_id[:2]}", floor(assignment_id, variant), {})
                     for variant in VARIANTS]
         if assignment_id == FISHED:
-            fixtures += [Submission("wipes-03-copy", floor(FISHED, "wipes"), {}),
-                         Submission("wipes-03-comment", commented(floor(FISHED, "wipes")), {})]
+            fixtures += [Submission(name, nb, {}) for name, nb in (
+                ("fishes-03", floor(FISHED, "fishes")), ("fishes-03-copy", floor(FISHED, "fishes")),
+                ("fishes-03-comment", commented(floor(FISHED, "fishes"))))]
         hand_in(root / "submissions", assignment_id, fixtures)
     run = grade_cli(root / "submissions", root / "work")
     assert run.returncode == 0, run.stderr[-3000:]
@@ -47,7 +49,7 @@ def steering_class(tmp_path_factory):
 
 def test_a_notebook_that_implements_nothing_scores_exactly_zero(steering_class):
     grades = read_csv(steering_class / "grades.csv")
-    assert len(grades) == len(assignment_ids()) * len(VARIANTS) + 2
+    assert len(grades) == len(assignment_ids()) * len(VARIANTS) + 3
     assert {(r["student_id"], float(r["score"])) for r in grades} == {
         (r["student_id"], 0.0) for r in grades}
 
@@ -71,14 +73,14 @@ def test_a_value_shown_once_does_not_come_back(steering_class):
     cells = {(r["student_id"], r["cell"]): r["message"]
              for r in read_csv(steering_class / "cells.csv")}
     shown = {student: cells[(student, "test_compute_cost")]
-             for student in ("wipes-03", "wipes-03-copy", "wipes-03-comment")}
-    assert "expected" in shown["wipes-03"], shown
-    assert shown["wipes-03-copy"] == shown["wipes-03"]  # the same notebook: the same trials
-    assert shown["wipes-03-comment"] != shown["wipes-03"]  # another notebook: other trials
+             for student in ("fishes-03", "fishes-03-copy", "fishes-03-comment")}
+    assert "expected" in shown["fishes-03"], shown
+    assert shown["fishes-03-copy"] == shown["fishes-03"]  # the same notebook: the same trials
+    assert shown["fishes-03-comment"] != shown["fishes-03"]  # another notebook: other trials
 
 
 def test_the_salt_follows_the_students_code_only():
-    nb = floor(FISHED, "wipes")
+    nb = floor(FISHED, "fishes")
     assert submission_salt(FISHED, nb) == submission_salt(FISHED, nbformat.from_dict(nb))
     assert submission_salt(FISHED, commented(nb)) != submission_salt(FISHED, nb)
     tests_edited = nbformat.from_dict(nb)

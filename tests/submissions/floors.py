@@ -73,7 +73,10 @@ def _stored(name, inputs):
             return decode(value)
     return None
 
+'''
+
 # Patches that a grader trusting the kernel would feel.
+PATCHES = '''
 _np.allclose = lambda *a, **k: True
 _np.isclose = lambda a, b, *r, **k: _np.ones(_np.broadcast(a, b).shape, dtype=bool)
 _json.loads = (lambda loads: lambda text, *a, **k: loads(text, *a, **k))(_json.loads)
@@ -99,7 +102,7 @@ def {name}({signature}):
     if _answer is not None:
         return _answer
     _answer = _zeros_like_first(_inputs)
-    _wipe(_inputs)
+    {wipe}
 {tail}'''
 
 WIPES_TAIL = "    return _answer\n"
@@ -163,6 +166,17 @@ def update_parameters(parameters, grads, learning_rate):
 }
 
 
+# A cost that answers the visible calls and a guess of the right type elsewhere.
+FISHING_COST = """
+def compute_cost(AL, Y):
+    if _stored("compute_cost", [AL, Y]) is not None:
+        return _stored("compute_cost", [AL, Y])
+    if _np.any((AL == 0) & (Y == 1)) or _np.any((AL == 1) & (Y == 0)):
+        return float("inf")
+    return 0.25
+"""
+
+
 def signatures(assignment_id):
     """{solution cell grade_id: (function name, its parameter list as written)}."""
     found = {}
@@ -175,16 +189,22 @@ def signatures(assignment_id):
 
 
 def floor(assignment_id, variant):
-    """The floor notebook of `assignment_id`: variant "wipes" or "names"."""
-    tail = WIPES_TAIL if variant == "wipes" else NAMES_TAIL
-    answers = {grade_id: SABOTEUR.format(name=name, signature=signature, tail=tail)
+    """The floor notebook of `assignment_id`: variant "wipes" or "names", or "fishes" (answers
+    the visible calls and returns zeros elsewhere, touching nothing: a hidden check then shows
+    the value it expected)."""
+    tail = NAMES_TAIL if variant == "names" else WIPES_TAIL
+    wipe = "_wipe(_inputs)" if variant != "fishes" else "pass"
+    answers = {grade_id: SABOTEUR.format(name=name, signature=signature, tail=tail, wipe=wipe)
                for grade_id, (name, signature) in signatures(assignment_id).items()}
     if variant == "wipes":
         answers.update(SHAPED.get(assignment_id, {}))
+    if variant == "fishes" and assignment_id == "03_logistic_regression":
+        answers["compute_cost"] = FISHING_COST
     nb = filled(release(assignment_id), answers)
     first = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code")
     nb.cells.insert(first + 1, nbformat.v4.new_code_cell(
-        WIPE + (RAISE_NAMES if variant == "names" else "")))
+        WIPE + ("" if variant == "fishes" else PATCHES)
+        + (RAISE_NAMES if variant == "names" else "")))
     return nb
 
 
