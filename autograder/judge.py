@@ -25,7 +25,7 @@ import warnings
 import nbformat
 import numpy as np
 
-from utils.checks import ATOL, RTOL, CheckError, check, check_raises
+from utils.checks import ATOL, RTOL, CheckError, changed_input, check, check_raises
 from utils.expected import expected as stored_value
 from utils.probe import MARK, encode_input, encode_value
 
@@ -355,11 +355,7 @@ def _check_inputs_left(truth, left):
                 f"{truth.name} left the random generator {argument} in another state than the "
                 f"exercise does: it must draw exactly the numbers the exercise asks for, in that "
                 f"order, from {argument}, and nothing else.")
-        raise CheckError(
-            f"{truth.name} changed its argument {argument} in place; it must leave its inputs as "
-            f"they were.", hint=f"Compute a new value instead of writing into {argument} (for "
-                                f"example `A = A - Y`, not `A -= Y`; copy a dict or list before "
-                                f"changing it).")
+        raise changed_input(truth.name, argument)
 
 
 def _opaque(data):
@@ -422,7 +418,9 @@ def _namespace(assignment_id, link, salt=0):
         # own run, with the student's callees, still names a wrong callee to fix first.)
         return contextlib.nullcontext()
 
-    checks = types.SimpleNamespace(check=check, check_raises=check_raises, CheckError=CheckError,
+    # keeps_inputs: the grader compares every call's inputs with the reference's itself (Truth).
+    checks = types.SimpleNamespace(keeps_inputs=lambda *names: contextlib.nullcontext(),
+                                   check=check, check_raises=check_raises, CheckError=CheckError,
                                    check_expected=check_expected, expected=expected, uses=uses,
                                    passed=lambda what: None)
 

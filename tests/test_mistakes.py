@@ -9,14 +9,24 @@ import pytest
 from autograder.course import SOLUTIONS, assignment_ids
 from autograder.judge import judge_cell
 from kernels import Kernel, kernel_link
+from mistakes import writes_into_an_input
 from notebook_parts import cells_by_id, graded_functions, is_solution, nbgrader_meta, release, \
     solution_code, source
 
 pytestmark = pytest.mark.slow
 
 
+# Graded functions that receive no array, dict or list: nothing of their inputs can be changed.
+NO_CONTAINER_INPUTS = {"numerical_derivative", "multivariate_chain"}
+
+
 def mistakes_of(assignment_id):
-    return importlib.import_module(f"mistakes.m{assignment_id}").MISTAKES
+    """The module's catalogue, and for every graded function that receives arrays, dicts or
+    lists a generated case that writes into one of them (caught by its own visible check)."""
+    nb = source(assignment_id)
+    generated = [writes_into_an_input(f, solution_code(cells_by_id(nb)[f]))
+                 for f in graded_functions(nb) if f not in NO_CONTAINER_INPUTS]
+    return importlib.import_module(f"mistakes.m{assignment_id}").MISTAKES + generated
 
 
 CASES = [(a, m) for a in assignment_ids() for m in mistakes_of(a)]

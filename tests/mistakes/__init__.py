@@ -24,3 +24,43 @@ class Mistake:
     def __str__(self):
         where = self.checked_in or self.caught_by.replace(" ", "-")
         return f"{self.function}-{self.name}" + (f"-in-{where}" if where else "")
+
+
+# Written into every generated in-place case: changes the first array (or, with none, list) that
+# it finds in what it is given, the way `A -= Y` or `layer_dims.append(...)` would.
+SCRIBBLE = '''
+def _scribble(value, lists_too=False):
+    import numpy as _np
+    if isinstance(value, _np.ndarray) and value.size and value.flags.writeable \\
+            and value.dtype.kind == "f":
+        value.flat[0] = value.flat[0] * 2.0 + 1.0
+        return True
+    if isinstance(value, dict):
+        return any(_scribble(v, lists_too) for v in list(value.values()))
+    if isinstance(value, (list, tuple)):
+        if any(_scribble(v, lists_too) for v in value):
+            return True
+        if lists_too and isinstance(value, list) and value:
+            value.append(value[-1])
+            return True
+    return False
+'''
+
+
+def writes_into_an_input(function, reference):
+    """A Mistake: the reference of `function`, which also writes into one of its inputs (an array
+    entry, or a list it is given) just before it returns: every value right, an input changed.
+
+    reference: the reference solution's code (defines `function`).
+    """
+    import re
+
+    signature = re.search(rf"^def {function}\((.*?)\):", reference, re.M | re.S).group(1)
+    params = [p.split("=")[0].split(":")[0].strip().lstrip("*")
+              for p in signature.replace("\n", " ").split(",") if p.strip()]
+    listed = "[" + ", ".join(params) + "]"
+    code = re.sub(r"^(\s+)return\b",
+                  lambda m: f"{m.group(1)}_scribble({listed}) or _scribble({listed}, True)\n"
+                            f"{m.group(1)}return", reference, flags=re.M)
+    return Mistake(function, "writes-into-an-input", SCRIBBLE + code,
+                   f"{function} changed its argument")

@@ -83,7 +83,7 @@ def stack_examples(examples):
     for example in examples:
         example.shape = (-1, 1)
     return np.hstack(examples).astype(float)
-''', "must leave its input alone"),
+''', 'stack_examples changed its argument examples in place'),
 
     Mistake(COUNT, "forgets-biases", '''
 def count_parameters(layer_dims):

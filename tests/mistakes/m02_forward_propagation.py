@@ -32,13 +32,13 @@ def sigmoid(Z):
 def sigmoid(Z):
     Z[:] = 1.0 / (1.0 + np.exp(-Z))
     return Z
-''', "sigmoid must leave Z unchanged"),
+''', 'sigmoid changed its argument Z in place'),
 
     Mistake(RELU, "writes-into-z", '''
 def relu(Z):
     Z[Z < 0] = 0.0
     return Z
-''', "overwrites the caller's array"),
+''', 'relu changed its argument Z in place'),
     Mistake(RELU, "leaky", '''
 def relu(Z):
     return np.maximum(Z, 0.01 * Z)
@@ -222,7 +222,7 @@ def model_forward(X, parameters):
         A, cache = activation_forward(A, W, b, activation)
         caches.append(cache)
     return A, caches
-''', "do not pop or replace entries"),
+''', 'model_forward changed its argument parameters in place'),
 
     Mistake(PREDICT, "returns-booleans", '''
 def predict(X, parameters):
@@ -309,5 +309,5 @@ def stable_sigmoid(Z):
     e = np.exp(Z[~positive])
     Z[~positive] = e / (1.0 + e)
     return Z
-''', "stable_sigmoid must leave Z unchanged"),
+''', 'stable_sigmoid changed its argument Z in place'),
 ]

@@ -87,7 +87,7 @@ def numerical_gradient(f, X, eps=1e-5):
         X[idx] += eps
         grad[idx] = (f_plus - f_minus) / (2 * eps)
     return grad
-''', "must leave X exactly as it was"),
+''', 'numerical_gradient changed its argument X in place; it must leave its inputs as they were, to the last bit'),
     Mistake(GRADIENT, "never-restores", '''
 def numerical_gradient(f, X, eps=1e-5):
     grad = np.zeros(X.shape)
@@ -99,7 +99,7 @@ def numerical_gradient(f, X, eps=1e-5):
         f_minus = f(X)
         grad[idx] = (f_plus - f_minus) / (2 * eps)
     return grad
-''', "save X[idx] before you change it and put the saved value back"),
+''', 'save it first and put the saved value back'),
 
     Mistake(CHAIN, "first-path-only", '''
 def multivariate_chain(df_dg, dg_dx):

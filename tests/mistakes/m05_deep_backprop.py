@@ -148,7 +148,7 @@ def relu_backward(dA, Z):
 def relu_backward(dA, Z):
     dA[Z <= 0] = 0
     return dA
-''', "relu_backward must leave dA unchanged"),
+''', 'relu_backward changed its argument dA in place'),
 
     Mistake(LINEAR, "dW-without-transpose", _linear(dW="dZ @ A_prev / m"),
             "a missing transpose keeps every shape right"),
@@ -207,7 +207,7 @@ def relu_backward(dA, Z):
             parameters[name][index] -= 2 * epsilon
             minus = compute_cost(model_forward(X, parameters)[0], Y)
             g_num.append((plus - minus) / (2 * epsilon))'''),
-            "restore each entry to its original value"),
+            'gradient_check changed its argument parameters in place'),
     Mistake(CHECK, "divides-by-epsilon-not-2-epsilon",
             _check(_CENTRED_IN_PLACE.format(difference="(plus - minus) / epsilon")),
             "above the tolerance 1e-7"),
@@ -220,14 +220,14 @@ def update_parameters(parameters, grads, learning_rate):
     for name in parameters:
         parameters[name] -= learning_rate * grads["d" + name]
     return parameters
-''', "Return a new dict"),
+''', 'update_parameters changed its argument parameters in place'),
     Mistake(UPDATE, "in-place-in-a-copied-dict", '''
 def update_parameters(parameters, grads, learning_rate):
     updated = dict(parameters)
     for name in updated:
         updated[name] -= learning_rate * grads["d" + name]
     return updated
-''', "changes the caller's array in place"),
+''', 'update_parameters changed its argument parameters in place'),
     Mistake(UPDATE, "plus-instead-of-minus", '''
 def update_parameters(parameters, grads, learning_rate):
     return {name: value + learning_rate * grads["d" + name] for name, value in parameters.items()}

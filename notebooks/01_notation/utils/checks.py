@@ -81,6 +81,16 @@ def check_raises(name, call, exception, *, hint=None):
     raise CheckError(message, hint)
 
 
+def changed_input(function, argument):
+    """The CheckError for a call of `function` that left its input `argument` changed."""
+    return CheckError(
+        f"{function} changed its argument {argument} in place; it must leave its inputs as they "
+        f"were, to the last bit.",
+        hint=f"Compute a new value instead of writing into {argument} (for example `A = A - Y`, "
+             f"not `A -= Y`; copy a dict or list before changing it). Where the exercise changes "
+             f"an entry on purpose, save it first and put the saved value back.")
+
+
 def passed(what):
     """Print the one line a student sees when a visible check succeeds."""
     print(f"{what}: all visible checks passed.")

@@ -6,17 +6,24 @@ written in a visible check (`"layer_shapes([4, 3, 1])"`), to the value the refer
 it. Hidden tests never use it: they compute their expected values from a private reference.
 """
 
+import ast
+import contextlib
+import copy
+import functools
+import inspect
 import json
 import linecache
 import math
 import pathlib
 import sys
+import types
 
 import numpy as np
 
-from .checks import RTOL, ATOL, CheckError, check
+from .checks import RTOL, ATOL, CheckError, changed_input, check
 
-__all__ = ["EXPECTED_FILE", "expected", "check_expected", "uses", "encode", "decode", "parse"]
+__all__ = ["EXPECTED_FILE", "expected", "check_expected", "keeps_inputs", "uses", "encode", "decode",
+           "parse"]
 
 EXPECTED_FILE = "expected.json"
 
@@ -80,9 +87,75 @@ def check_expected(call, *, name=None, rtol=RTOL, atol=ATOL, hint=None):
     """
     __tracebackhide__ = True
     namespace = sys._getframe(1).f_globals
-    got = eval(_compiled(call), namespace)
+    with _inputs_kept(call, namespace):
+        got = eval(_compiled(call), namespace)
     label = f"{name} = {call}" if name else call
     check(label, got, expected(call), rtol=rtol, atol=atol, hint=hint)
+
+
+@contextlib.contextmanager
+def keeps_inputs(*names):
+    """Inside `with keeps_inputs("f", "g"):` every call of the notebook's f and g checks that it
+    leaves its inputs as they were; one that writes into an input raises CheckError naming it."""
+    __tracebackhide__ = True
+    namespace = sys._getframe(2).f_globals
+    with _inputs_kept(" ".join(f"{n}()" for n in names), namespace):
+        yield
+
+
+@contextlib.contextmanager
+def _inputs_kept(call, namespace):
+    """While `call` is evaluated, each notebook function it names checks that it leaves its
+    inputs as they were (every bit); one that writes into an input raises CheckError naming it.
+
+    A random generator is an input that a function may draw from: it is not compared.
+    """
+    __tracebackhide__ = True
+    names = {node.func.id for node in ast.walk(ast.parse(call))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    watched = {n: namespace[n] for n in names
+               if isinstance(namespace.get(n), types.FunctionType)}
+
+    def watching(name, function):
+        @functools.wraps(function)
+        def watched_call(*args, **kwargs):
+            __tracebackhide__ = True
+            kept = copy.deepcopy((args, kwargs))
+            value = function(*args, **kwargs)
+            try:
+                bound = inspect.signature(function).bind(*args, **kwargs).arguments
+                before = inspect.signature(function).bind(*kept[0], **kept[1]).arguments
+            except (TypeError, ValueError):
+                return value
+            for argument, now in bound.items():
+                if not _unchanged(now, before[argument]):
+                    raise changed_input(name, argument)
+            return value
+        return watched_call
+
+    for n, function in watched.items():
+        namespace[n] = watching(n, function)
+    try:
+        yield
+    finally:
+        namespace.update(watched)
+
+
+def _unchanged(now, before):
+    """Whether an input holds exactly what it held before the call (generators aside)."""
+    if isinstance(now, np.random.Generator):
+        return True
+    if isinstance(now, np.ndarray) or isinstance(before, np.ndarray):
+        return (isinstance(now, np.ndarray) and isinstance(before, np.ndarray)
+                and now.shape == before.shape and now.dtype == before.dtype
+                and bool(np.array_equal(now, before, equal_nan=now.dtype.kind in "fc")))
+    if isinstance(now, (list, tuple)) and isinstance(before, (list, tuple)):
+        return (type(now) is type(before) and len(now) == len(before)
+                and all(_unchanged(a, b) for a, b in zip(now, before)))
+    if isinstance(now, dict) and isinstance(before, dict):
+        return (list(now) == list(before)
+                and all(_unchanged(now[k], before[k]) for k in now))
+    return True  # scalars, strings, functions: nothing a call can write into
 
 
 # What a wrong function a caller depends on makes the caller's check raise: a wrong value, or an
