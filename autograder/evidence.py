@@ -1,84 +1,99 @@
-"""The evidence kernel: a second, clean kernel per submission that only answers the grader's calls.
+"""One run per submission: the student's cells in a kernel, each graded test cell judged in its place.
 
-After nbgrader's Execute has run the notebook (that kernel's outputs become the feedback page and
-decide nothing), `GatherEvidence` starts another kernel from the same place (in `grade`, forked by
-the worker's fork server; under stock `nbgrader autograde`, an ordinary local kernel). It runs the
-student's own cells there, in notebook order: every code cell except the graded test cells, which
-never run in it (and cells that already ran past the cell limit in the notebook's run). Where a
-graded test cell stands, `autograder.judge` runs that cell's visible and hidden checks in this
-process, sending each call of a student's function to this kernel as it is made. No reference
-code, expected value or hidden check ever runs in either kernel.
-
-The verdicts go to `resources["autograder"]["verdicts"]` ({grade_id: (passed, message)}), where
-`autograder.scores.SaveVerdicts` reads them, and each test cell of the notebook gets the verdict
-as its last output: the first failing check's message (unless the cell already shows that very
-error), or one line saying that the hidden tests passed.
+`RunOnce` is the course's Execute. It runs the notebook's code cells in order in one kernel (in
+`grade`, forked by the worker's fork server; under stock `nbgrader autograde`, an ordinary local
+kernel), except the graded test cells: no test-cell code ever runs in the kernel. Where a graded
+test cell stands, `autograder.judge` runs that cell's checks in this process, calling the
+student's functions in the kernel as they are at that point of the run:
+- for the page, the cell's visible checks as the notebook's own run would show them (the student's
+  own callees; a wrong one named as the one to fix first), written into the cell as its output:
+  the lines they print, or the first failure;
+- for the score, the visible and the hidden checks, with the reference's values in the place of
+  every graded function the checked one calls: the verdict, in
+  `resources["autograder"]["verdicts"]` ({grade_id: (passed, message)}), which
+  `autograder.scores.SaveVerdicts` records, and under the page's output one line saying that the
+  hidden tests passed, or the first failure (unless the page already shows that very error).
+No reference code, expected value or hidden check ever runs in the kernel.
 """
 
 import ast
 import math
 
 import nbformat
-from nbclient import NotebookClient
-from nbgrader.preprocessors import Execute
 
-from .preprocessors import timed_out_cells
-from .sandbox.kernels import SandboxKernelManager
-from .judge import KernelLink, is_test_cell, judge_cell, submission_salt
+from .judge import KernelLink, is_test_cell, judge_cell, page_cell, submission_salt
+from .preprocessors import ObservedExecute
+from .sandbox.kernels import SandboxedExecute
 
 HIDDEN_PASSED = "All hidden tests of this exercise passed."
 _NO_REPLY_SECONDS = 2
 
 
-class GatherEvidence(Execute):
-    """Judge every graded test cell against a clean kernel that ran only the student's cells."""
+class RunOnce(ObservedExecute):
+    """Execute that runs the student's cells once and judges each graded test cell in its place."""
 
-    def preprocess(self, nb, resources):
-        assignment_id = resources["nbgrader"]["assignment"]
-        # Kernel B runs the student's cells in notebook order, and each graded test cell is judged
-        # where it stands, so its checks see the functions as the notebook's run saw them there.
-        # A cell that ran past the cell limit in the notebook's run would only do it again.
-        stopped = {id(nb.cells[i]) for i in timed_out_cells() if i < len(nb.cells)}
-        steps = [c for c in nb.cells
-                 if c.cell_type == "code" and (is_test_cell(c) or id(c) not in stopped)]
-        evidence = nbformat.v4.new_notebook(
-            cells=[nbformat.v4.new_code_cell("" if is_test_cell(c) else c.source) for c in steps]
-            + [nbformat.v4.new_code_cell("")], metadata=nb.metadata)
-        NotebookClient.__init__(self, evidence, None)  # as ExecutePreprocessor.preprocess does
-        self.reset_execution_trackers()
-        self.resources = resources
-        self._stopped = False
-        verdicts = {}
-        salt = submission_salt(assignment_id, nb)
-        link = KernelLink(self._send, self.timeout)
-        with self.setup_kernel():
-            self.wait_for_reply(self.kc.kernel_info())
-            for index, cell in enumerate(steps):
-                if is_test_cell(cell):
-                    grade_id = cell.metadata["nbgrader"]["grade_id"]
-                    verdicts[grade_id] = judge_cell(assignment_id, grade_id, link, salt)
-                elif not link.dead:
-                    try:
-                        self.execute_cell(evidence.cells[index], index, store_history=True)
-                    except Exception:  # a dead or broken kernel: every later call fails
-                        link.dead = True
-        resources.setdefault("autograder", {})["verdicts"] = verdicts
-        for cell in nb.cells:
-            if is_test_cell(cell):
-                output = _verdict_output(cell, *verdicts[cell.metadata["nbgrader"]["grade_id"]])
-                if output is not None:
-                    cell.outputs.append(output)
+    def preprocess(self, nb, resources=None, km=None):
+        self._assignment = resources["nbgrader"]["assignment"]
+        self._salt = submission_salt(self._assignment, nb)
+        self._verdicts, self._stopped = {}, False
+        self._link = KernelLink(self._send, self.timeout)
+        nb.cells.append(_slot(""))  # where the grader's calls run; never part of the page
+        try:
+            nb, resources = super().preprocess(nb, resources, km)
+        finally:
+            nb.cells.pop()
+        resources.setdefault("autograder", {})["verdicts"] = self._verdicts
         return nb, resources
 
+    def preprocess_cell(self, cell, resources, index):
+        if index == len(self.nb.cells) - 1:
+            return cell, resources  # the slot
+        if is_test_cell(cell):
+            self._judge(cell)
+            return cell, resources
+        if self._link.dead:  # a grader's call killed the kernel: the rest of the run is lost
+            if cell.cell_type == "code":
+                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=(
+                    "Not run: the notebook's kernel died while the checks of an earlier exercise "
+                    "called one of its functions.\n"))]
+            return cell, resources
+        return super().preprocess_cell(cell, resources, index)
+
+    def _judge(self, cell):
+        """The page's output and the verdict of one graded test cell (see the module docstring)."""
+        grade_id = cell.metadata["nbgrader"]["grade_id"]
+        printed, failure = page_cell(self._assignment, grade_id, self._link, self._salt)
+        verdict = judge_cell(self._assignment, grade_id, self._link, self._salt)
+        self._verdicts[grade_id] = verdict
+        cell.outputs = []
+        cell.execution_count = None
+        if printed:
+            cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=printed))
+        if failure:
+            ename, _, evalue = failure.partition(": ")
+            cell.outputs.append(nbformat.v4.new_output(
+                "error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]))
+        output = _verdict_output(cell, *verdict)
+        if output is not None:
+            cell.outputs.append(output)
+
     def _send(self, code, limit, timeout):
-        """Run `code` in the evidence kernel; (the replies it made, "ok" | "timeout" | "dead" |
-        "overflow").
+        """Run `code` (the grader's calls) in the kernel; (the replies it made, "ok" | "timeout" |
+        "dead" | "overflow").
 
         The replies come back in the execute reply's user_expressions (utils.probe.take_replies),
-        which no output of the student's code can write into; every stream is ignored.
+        which no output of the student's code can write into; every stream is ignored. The cell
+        limit of the student's cells is left as it was.
         """
+        cell_limit = self.timeout
+        try:
+            return self._call(code, limit, timeout)
+        finally:
+            self.timeout = cell_limit
+
+    def _call(self, code, limit, timeout):
         slot = len(self.nb.cells) - 1
-        cell = self.nb.cells[slot] = nbformat.v4.new_code_cell(code)
+        cell = self.nb.cells[slot] = _slot(code)
         self.timeout = max(1, math.ceil(timeout))
         self._stopped = False
         replies = {}
@@ -90,18 +105,19 @@ class GatherEvidence(Execute):
         def keep_reply(cell, cell_index, execute_reply):
             replies.update(execute_reply.get("content", {}).get("user_expressions") or {})
 
+        recorded = self.on_cell_executed
         self.kc.execute, self.on_cell_executed = with_replies, keep_reply
         try:
             self.execute_cell(cell, slot, store_history=False)
         except Exception:  # died, or sent what jupyter_client cannot read (a kernel out of memory)
             return "", "dead"
         finally:
-            self.kc.execute, self.on_cell_executed = execute, None
+            self.kc.execute, self.on_cell_executed = execute, recorded
         captured, overflow = _replies_text(replies.get("replies"), limit)
         if self._stopped:  # this client stopped it at the limit: the kernel's word is not asked
             self.timeout = _NO_REPLY_SECONDS  # an interrupted kernel answers at once, or is lost
             self._stopped = False
-            probe = self.nb.cells[slot] = nbformat.v4.new_code_cell("")
+            probe = self.nb.cells[slot] = _slot("")
             try:
                 self.execute_cell(probe, slot, store_history=False)
             except Exception:
@@ -114,8 +130,15 @@ class GatherEvidence(Execute):
         return await super()._async_handle_timeout(timeout, cell)
 
     def output(self, outs, msg, display_id, cell_index):
-        """Keep no output: kernel B's outputs are neither shown nor read."""
-        return None
+        """Keep the student's cells' outputs; drop those of the grader's calls (never read)."""
+        if cell_index == len(self.nb.cells) - 1:
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+
+def _slot(code):
+    """The cell where the grader's calls run: locked, so the output caps do not count it."""
+    return nbformat.v4.new_code_cell(code, metadata={"nbgrader": {"locked": True}})
 
 
 REPLIES = "__import__('utils.probe').probe.take_replies()"
@@ -138,13 +161,9 @@ def _replies_text(expression, limit):
     return (text, False) if isinstance(text, str) else ("", False)
 
 
-class SandboxedEvidence(GatherEvidence):
-    """GatherEvidence whose kernel is forked by the active fork server (autograder.sandbox)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("kernel_manager_class", SandboxKernelManager)
-        kwargs.setdefault("shutdown_kernel", "immediate")  # killing PID 1 ends its namespace
-        super().__init__(*args, **kwargs)
+class SandboxedRunOnce(RunOnce, SandboxedExecute):
+    """RunOnce whose kernel is forked by the active fork server, with SandboxedExecute's output
+    caps (autograder.sandbox)."""
 
 
 def _verdict_output(cell, passed, message):

@@ -27,6 +27,7 @@ import numpy as np
 
 from utils.checks import ATOL, RTOL, CheckError, changed_input, check, check_raises
 from utils.expected import expected as stored_value
+from utils.expected import uses as stored_uses
 from utils.probe import MARK, encode_input, encode_value
 
 from . import kernel_values, provided
@@ -196,8 +197,9 @@ class Recorder:
     def __init__(self):
         self.plan = []
 
-    def call(self, name, args, kwargs, reference):
-        truth = Truth(name, args, kwargs, reference, _callees(reference, name))
+    def call(self, name, args, kwargs, reference, standins=True):
+        truth = Truth(name, args, kwargs, reference,
+                      _callees(reference, name) if standins else ())
         self.plan.append((truth.request, truth.reply))
         if truth.error is not None:
             raise truth.error
@@ -261,15 +263,19 @@ class KernelLink:
             raise KernelError(f"{what} printed far more than expected")
         return text
 
-    def call(self, name, args, kwargs, reference):
-        """The student's `name`(*args, **kwargs), computed in the kernel and read here."""
+    def call(self, name, args, kwargs, reference, standins=True):
+        """The student's `name`(*args, **kwargs), computed in the kernel and read here.
+
+        standins: False calls it with the student's own graded functions in its callees' places
+        (the notebook's own run, for the page), True with the reference's values (for the score).
+        """
         if self.failure is not None:
             raise self.failure
         grader_objects = []
         _collect(list(args), grader_objects)
         _collect(kwargs, grader_objects)
         truth = Truth(name, args, kwargs, reference,  # before the kernel sees anything
-                      _callees(reference, name))
+                      _callees(reference, name) if standins else ())
         k, self.position = self.position, self.position + 1
         if k < len(self.plan) and self.plan[k][0] == truth.request and k in self.replies:
             text = self.replies[k]
@@ -366,11 +372,12 @@ def _opaque(data):
 class KernelFunction:
     """Stands for a student's function in the checks: each call is computed in the kernel."""
 
-    def __init__(self, name, link, reference):
+    def __init__(self, name, link, reference, standins=True):
         self.__name__, self.link, self.reference = name, link, reference
+        self.standins = standins
 
     def __call__(self, *args, **kwargs):
-        return self.link.call(self.__name__, args, kwargs, self.reference)
+        return self.link.call(self.__name__, args, kwargs, self.reference, self.standins)
 
 
 def submission_salt(assignment_id, nb):
@@ -396,10 +403,13 @@ def _trial_rng(salt):
     return trial_rng
 
 
-def _namespace(assignment_id, link, salt=0):
+def _namespace(assignment_id, link, salt=0, page=False):
     """Globals for a cell's checks: numpy, the checks, given functions, the student's functions.
 
     salt: see submission_salt (0: the hidden checks' own seeds, as the course's tests use them).
+    page: True for the visible checks as the notebook's own run shows them (the student's own
+        callees, a wrong one named by `uses`, and the lines `passed` prints); False for the score
+        (the reference's values in each callee's place, no callee blamed).
     """
     folder = source_notebook(assignment_id).parent
     namespace = {"np": np, "__name__": "checks", "trial_rng": _trial_rng(salt)}
@@ -413,16 +423,22 @@ def _namespace(assignment_id, link, salt=0):
               hint=hint)
 
     def uses(*callees):
-        # In kernel B each graded callee answers with the reference's values (see _recording),
-        # so a caller that fails is wrong on its own: no callee is blamed here. (The notebook's
-        # own run, with the student's callees, still names a wrong callee to fix first.)
+        # For the score each graded callee answers with the reference's values (see _recording),
+        # so a caller that fails is wrong on its own: no callee is blamed. For the page, the
+        # student's own callees run, and a wrong one is named as the one to fix first.
+        if page:
+            return stored_uses(*callees, namespace=namespace, folder=folder)
         return contextlib.nullcontext()
+
+    def passed(what):
+        if page:
+            print(f"{what}: all visible checks passed.")
 
     # keeps_inputs: the grader compares every call's inputs with the reference's itself (Truth).
     checks = types.SimpleNamespace(keeps_inputs=lambda *names: contextlib.nullcontext(),
                                    check=check, check_raises=check_raises, CheckError=CheckError,
                                    check_expected=check_expected, expected=expected, uses=uses,
-                                   passed=lambda what: None)
+                                   passed=passed)
 
     def importer(name, globals=None, locals=None, fromlist=(), level=0):
         if name == "utils" or name.startswith("utils."):
@@ -434,7 +450,7 @@ def _namespace(assignment_id, link, salt=0):
     reference = references(assignment_id)
     for name in student_functions(assignment_id):
         reference[name].graded = student_functions(assignment_id)
-        namespace[name] = KernelFunction(name, link, reference[name])
+        namespace[name] = KernelFunction(name, link, reference[name], standins=not page)
     # Hidden checks compute what they compare with from these alone, never from a student's
     # function: `reference.model_backward(...)`.
     namespace["reference"] = types.SimpleNamespace(
@@ -442,28 +458,30 @@ def _namespace(assignment_id, link, salt=0):
     return namespace
 
 
-def _run_checks(assignment_id, grade_id, link, salt=0):
-    """Run a graded cell's visible then hidden checks; (passed, first failure as "Name: message")."""
+def _run_checks(assignment_id, grade_id, link, salt=0, page=False):
+    """Run a graded cell's visible then hidden checks (page: the visible ones only); return
+    (passed, first failure as "Name: message" or None, what the checks printed)."""
     visible = test_cells(assignment_id).get(grade_id)
     if visible is None:
         raise CourseError(f"{assignment_id} has no graded test cell {grade_id!r}")
-    hidden = hidden_checks(assignment_id).get(grade_id, "")
-    namespace = _namespace(assignment_id, link, salt)
+    hidden = "" if page else hidden_checks(assignment_id).get(grade_id, "")
+    namespace = _namespace(assignment_id, link, salt, page)
+    printed = io.StringIO()
     for part, code in (("visible", visible), ("hidden", hidden)):
         try:
-            with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            with contextlib.redirect_stdout(printed), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 exec(compile(code, f"<{grade_id}: {part} checks>", "exec"), namespace)
         except Exception as error:
-            return False, f"{type(error).__name__}: {error}"
-    return True, None
+            return False, f"{type(error).__name__}: {error}", printed.getvalue()
+    return True, None, printed.getvalue()
 
 
 @functools.lru_cache(maxsize=256)
-def plan(assignment_id, grade_id, salt=0):
+def plan(assignment_id, grade_id, salt=0, page=False):
     """The calls a cell's checks make when every function is right, with the reference's replies."""
     recorder = Recorder()
-    passed, message = _run_checks(assignment_id, grade_id, recorder, salt)
+    passed, message, _ = _run_checks(assignment_id, grade_id, recorder, salt, page)
     if not passed:
         raise CourseError(f"{assignment_id} {grade_id}: the reference solutions fail their own "
                           f"checks: {message}")
@@ -475,4 +493,13 @@ def judge_cell(assignment_id, grade_id, link, salt=0):
     here against the student's functions in the kernel behind `link`. message: the first failure,
     as "Name: message" (None when everything passed). salt: see submission_salt."""
     link.start_cell(plan(assignment_id, grade_id, salt))
-    return _run_checks(assignment_id, grade_id, link, salt)
+    return _run_checks(assignment_id, grade_id, link, salt)[:2]
+
+
+def page_cell(assignment_id, grade_id, link, salt=0):
+    """The visible checks of a graded test cell as the notebook's own run shows them, run here
+    against the student's functions (their own callees included): (what they printed, the first
+    failure as "Name: message" or None)."""
+    link.start_cell(plan(assignment_id, grade_id, salt, page=True))
+    _, message, printed = _run_checks(assignment_id, grade_id, link, salt, page=True)
+    return printed, message

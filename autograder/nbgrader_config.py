@@ -12,11 +12,11 @@ from nbgrader.preprocessors import (
     AssignLatePenalties, CheckCellMetadata, GetGrades, LimitOutput)
 
 from autograder.course import put_environment_on_path
-from autograder.evidence import GatherEvidence
+from autograder.evidence import RunOnce
 from autograder.grading.feedback import TEMPLATES, FeedbackExporter
 from autograder.grading.settings import Settings
 from autograder.preprocessors import (HideHiddenTests, NameTestCells, NumberCellsInOrder,
-                                      ObservedExecute, StderrAsStdout)
+                                      StderrAsStdout)
 from autograder.scores import SaveVerdicts
 from autograder.validator_lines import install as install_validator_lines
 
@@ -38,20 +38,19 @@ c.CourseDirectory.course_id = "default_course"
 # reference solution finishes well inside it.
 c.Execute.timeout = Settings.cell_timeout
 
-# Execute runs the notebook (test cells with their visible checks only) for the feedback page;
-# its outputs decide no score. GatherEvidence then runs the student's own cells in a second, clean
-# kernel and judges every graded test cell in this process: the cell's visible checks and its
-# hidden checks (autograder/hidden_checks/), with each call of a student's function computed in
-# that kernel and compared here with the reference solutions. SaveVerdicts records those verdicts
-# as the scores. So no code in the notebook can raise a score, and no hidden check, reference or
-# expected value ever runs in a kernel (docs/security.md).
+# RunOnce runs the notebook once, in one kernel: the student's cells in order, and in the place of
+# each graded test cell the grader's judgement of it, made in this process (autograder/evidence.py
+# and judge.py): the visible checks' messages as the page shows them, and the verdict of the
+# visible and hidden checks (autograder/hidden_checks/), computed with each call of a student's
+# function answered by that kernel and compared here with the reference solutions. SaveVerdicts
+# records the verdicts as the scores. No test-cell code, hidden check, reference or expected value
+# ever runs in the kernel, and no output decides a score (docs/security.md).
 #
 # Stderr is kept as ordinary text (StderrAsStdout): the student reads a warning in the feedback
-# and it costs nothing (scores no longer look at outputs at all).
+# and it costs nothing (scores do not look at outputs at all).
 c.Autograde.autograde_preprocessors = [
-    ObservedExecute,
+    RunOnce,
     StderrAsStdout,
-    GatherEvidence,
     ClearMetadataPreprocessor,
     LimitOutput,
     SaveVerdicts,

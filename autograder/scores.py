@@ -3,7 +3,7 @@
 nbgrader's SaveAutoGrades scores a graded code cell from its outputs (an error or stderr: 0; a
 result display: that number, or full marks if it is not one). Outputs come from the student's
 kernel, so here they decide nothing: a graded test cell gets its points exactly when its verdict
-from `autograder.evidence.GatherEvidence` passed, and 0 when it failed or is missing. Cells graded
+from `autograder.evidence.RunOnce` passed, and 0 when it failed or is missing. Cells graded
 by hand (written answers, solution cells) are left to nbgrader as before.
 """
 

@@ -59,7 +59,7 @@ def test_changing_an_input_is_named_as_the_mistake(steering_class):
                 for r in read_csv(steering_class / "cells.csv")}
     assert messages[("wipes-05", "test_model_backward")].startswith(
         "CheckError: model_backward changed its argument AL in place; it must leave its inputs "
-        "as they were."), messages[("wipes-05", "test_model_backward")]
+        "as they were, to the last bit."), messages[("wipes-05", "test_model_backward")]
     assert "changed its argument" in messages[("wipes-05", "test_activation_backward")]
 
 

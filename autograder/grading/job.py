@@ -23,10 +23,10 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
-from autograder.evidence import HIDDEN_PASSED, GatherEvidence, SandboxedEvidence
-from autograder.preprocessors import ObservedExecute, timed_out_cells
+from autograder.evidence import HIDDEN_PASSED, RunOnce, SandboxedRunOnce
+from autograder.preprocessors import timed_out_cells
 from autograder.sandbox.cleanup import remove_tree
-from autograder.sandbox.kernels import OUTPUT_CAP_NOTE, SandboxedExecute, take_cleanup_problems
+from autograder.sandbox.kernels import OUTPUT_CAP_NOTE, take_cleanup_problems
 
 from .feedback import FeedbackExporter
 from .intake import IntakeLimits, Refused, take_in
@@ -127,7 +127,7 @@ def run(job):
                          "release_directory": "release", "db_url": db_url},
         Execute={"timeout": job.cell_timeout},
         GenerateFeedback={"exporter_class": FeedbackExporter})
-    sandboxed = {ObservedExecute: SandboxedExecute, GatherEvidence: SandboxedEvidence}
+    sandboxed = {RunOnce: SandboxedRunOnce}
     config.Autograde.autograde_preprocessors = [
         sandboxed.get(step, step) for step in config.Autograde.autograde_preprocessors]
     api = nbgrader_api(config)
