@@ -66,7 +66,9 @@ class RunOnce(ObservedExecute):
         verdict = judge_cell(self._assignment, grade_id, self._link, self._salt)
         self._verdicts[grade_id] = verdict
         cell.outputs = []
-        cell.execution_count = None
+        # Not executed, but in the run's order: a count no kernel gives, which the feedback's
+        # NumberCellsInOrder turns into the cell's place among the numbered cells.
+        cell.execution_count = 10 ** 6 + self.nb.cells.index(cell)
         if printed:
             cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=printed))
         if failure:
@@ -77,30 +79,31 @@ class RunOnce(ObservedExecute):
         if output is not None:
             cell.outputs.append(output)
 
-    def _send(self, code, limit, timeout):
-        """Run `code` (the grader's calls) in the kernel; (the replies it made, "ok" | "timeout" |
-        "dead" | "overflow").
+    def _send(self, requests, limit, timeout):
+        """Have the kernel answer `requests` (a JSON list of calls); (the replies' text, "ok" |
+        "timeout" | "dead" | "overflow").
 
-        The replies come back in the execute reply's user_expressions (utils.probe.take_replies),
-        which no output of the student's code can write into; every stream is ignored. The cell
-        limit of the student's cells is left as it was.
+        The calls are made by the execute request's user_expressions (utils.probe.answer_json),
+        so they leave no trace in the kernel's history, `In` or linecache, and their replies come
+        back in the execute reply, which no output of the student's code can write into; every
+        stream is ignored. The cell limit of the student's cells is left as it was.
         """
         cell_limit = self.timeout
         try:
-            return self._call(code, limit, timeout)
+            return self._call(CALLS.format(requests), limit, timeout)
         finally:
             self.timeout = cell_limit
 
-    def _call(self, code, limit, timeout):
+    def _call(self, expression, limit, timeout):
         slot = len(self.nb.cells) - 1
-        cell = self.nb.cells[slot] = _slot(code)
+        cell = self.nb.cells[slot] = _slot("pass")
         self.timeout = max(1, math.ceil(timeout))
         self._stopped = False
         replies = {}
         execute = self.kc.execute
 
         def with_replies(source, **options):
-            return execute(source, user_expressions={"replies": REPLIES}, **options)
+            return execute(source, user_expressions={"replies": expression}, **options)
 
         def keep_reply(cell, cell_index, execute_reply):
             replies.update(execute_reply.get("content", {}).get("user_expressions") or {})
@@ -117,7 +120,7 @@ class RunOnce(ObservedExecute):
         if self._stopped:  # this client stopped it at the limit: the kernel's word is not asked
             self.timeout = _NO_REPLY_SECONDS  # an interrupted kernel answers at once, or is lost
             self._stopped = False
-            probe = self.nb.cells[slot] = _slot("")
+            probe = self.nb.cells[slot] = _slot("pass")
             try:
                 self.execute_cell(probe, slot, store_history=False)
             except Exception:
@@ -141,7 +144,7 @@ def _slot(code):
     return nbformat.v4.new_code_cell(code, metadata={"nbgrader": {"locked": True}})
 
 
-REPLIES = "__import__('utils.probe').probe.take_replies()"
+CALLS = "__import__('utils.probe').probe.answer_json(globals(), {!r})"
 
 
 def _replies_text(expression, limit):

@@ -214,8 +214,9 @@ def _callees(reference, name):
 class KernelLink:
     """Sends a cell's calls to the student's kernel and keeps their time against the cell limit.
 
-    send(code, limit, timeout) -> (stdout text, status), status one of "ok", "timeout", "dead",
-    "overflow" (more than `limit` characters of output). A cell's calls are known in advance
+    send(requests, limit, timeout) -> (the replies' text, status): requests, a JSON list of calls
+    for utils.probe.answer_all; status one of "ok", "timeout", "dead", "overflow" (a reply text
+    over `limit` characters). A cell's calls are known in advance
     (its plan, recorded on the reference solutions), so they go to the kernel in one message;
     a call the plan did not foresee (the student's values led the checks elsewhere) is sent on
     its own when it is made.
@@ -235,8 +236,7 @@ class KernelLink:
         limit = sum(kernel_values.size_limit(expected) + 64 for _, expected in self.plan)
         requests = json.dumps([request for request, _ in self.plan])
         try:
-            text = self._send(f"__import__('utils.probe').probe.answer_all(globals(), "
-                              f"{requests!r})", limit, "the checks")
+            text = self._send(requests, limit, "the checks")
         except KernelError as error:
             self.failure = error
             return
@@ -245,14 +245,14 @@ class KernelLink:
             if line.startswith(MARK + " ") and index.isdigit():
                 self.replies[int(index)] = reply
 
-    def _send(self, code, limit, what):
+    def _send(self, requests, limit, what):
         if self.dead:
             raise KernelError("the notebook's kernel had died, so the checks could not run")
         remaining = self.cell_timeout - self.used
         if remaining <= 0:
             raise KernelError(f"{what} ran longer than the {self.cell_timeout} s cell limit")
         started = time.monotonic()
-        text, status = self.send(code, limit, remaining)
+        text, status = self.send(requests, limit, remaining)
         self.used += time.monotonic() - started
         if status == "dead":
             self.dead = True
@@ -282,9 +282,8 @@ class KernelLink:
         else:
             self.plan = []  # the checks went elsewhere: from here on, call by call
             limit = kernel_values.size_limit(truth.reply)
-            code = (f"__import__('utils.probe').probe.answer_all(globals(), "
-                    f"{json.dumps([truth.request])!r})")
-            lines = [line for line in self._send(code, limit + 4096, f"{name}(...)").splitlines()
+            requests = json.dumps([truth.request])
+            lines = [line for line in self._send(requests, limit + 4096, f"{name}(...)").splitlines()
                      if line.startswith(f"{MARK} 0 ")]
             if not lines:
                 raise KernelError(f"no value came back from {name}(...)")

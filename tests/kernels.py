@@ -67,10 +67,10 @@ def kernel_link(kernel, cell_timeout=60):
     """An autograder.judge.KernelLink whose calls run in `kernel` (as the grader's kernel B)."""
     from autograder.judge import KernelLink
 
-    from autograder.evidence import REPLIES, _replies_text
+    from autograder.evidence import CALLS, _replies_text
 
-    def send(code, limit, timeout):
-        run = kernel.run(code, user_expressions={"replies": REPLIES})
+    def send(requests, limit, timeout):
+        run = kernel.run("pass", user_expressions={"replies": CALLS.format(requests)})
         text, overflow = _replies_text(run.expressions.get("replies"), limit)
         return text, "overflow" if overflow else "ok"
 

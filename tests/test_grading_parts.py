@@ -162,8 +162,10 @@ def test_limits_are_named_in_plain_words():
         cell("t6", nbformat.v4.new_output("display_data", data={
             "text/plain": f"{OUTPUT_CAP_NOTE}: more than 1024 KiB]"})),
         cell("t7", error("ValueError", "an ordinary mistake")),
+        cell("t8", error("CellTimeoutError", "a student's exception of that name")),
     ])
-    assert limit_problems(nb, 12) == [
+    # Only the cells the grader itself stopped ran past the limit (indices of the notebook).
+    assert limit_problems(nb, 12, timed_out=[0]) == [
         "t1 ran longer than the 12 s cell limit and was stopped",
         "cell 2 ran out of memory (the kernel's memory limit) and was stopped",
         "t3 hit the limit on processes and threads",

@@ -20,10 +20,11 @@ from submissions.hostile import FULL, secret_lines
 from submissions.tricks import CONTROL, ID, hidden_check_lines, secret_detector, tricks
 from utils.probe import MARK
 
-# Blanking every cell that mentions checks also blanks the grader's calls: nothing comes back. A
-# forged reply that cannot be read fails every call it answers, right functions' included.
+# Blanking every cell that mentions checks blanks no test cell (none runs in the kernel) and no
+# grader's call (they are user expressions, not cells): it scores the control. A forged reply that
+# cannot be read fails every call it answers, right functions' included.
 EXPECTED = {name: CONTROL for name, _ in tricks()} | {
-    "rewrites-tests": 0, "forges-huge-array": 0, "forges-deep-reply": 0}
+    "forges-huge-array": 0, "forges-deep-reply": 0}
 # The grader runs with less address space than a forged array would take (12.8 GB) and than the
 # 4 GB such a reply once made a worker allocate.
 ADDRESS_SPACE = 3 * 2 ** 30
@@ -98,7 +99,9 @@ def test_the_history_trick_printed_only_public_cells(graded):
     text = page(root, "prints-history")
     assert "_ih:" in text and "linecache:" in text  # it ran, and printed what it found
     printed = text.split("In: ['", 1)[-1]
-    assert "layer_shapes([4, 3, 1])" in printed  # the visible checks are there, nothing else
+    assert "def stack_examples" in printed  # the student's cells are there, and nothing else:
+    assert "layer_shapes([4, 3, 1])" not in printed  # no test cell ran in the kernel,
+    assert "answer_json" not in printed and "answer_all" not in printed  # nor a grader's call
 
 
 def test_no_kernel_that_ran_student_code_held_instructor_material(graded):
