@@ -1,12 +1,14 @@
-"""Decide a graded test cell in the grader's process, on values fetched from a clean kernel.
+"""Decide a graded test cell in the grader's process, on values fetched from the student's kernel.
 
 A graded test cell's checks are its visible code (the test cell of the source notebook, as the
 student reads it) followed by its hidden checks (`autograder/hidden_checks/<assignment>.py`, one
 `# %% <grade_id>` section per cell, never released and never sent to a kernel). Both run here,
 with `utils.checks` writing the messages, in a namespace where each function the student writes
-is a `KernelFunction`: calling it sends the inputs to the student's kernel (utils.probe.answer),
-and returns the value that came back, read under bounds (autograder.kernel_values). The reference
-solutions and every expected value stay in this process.
+is a `KernelFunction`: calling it fixes the truth first (`Truth`: the reference's value, the
+state the inputs must be left in, the values of the graded functions it calls), then sends the
+inputs to the student's kernel (utils.probe.answer) and compares what came back, read under
+bounds (autograder.kernel_values). The reference solutions and every expected value stay in this
+process; nothing the kernel does flows back into the grader's objects.
 """
 
 import builtins
@@ -119,7 +121,7 @@ def _recording(reference, callees):
     """While the reference runs, record each call it makes of a graded function in `callees`.
 
     Yields the list of stand-in entries [callee, args, kwargs (encoded before the call), reply,
-    args and kwargs after it]: in kernel B, while the student's function runs for the grader, each
+    args and kwargs after it]: in the kernel, while the student's function runs for the grader, each
     callee's name answers from these (utils.probe), so that a graded function is judged with the
     reference in each callee's place and a mistake costs its own cell only. Only values enter the
     kernel, never the reference's code; only the calls the reference itself makes are recorded,
