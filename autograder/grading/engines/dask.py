@@ -58,9 +58,11 @@ class SandboxPlugin(WorkerPlugin):
         try:
             here = course_fingerprint()
             if here != self.fingerprint:
-                raise CourseError(f"this worker holds another version of the course (fingerprint "
-                                  f"{here} of solutions/, autograder/hidden_checks/ and utils/; "
-                                  f"the grader's is {self.fingerprint}): update its checkout")
+                raise CourseError(f"this worker holds another version of the course or of "
+                                  f"the packages that grade (fingerprint {here} of solutions/, "
+                                  f"autograder/, utils/, Python and the packages of "
+                                  f"fingerprint.PACKAGES; the grader's is {self.fingerprint}): "
+                                  f"update its checkout and environment")
             if not pathlib.Path(self.submissions).is_dir():
                 raise CourseError(f"this worker cannot read the submissions at "
                                   f"{self.submissions}: they must be on a file system every "
