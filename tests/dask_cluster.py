@@ -1,4 +1,5 @@
-"""A Dask cluster on this machine, as on a real one: `dask scheduler` and `dask worker` processes."""
+"""A Dask cluster on this machine, as on a real one: `dask scheduler` and `dask worker` processes,
+listening on 127.0.0.1 only."""
 
 import json
 import os
@@ -19,12 +20,23 @@ def dask_command(*args):
 class Cluster:
     """`dask scheduler` and `dask worker`s as processes of their own; stop() ends them all."""
 
-    def __init__(self, folder, workers, env=None):
-        self.folder, self.env = folder, {**os.environ, **WORKER_ENV, **(env or {})}
+    def __init__(self, folder, workers, env=None, certificates=None, worker_env=WORKER_ENV):
+        """certificates: a folder of `cluster-certs` (TLS, mutual authentication), or None (tcp)."""
+        self.folder, self.env = folder, {**os.environ, **worker_env, **(env or {})}
+        self.certificates = certificates
+        self.security = None
+        if certificates:
+            import distributed
+            self.security = distributed.Security(
+                tls_ca_file=str(certificates / "ca.pem"),
+                tls_client_cert=str(certificates / "grader.pem"),
+                tls_client_key=str(certificates / "grader-key.pem"), require_encryption=True)
         folder.mkdir(parents=True, exist_ok=True)
         self.file = folder / "scheduler.json"
         self.processes = [self._start("scheduler", "scheduler", "--scheduler-file", self.file,
-                                      "--port", 0, "--dashboard-address", ":0")]
+                                      "--host", "127.0.0.1", "--port", 0,
+                                      "--dashboard-address", "127.0.0.1:0",
+                                      *self.tls("scheduler"))]
         deadline = time.monotonic() + 60
         while not self.file.exists():
             if time.monotonic() > deadline:
@@ -33,9 +45,19 @@ class Cluster:
         self.address = json.loads(self.file.read_text())["address"]
         for number in range(workers):
             self.processes.append(self._start(
-                f"worker-{number}", "worker", "--scheduler-file", self.file, "--nthreads", 1,
-                "--local-directory", folder / f"worker-{number}"))
+                f"worker-{number}", "worker", "--scheduler-file", self.file, "--host", "127.0.0.1",
+                "--nthreads", 1,
+                "--local-directory", folder / f"worker-{number}", *self.tls("worker")))
         self.wait_for(workers)
+
+    def tls(self, role, certificates=None):
+        """The `dask scheduler`/`dask worker` options that give `role` its certificate."""
+        folder = certificates or self.certificates
+        if not folder:
+            return []
+        return ["--protocol", "tls"] * (role == "scheduler") + [
+            "--tls-ca-file", folder / "ca.pem", "--tls-cert", folder / f"{role}.pem",
+            "--tls-key", folder / f"{role}-key.pem"]
 
     def _start(self, name, *args):
         with open(self.folder / f"{name}.log", "w") as log:
@@ -46,7 +68,7 @@ class Cluster:
     def worker_pids(self):
         """{worker address: pid of its worker process}."""
         import distributed
-        with distributed.Client(self.address, timeout="120s") as client:
+        with distributed.Client(self.address, timeout="120s", security=self.security) as client:
             return client.run(os.getpid)
 
     def tune_scheduler(self, allowed_failures, worker_saturation):
@@ -60,13 +82,13 @@ class Cluster:
             dask_scheduler.WORKER_SATURATION = worker_saturation
             return before
 
-        with distributed.Client(self.address, timeout="120s") as client:
+        with distributed.Client(self.address, timeout="120s", security=self.security) as client:
             return client.run_on_scheduler(tune, allowed_failures=allowed_failures,
                                            worker_saturation=worker_saturation)
 
     def wait_for(self, count):
         import distributed
-        with distributed.Client(self.address, timeout="120s") as client:
+        with distributed.Client(self.address, timeout="120s", security=self.security) as client:
             client.wait_for_workers(count, timeout=120)
 
     def stop(self):

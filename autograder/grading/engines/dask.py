@@ -119,14 +119,54 @@ def refusal(plugin, dask_worker=None):
     return ("SandboxError", "the grading plugin is not set up") if found is None else found.error
 
 
+TLS_HOWTO = ("set up TLS: `python -m autograder cluster-certs DIR` writes a CA and the "
+             "certificates of the scheduler, the workers and the grader, and prints the "
+             "commands that use them (docs/grading.md, \"Grading on a cluster\")")
+
+
+def client_security(address):
+    """The grader's distributed.Security, from Dask's own configuration (distributed.comm.tls.*,
+    in its config files or DASK_* variables); CourseError for a scheduler that would let anyone
+    in: plain tcp:// beyond the loopback interface, or tls:// without the grader's certificate."""
+    scheme, _, rest = address.rpartition("://")
+    host = distributed.comm.parse_host_port(rest, default_port=8786)[0] if rest else ""
+    if scheme in ("", "tcp"):
+        if not is_loopback(host):
+            raise CourseError(f"refusing the unencrypted Dask scheduler {address}: anyone who "
+                              f"reaches it can run code as root on the workers and change "
+                              f"scores; {TLS_HOWTO}, then pass --scheduler tls://{rest}")
+        return distributed.Security()
+    if scheme != "tls":
+        raise CourseError(f"the Dask scheduler's address {address} must start with tls:// "
+                          f"(or tcp:// on this machine only)")
+    security = distributed.Security(require_encryption=True)
+    if not (security.tls_ca_file and security.tls_client_cert):
+        raise CourseError(f"no certificate for the grader in Dask's configuration "
+                          f"(distributed.comm.tls.ca-file and .client.cert/.key): {TLS_HOWTO}")
+    return security
+
+
+def is_loopback(host):
+    """Whether `host` names this machine's loopback interface only."""
+    import ipaddress
+    import socket
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return False
+    return bool(addresses) and all(ipaddress.ip_address(a.split("%")[0]).is_loopback
+                                   for a in addresses)
+
+
 class DaskEngine(Engine):
     _runs = itertools.count()
 
     def __init__(self, settings):
         self.settings = settings
+        security = client_security(settings.scheduler)
         try:
             self.client = distributed.Client(settings.scheduler, timeout="120s",
-                                             set_as_default=False)
+                                             set_as_default=False, security=security)
         except (OSError, TimeoutError) as error:
             raise CourseError(f"cannot reach the Dask scheduler at {settings.scheduler} "
                               f"({error})") from None
