@@ -3,26 +3,42 @@ listening on 127.0.0.1 only."""
 
 import json
 import os
+import shlex
 import signal
+import socket
 import subprocess
 import sys
 import time
 
 from autograder.course import REPO
 
-WORKER_ENV = {"DASK_DISTRIBUTED__WORKER__DAEMON": "False"}  # nannies' workers may start processes
 
 
 def dask_command(*args):
     return [os.path.join(os.path.dirname(sys.executable), "dask"), *map(str, args)]
 
 
+def documented_commands(certificates, port):
+    """The scheduler's and a worker's commands of docs/grading.md (as `cluster-certs` prints
+    them), for a scheduler on 127.0.0.1:port, as argument lists after `dask`; and the grader's."""
+    from autograder.grading.engines.certificates import commands
+    scheduler, worker, grader = commands(certificates, "127.0.0.1", port)
+    return shlex.split(scheduler)[1:], shlex.split(worker)[1:], grader
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class Cluster:
     """`dask scheduler` and `dask worker`s as processes of their own; stop() ends them all."""
 
-    def __init__(self, folder, workers, env=None, certificates=None, worker_env=WORKER_ENV):
-        """certificates: a folder of `cluster-certs` (TLS, mutual authentication), or None (tcp)."""
-        self.folder, self.env = folder, {**os.environ, **worker_env, **(env or {})}
+    def __init__(self, folder, workers, env=None, certificates=None):
+        """certificates: a folder of `cluster-certs` (TLS, mutual authentication; the scheduler
+        and the workers are started with the commands docs/grading.md gives), or None (tcp)."""
+        self.folder, self.env = folder, {**os.environ, **(env or {})}
         self.certificates = certificates
         self.security = None
         if certificates:
@@ -33,10 +49,15 @@ class Cluster:
                 tls_client_key=str(certificates / "grader-key.pem"), require_encryption=True)
         folder.mkdir(parents=True, exist_ok=True)
         self.file = folder / "scheduler.json"
-        self.processes = [self._start("scheduler", "scheduler", "--scheduler-file", self.file,
-                                      "--host", "127.0.0.1", "--port", 0,
-                                      "--dashboard-address", "127.0.0.1:0",
-                                      *self.tls("scheduler"))]
+        if certificates:
+            scheduler, worker, _ = documented_commands(certificates, free_port())
+            self.processes = [self._start("scheduler", *scheduler, "--scheduler-file", self.file,
+                                          "--host", "127.0.0.1",
+                                          "--dashboard-address", "127.0.0.1:0")]
+        else:
+            self.processes = [self._start("scheduler", "scheduler", "--scheduler-file",
+                                          self.file, "--host", "127.0.0.1", "--port", 0,
+                                          "--dashboard-address", "127.0.0.1:0")]
         deadline = time.monotonic() + 60
         while not self.file.exists():
             if time.monotonic() > deadline:
@@ -44,10 +65,13 @@ class Cluster:
             time.sleep(0.2)
         self.address = json.loads(self.file.read_text())["address"]
         for number in range(workers):
-            self.processes.append(self._start(
-                f"worker-{number}", "worker", "--scheduler-file", self.file, "--host", "127.0.0.1",
-                "--nthreads", 1,
-                "--local-directory", folder / f"worker-{number}", *self.tls("worker")))
+            if certificates:  # exactly as documented
+                self.processes.append(self._start(f"worker-{number}", *worker))
+            else:
+                self.processes.append(self._start(
+                    f"worker-{number}", "worker", "--scheduler-file", self.file, "--host",
+                    "127.0.0.1", "--nthreads", 1, "--local-directory",
+                    folder / f"worker-{number}"))
         self.wait_for(workers)
 
     def tls(self, role, certificates=None):

@@ -1,7 +1,7 @@
 """`grade --scheduler` over TLS with mutual authentication, on a real cluster (`dask scheduler`
 and two `dask worker`s with the certificates of `python -m autograder cluster-certs`, on
 127.0.0.1): only peers with a certificate of the course's CA get in, and the grades equal a local
-run's. A plain tcp:// scheduler beyond the loopback interface is refused with how to set TLS up."""
+run's, with workers started by the documented command alone (nanny included). A plain tcp:// scheduler beyond the loopback interface is refused with how to set TLS up."""
 
 import socket
 import ssl
@@ -137,6 +137,8 @@ def test_grades_over_tls_equal_a_local_runs(cluster, tmp_path):
     assert local.returncode == 0, local.stderr[-3000:]
     assert remote.returncode == 0, remote.stderr[-3000:]
     assert cluster.address.startswith("tls://127.0.0.1:")
+    # the workers were started with the documented command alone: nanny, no daemon setting
+    assert not any(name.startswith("DASK_") for name in cluster.env)
     scores = {r["student_id"]: float(r["score"]) for r in read_csv(tmp_path / "dask" /
                                                                    "grades.csv")}
     assert scores == expected

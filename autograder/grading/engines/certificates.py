@@ -51,15 +51,15 @@ def grader_config(folder):
             f"        key: {folder / 'grader-key.pem'}\n")
 
 
-def commands(folder, host="SCHEDULER-HOST"):
-    """The commands that start a TLS scheduler, a worker and the grader with these files."""
-    folder = pathlib.Path(folder).resolve()
+def commands(folder, host="SCHEDULER-HOST", port=8786):
+    """The commands that start a TLS scheduler, a worker and the grader with the files of
+    `folder` (as given: docs/grading.md shows them with CERTS)."""
     tls = lambda role: (f"--tls-ca-file {folder}/ca.pem --tls-cert {folder}/{role}.pem "
                         f"--tls-key {folder}/{role}-key.pem")
-    return [f"dask scheduler --protocol tls --port 8786 {tls('scheduler')}",
-            f"dask worker tls://{host}:8786 --nthreads 1 {tls('worker')}",
+    return [f"dask scheduler --protocol tls --port {port} {tls('scheduler')}",
+            f"dask worker tls://{host}:{port} --nthreads 1 {tls('worker')}",
             f"DASK_CONFIG={folder} python -m autograder grade SUBMISSIONS --workdir DIR "
-            f"--scheduler tls://{host}:8786"]
+            f"--scheduler tls://{host}:{port}"]
 
 
 def _openssl(*args):

@@ -67,10 +67,7 @@ class SandboxPlugin(WorkerPlugin):
                 raise CourseError(f"this worker cannot read the submissions at "
                                   f"{self.submissions}: they must be on a file system every "
                                   f"worker mounts at the same path")
-            if multiprocessing.current_process().daemon:
-                raise SandboxError("this worker runs as a daemon process (started by a nanny), "
-                                   "which may not start grading processes: start the workers "
-                                   "with DASK_DISTRIBUTED__WORKER__DAEMON=False")
+            allow_grading_processes()
             self.folder = pathlib.Path(worker.local_directory) / self.name
             self.folder.mkdir(parents=True, exist_ok=True)
             template = self.folder / "template.db"
@@ -106,6 +103,16 @@ class SandboxPlugin(WorkerPlugin):
         if left:  # the submission that caused it gets the line; the worker goes on
             result.problems.append(f"the job's scratch folder could not be removed: {left}")
         return result
+
+
+def allow_grading_processes():
+    """Let this Dask worker start its grading processes, also when a nanny started it as a
+    daemon process (Dask's default), which multiprocessing forbids to start processes: that
+    rule is there so that no child outlives a daemon, and a grading process ends with its
+    parent anyway (engines/worker.py watches it), so the flag is cleared."""
+    process = multiprocessing.current_process()
+    if process.daemon:
+        process.daemon = False
 
 
 def grade_remotely(job, plugin):
