@@ -58,6 +58,14 @@ def test_the_certificate_command_prints_the_commands_it_documents(tmp_path):
     assert "--scheduler tls://127.0.0.1:8786" in said
 
 
+def test_the_docs_give_the_commands_that_are_tested():
+    from autograder.grading.engines.certificates import commands
+    text = (REPO / "docs" / "grading.md").read_text()
+    for line in commands("CERTS", "scheduler-host"):
+        assert line in text, line
+    assert "DAEMON" not in text
+
+
 def test_plain_tcp_beyond_loopback_is_refused_with_how_to_set_tls_up(tmp_path):
     with pytest.raises(CourseError, match="cluster-certs"):
         client_security("tcp://192.0.2.7:8786")
