@@ -234,14 +234,14 @@ class DaskEngine(Engine):
                 raise REFUSALS[kind](f"Dask worker {address}: {message}")
 
     def submit(self, job):
+        if self.plugin is None:  # first: a worker that cannot grade stops the run before a result
+            self._register(job)
         outer = concurrent.futures.Future()
         try:
             files, sent_problems = pack_submission(job)
         except Refused as refusal:  # as the job itself would say
             outer.set_result(Result.failed(f"{refusal}; scored 0", status="not graded"))
             return outer
-        if self.plugin is None:
-            self._register(job)
         key = (f"grade-{hashlib.sha256(job.student_id.encode()).hexdigest()[:12]}-"
                f"{job.assignment_id}-{uuid.uuid4().hex[:8]}")
         task = self.client.submit(grade_remotely, job, files, self.plugin, key=key, pure=False)
