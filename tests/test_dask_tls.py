@@ -1,7 +1,8 @@
 """`grade --scheduler` over TLS with mutual authentication, on a real cluster (`dask scheduler`
 and two `dask worker`s with the certificates of `python -m autograder cluster-certs`, on
 127.0.0.1): only peers with a certificate of the course's CA get in, and the grades equal a local
-run's, with workers started by the documented command alone (nanny included). A plain tcp:// scheduler beyond the loopback interface is refused with how to set TLS up."""
+run's, with workers started by the documented command alone (nanny included). A plain tcp://
+scheduler beyond the loopback interface is refused with how to set TLS up."""
 
 import socket
 import ssl

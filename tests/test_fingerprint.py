@@ -2,7 +2,9 @@
 decides a score: each covered piece, changed, changes it; and what a grading job imports (modules
 of this repository, installed distributions) is all covered."""
 
+import importlib.metadata
 import json
+import pathlib
 import shutil
 import subprocess
 import sys
@@ -10,7 +12,6 @@ import sys
 import pytest
 
 from autograder.course import REPO
-from autograder.grading.engines import fingerprint
 from autograder.grading.engines.fingerprint import PACKAGES, PARTS, course_fingerprint, versions
 
 PIECES = ["autograder/judge.py", "autograder/evidence.py", "autograder/kernel_values.py",
@@ -86,8 +87,9 @@ print(json.dumps({name: [getattr(module, "__file__", None),
 
 def test_every_module_a_job_imports_is_covered():
     """A job's worker process imports the job, the local engine and nbgrader's apps, and
-    preloads what kernels import (Dask, the transport, checks its own versions): every module file of this repository is in a covered part, and every
-    distribution it comes from is in PACKAGES, so that a new module cannot be missed."""
+    preloads what kernels import (Dask, the transport, checks its own versions): every module
+    file of this repository is in a covered part, and every distribution it comes from is in
+    PACKAGES, so that a new module cannot be missed."""
     run = subprocess.run([sys.executable, "-c", IMPORTS], cwd=REPO, capture_output=True,
                          text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
@@ -102,23 +104,22 @@ def test_every_module_a_job_imports_is_covered():
     assert {"nbgrader", "numpy", "ipykernel", "matplotlib"} <= distributions
     missing = distributions - set(PACKAGES)
     assert not missing, f"add to fingerprint.PACKAGES: {sorted(missing)}"
-    site = {str(p) for p in map(_site_folder, (m[0] for m in modules.values())) if p}
-    installed = {d for d in site}  # top-level folders in site-packages of imported modules
-    names = __import__("importlib.metadata").metadata.packages_distributions()
-    unknown = {top for top in installed if top not in names and not top.startswith("__")
-               and not top.endswith((".py", ".so", ".pth"))}
+    # a module of site-packages that no distribution claims would escape the list above
+    names = importlib.metadata.packages_distributions()
+    folders = {_site_folder(path) for path, _ in modules.values()} - {None}
+    assert {"numpy", "nbgrader", "debugpy"} <= folders
+    unknown = {top for top in folders if top not in names and not top.startswith("__")
+               and not top.endswith((".py", ".so", ".pth", ".dist-info"))}
     assert not unknown, f"imported from site-packages, of no known distribution: {unknown}"
 
 
 def _parents(path):
-    from pathlib import Path
-    return Path(path).resolve().parents
+    return pathlib.Path(path).resolve().parents
 
 
 def _site_folder(path):
     """The top-level name under site-packages that `path` lies in, or None."""
-    from pathlib import Path
-    parts = Path(path).parts if path else ()
+    parts = pathlib.Path(path).parts if path else ()
     if "site-packages" in parts:
         rest = parts[parts.index("site-packages") + 1:]
         return rest[0] if len(rest) > 1 else None
