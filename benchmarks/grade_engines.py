@@ -75,25 +75,30 @@ def nothing(files):
 
 
 def overhead(scratch, tasks):
-    """ms per task of the scheduler round trip, with a job that does nothing, `tasks` times."""
+    """ms per task of the scheduler round trip, with a job that does nothing, `tasks` times, on
+    a 1-worker cluster over tcp and over TLS (the course's certificates, as documented)."""
     import distributed
-    cluster = Cluster(scratch / "overhead", workers=1)
+    from autograder.grading.engines.certificates import write_certificates
     files = {"01_notation.ipynb": b"x" * 60_000}  # a submitted notebook's size
-    try:
-        with distributed.Client(cluster.address, timeout="120s") as client:
-            client.submit(nothing, files, pure=False).result()  # warm: the function is known
-            started = time.perf_counter()
-            for _ in range(tasks):
-                client.submit(nothing, files, pure=False).result()
-            one_by_one = time.perf_counter() - started
-            started = time.perf_counter()
-            client.gather([client.submit(nothing, files, pure=False) for _ in range(tasks)])
-            queued = time.perf_counter() - started
-    finally:
-        cluster.stop()
-    print(f"scheduler round trip, a job that does nothing, {tasks} tasks on 1 worker: "
-          f"{1000 * one_by_one / tasks:.1f} ms a task one at a time, "
-          f"{1000 * queued / tasks:.1f} ms a task all queued")
+    for protocol in ("tcp", "tls"):
+        certificates = write_certificates(scratch / "certs") if protocol == "tls" else None
+        cluster = Cluster(scratch / f"overhead-{protocol}", workers=1, certificates=certificates)
+        try:
+            with distributed.Client(cluster.address, timeout="120s",
+                                    security=cluster.security) as client:
+                client.submit(nothing, files, pure=False).result()  # warm: the function is known
+                started = time.perf_counter()
+                for _ in range(tasks):
+                    client.submit(nothing, files, pure=False).result()
+                one_by_one = time.perf_counter() - started
+                started = time.perf_counter()
+                client.gather([client.submit(nothing, files, pure=False) for _ in range(tasks)])
+                queued = time.perf_counter() - started
+        finally:
+            cluster.stop()
+        print(f"scheduler round trip over {protocol}, a job that does nothing, {tasks} tasks on "
+              f"1 worker: {1000 * one_by_one / tasks:.1f} ms a task one at a time, "
+              f"{1000 * queued / tasks:.1f} ms a task all queued")
 
 
 def own_cost(scratch, counts, record_max):
