@@ -82,6 +82,13 @@ def main(argv=None):
     cmd.add_argument("--workdir", help="(required) where the gradebook, feedback, grades.csv, "
                                        "problems.csv and report.html go")
     grading_settings.add_arguments(cmd)
+    cmd = commands.add_parser("cluster-certs", help="write the TLS certificates of a course's Dask "
+                                                     "cluster (a CA; scheduler, workers, grader) "
+                                                     "and print the commands that use them")
+    cmd.add_argument("folder", type=pathlib.Path, help="where to write them (keep it private: it "
+                                                       "holds the CA's key)")
+    cmd.add_argument("--host", default="SCHEDULER-HOST",
+                     help="the scheduler's host name, for the printed commands")
     cmd = commands.add_parser("setup-course", help="make a semester's course folder: an "
                                                     "nbgrader_config.py there for nbgrader's "
                                                     "exchange, formgrader and `grade`")
@@ -210,6 +217,18 @@ def main(argv=None):
                 print(f"error: no submission could be graded; problems.csv in {args.workdir} "
                       f"says why", file=sys.stderr)
                 return 1
+        elif args.command == "cluster-certs":
+            from .grading.engines import certificates
+
+            try:
+                folder = certificates.write_certificates(args.folder)
+            except (OSError, RuntimeError) as error:
+                raise CourseError(f"could not write the certificates: {error}") from None
+            print(f"wrote the course's CA (ca.pem; its key ca-key.pem stays here) and the "
+                  f"certificates of the {', '.join(certificates.ROLES)} in {folder}; copy "
+                  f"ca.pem and worker.pem, worker-key.pem to each worker, and start:")
+            for line in certificates.commands(folder, args.host):
+                print(f"  {line}")
         elif args.command == "setup-course":
             from .course_folder import setup_course
 

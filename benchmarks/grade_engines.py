@@ -1,10 +1,14 @@
 """Throughput of the two engines on one class, side by side in one run, and the class grader's own
 cost per submission (discovery, recording, outputs) up to 10,000 results.
 
-    python benchmarks/grade_engines.py [--size 20] [--records 1000,3000,10000]
+    python benchmarks/grade_engines.py [--size 20] [--records 1000,3000,10000] [--tasks 1000]
 
 Engines: `grade --workers <cores>` on this machine, then `grade --scheduler` on a Dask cluster of
-1 and of 2 workers (one thread each) started here with the `dask` commands. The class grader's own
+1 and of 2 workers (one thread each) started here with the `dask` commands; submissions per hour
+for each. The scheduler's own cost per task: a job that does nothing (a submission-sized payload
+in, a result-sized JSON text out, as engines/dask.py sends them), `--tasks` times, on a
+1-worker cluster: one at a time (the round trip) and all queued at once (the overhead per task
+when the cluster is kept busy). The class grader's own
 cost is measured in-process, without grading: the submissions tree is discovered, N results are
 recorded into a real class gradebook (nbgrader's) and the outputs are written from them.
 """
@@ -63,6 +67,38 @@ def engines(scratch, size):
     print(f"ratios (same class, one run): Dask 2 workers / Dask 1 worker throughput "
           f"{rows[1][1] / rows[2][1]:.2f}x; local / Dask 2 workers throughput "
           f"{rows[2][1] / local:.2f}x")
+
+
+def nothing(files):
+    """The job that does nothing: the size of a result back, as JSON text."""
+    return json.dumps({"status": "graded", "feedback_html": "x" * 100_000, "n": len(files)})
+
+
+def overhead(scratch, tasks):
+    """ms per task of the scheduler round trip, with a job that does nothing, `tasks` times, on
+    a 1-worker cluster over tcp and over TLS (the course's certificates, as documented)."""
+    import distributed
+    from autograder.grading.engines.certificates import write_certificates
+    files = {"01_notation.ipynb": b"x" * 60_000}  # a submitted notebook's size
+    for protocol in ("tcp", "tls"):
+        certificates = write_certificates(scratch / "certs") if protocol == "tls" else None
+        cluster = Cluster(scratch / f"overhead-{protocol}", workers=1, certificates=certificates)
+        try:
+            with distributed.Client(cluster.address, timeout="120s",
+                                    security=cluster.security) as client:
+                client.submit(nothing, files, pure=False).result()  # warm: the function is known
+                started = time.perf_counter()
+                for _ in range(tasks):
+                    client.submit(nothing, files, pure=False).result()
+                one_by_one = time.perf_counter() - started
+                started = time.perf_counter()
+                client.gather([client.submit(nothing, files, pure=False) for _ in range(tasks)])
+                queued = time.perf_counter() - started
+        finally:
+            cluster.stop()
+        print(f"scheduler round trip over {protocol}, a job that does nothing, {tasks} tasks on "
+              f"1 worker: {1000 * one_by_one / tasks:.1f} ms a task one at a time, "
+              f"{1000 * queued / tasks:.1f} ms a task all queued")
 
 
 def own_cost(scratch, counts, record_max):
@@ -169,11 +205,19 @@ def main():
     parser.add_argument("--record-max", type=int, default=1000,
                         help="record into the gradebook up to this many results")
     parser.add_argument("--skip-engines", action="store_true")
+    parser.add_argument("--tasks", type=int, default=1000,
+                        help="tasks of the job that does nothing (0: skip)")
+    parser.add_argument("--only-overhead", action="store_true",
+                        help="measure only the scheduler round trip")
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}  load average before: "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="engines-bench-") as scratch:
         scratch = pathlib.Path(scratch)
+        if args.tasks:
+            overhead(scratch, args.tasks)
+        if args.only_overhead:
+            return
         if not args.skip_engines:
             engines(scratch, args.size)
         record_side_by_side(scratch, 200)

@@ -184,4 +184,7 @@ def test_a_worker_without_the_sandbox_refuses(mixed_class, tmp_path):
     assert run.returncode == 2
     assert "the sandbox could not start, so nothing was graded: Dask worker tcp://" in run.stderr
     assert "the sandbox did not start" in run.stderr
-    assert not (tmp_path / "work" / "grades.csv").exists()
+    # nothing graded: the one result is the submission without a notebook, recorded without a job
+    # before the engine's first task (the outputs are written whatever stops a run)
+    results = sorted((tmp_path / "work" / "results").glob("*/*.json"))
+    assert [p.parent.name for p in results] == ["nobook"]

@@ -71,6 +71,9 @@ def grade_class(submissions_dir, workdir, settings=Settings(), stream=sys.stdout
     submissions_dir, workdir = pathlib.Path(submissions_dir), pathlib.Path(workdir).resolve()
     if not submissions_dir.is_dir():
         raise CourseError(f"{submissions_dir} is not a folder of submissions")
+    if settings.scheduler:  # an open scheduler is refused before anything is written
+        from .engines.dask import client_security
+        client_security(settings.scheduler)
     if GLOB_CHARACTERS.search(str(workdir)):
         raise CourseError(f"the work directory {workdir} has one of [ ] * ? in its path, which "
                           f"nbgrader reads as a pattern; choose another one")

@@ -13,6 +13,7 @@ limit takes only that worker with it.
 
 import dataclasses
 import hashlib
+import json
 import pathlib
 import re
 import shutil
@@ -72,6 +73,23 @@ class Result:
     @classmethod
     def failed(cls, problem, status="failed"):
         return cls(status, problems=[problem])
+
+    def to_plain(self):
+        """This Result as JSON text: how a remote worker sends it back."""
+        return json.dumps(dataclasses.asdict(self))
+
+    @classmethod
+    def from_plain(cls, text):
+        """The Result that `to_plain` wrote; ValueError for anything else."""
+        found = json.loads(text)
+        types = {"status": str, "cells": dict, "problems": list, "feedback_html": str,
+                 "autograded_notebook": str, "timestamp": str, "seconds": (int, float),
+                 "notebook_sha256": str, "exchange_files": dict}
+        if not isinstance(found, dict) or set(found) != set(types) or not all(
+                found[name] is None or isinstance(found[name], kind)
+                for name, kind in types.items()):
+            raise ValueError("not a grading result")
+        return cls(**found)
 
 
 def grade(job):

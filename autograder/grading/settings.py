@@ -26,7 +26,9 @@ class Settings:
     workers: int = option(os.cpu_count() or 1, "submissions graded at once on this machine "
                           "(default: the number of cores; ignored with --scheduler)")
     scheduler: str = option(None, "grade on the Dask cluster whose scheduler is at this address "
-                            "(tcp://host:8786) instead of on this machine; see docs/grading.md",
+                            "(tls://host:8786; tcp:// on this machine only) instead of on this "
+                            "machine, with the certificate of Dask's TLS configuration; see "
+                            "docs/grading.md",
                             metavar="ADDRESS")
     db_url: str = option(None, "SQLAlchemy URL of the class gradebook (default: sqlite in the "
                                "work directory)")

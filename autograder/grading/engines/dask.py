@@ -1,15 +1,17 @@
 """The Dask engine: one Dask task per submission, on the cluster whose scheduler is at --scheduler.
 
 A worker plugin, registered by the class grader before the first task, sets up every Dask worker
-(those that join later too): it checks that the worker holds the grader's course (fingerprint.py)
-and can run the sandbox, and starts a LocalEngine of its own there, one grading process (with its
-fork server) per Dask thread. A task grades its job on that engine, so the job time limit and the
-kill of a job's kernels work as on one machine, and returns the Result with the feedback page and
-the autograded notebook as content: nothing of the worker's scratch folder has to be reachable.
+(those that join later too): it checks that the worker holds the grader's course and packages
+(fingerprint.py) and can run the sandbox, and starts a LocalEngine of its own there, one grading
+process (with its fork server) per Dask thread. A task grades its job on that engine, so the job
+time limit and the kill of a job's kernels work as on one machine.
 
-What workers must share with the class grader: the submissions folder, at the same path (a shared
-file system), and the course checkout (compared by fingerprint). The template gradebook travels
-in the plugin.
+What travels: the template gradebook in the plugin; each submission's files with its task, taken
+in on the grader as a job takes them in (no link followed; the notebook bounded by --max-mib, the
+other files by the intake limits); the Result back as JSON text (Result.to_plain), with the
+feedback page and the autograded notebook as content. So workers need no shared file system,
+only the same checkout and environment. The grader reaches the scheduler over TLS with the
+course's certificates (client_security), so only the course's workers and grader get in.
 
 Faults: a Dask worker that dies mid-task (killed, out of memory) loses nothing: the scheduler runs
 the task again on another worker, at most `distributed.scheduler.allowed-failures` times (3 by
@@ -24,6 +26,7 @@ import hashlib
 import itertools
 import multiprocessing
 import pathlib
+import tempfile
 import uuid
 
 import distributed
@@ -33,6 +36,7 @@ from autograder.course import CourseError
 from autograder.sandbox import SandboxError
 from autograder.sandbox.cleanup import remove_tree
 
+from ..intake import IntakeLimits, Refused, take_in
 from ..job import Result
 from . import Engine
 from .fingerprint import course_fingerprint
@@ -46,9 +50,9 @@ LOST = ("the Dask workers that graded this submission died each time (killed, or
 class SandboxPlugin(WorkerPlugin):
     """Sets up a Dask worker to grade: course check, template gradebook, a local engine."""
 
-    def __init__(self, name, settings, fingerprint, template, submissions):
+    def __init__(self, name, settings, fingerprint, template):
         self.name, self.settings, self.fingerprint = name, settings, fingerprint
-        self.template, self.submissions = template, submissions
+        self.template = template
         self.error, self.engine, self.folder = None, None, None
 
     async def setup(self, worker):
@@ -58,17 +62,12 @@ class SandboxPlugin(WorkerPlugin):
         try:
             here = course_fingerprint()
             if here != self.fingerprint:
-                raise CourseError(f"this worker holds another version of the course (fingerprint "
-                                  f"{here} of solutions/, autograder/hidden_checks/ and utils/; "
-                                  f"the grader's is {self.fingerprint}): update its checkout")
-            if not pathlib.Path(self.submissions).is_dir():
-                raise CourseError(f"this worker cannot read the submissions at "
-                                  f"{self.submissions}: they must be on a file system every "
-                                  f"worker mounts at the same path")
-            if multiprocessing.current_process().daemon:
-                raise SandboxError("this worker runs as a daemon process (started by a nanny), "
-                                   "which may not start grading processes: start the workers "
-                                   "with DASK_DISTRIBUTED__WORKER__DAEMON=False")
+                raise CourseError(f"this worker holds another version of the course or of "
+                                  f"the packages that grade (fingerprint {here} of solutions/, "
+                                  f"autograder/, utils/, Python and the packages of "
+                                  f"fingerprint.PACKAGES; the grader's is {self.fingerprint}): "
+                                  f"update its checkout and environment")
+            allow_grading_processes()
             self.folder = pathlib.Path(worker.local_directory) / self.name
             self.folder.mkdir(parents=True, exist_ok=True)
             template = self.folder / "template.db"
@@ -89,13 +88,21 @@ class SandboxPlugin(WorkerPlugin):
         if self.folder is not None:
             remove_tree(self.folder)
 
-    def grade(self, job):
-        """Grade `job` on this worker's engine, in a scratch folder of this worker."""
+    def grade(self, job, files):
+        """Grade `job`, whose submission folder is `files` ({relative path: bytes}), on this
+        worker's engine, in a scratch folder of this worker; return the Result as JSON text."""
         if self.error:
             kind, message = self.error
             raise REFUSALS[kind](f"Dask worker {distributed.get_worker().address}: {message}")
         scratch = self.folder / "jobs" / uuid.uuid4().hex
-        job = dataclasses.replace(job, template_db=self.template,
+        submission = scratch / "submission"
+        try:
+            unpack_submission(files, submission)
+        except (OSError, ValueError) as error:
+            remove_tree(scratch)
+            return Result.failed(f"the submission could not be written on the Dask worker "
+                                 f"({error}); scored 0").to_plain()
+        job = dataclasses.replace(job, template_db=self.template, submission_dir=str(submission),
                                   scratch_dir=str(scratch / "course"))
         try:
             result = self.engine.submit(job).result()
@@ -103,12 +110,49 @@ class SandboxPlugin(WorkerPlugin):
             left = remove_tree(scratch)
         if left:  # the submission that caused it gets the line; the worker goes on
             result.problems.append(f"the job's scratch folder could not be removed: {left}")
-        return result
+        return result.to_plain()
 
 
-def grade_remotely(job, plugin):
-    """The Dask task: grade `job` with the plugin named `plugin` of the worker running it."""
-    return distributed.get_worker().plugins[plugin].grade(job)
+def pack_submission(job):
+    """({relative path: bytes}, problems) of the submission folder of `job`, taken in as a job
+    takes it in (no link followed, bounded by the job's limits, --max-mib for the notebook), so
+    that it travels with its task; Refused when the notebook cannot be graded."""
+    with tempfile.TemporaryDirectory(prefix="autograder-send-") as folder:
+        target = pathlib.Path(folder) / "submission"
+        problems = take_in(job.submission_dir, target, f"{job.assignment_id}.ipynb",
+                           IntakeLimits(**job.intake))
+        files = {str(path.relative_to(target)): path.read_bytes()
+                 for path in sorted(target.rglob("*")) if path.is_file()}
+    return files, problems
+
+
+def unpack_submission(files, folder):
+    """Write `files` ({relative path: bytes}) under the new `folder`; ValueError for a path that
+    would leave it."""
+    folder.mkdir(parents=True)
+    for name, content in files.items():
+        path = folder / name
+        if pathlib.PurePath(name).is_absolute() or ".." in pathlib.PurePath(name).parts \
+                or not isinstance(content, bytes):
+            raise ValueError(f"a file outside the submission folder: {name!r}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
+def allow_grading_processes():
+    """Let this Dask worker start its grading processes, also when a nanny started it as a
+    daemon process (Dask's default), which multiprocessing forbids to start processes: that
+    rule is there so that no child outlives a daemon, and a grading process ends with its
+    parent anyway (engines/worker.py watches it), so the flag is cleared."""
+    process = multiprocessing.current_process()
+    if process.daemon:
+        process.daemon = False
+
+
+def grade_remotely(job, files, plugin):
+    """The Dask task: grade `job` (its submission: `files`) with the plugin named `plugin` of the
+    worker running it; the Result as JSON text."""
+    return distributed.get_worker().plugins[plugin].grade(job, files)
 
 
 def refusal(plugin, dask_worker=None):
@@ -117,14 +161,54 @@ def refusal(plugin, dask_worker=None):
     return ("SandboxError", "the grading plugin is not set up") if found is None else found.error
 
 
+TLS_HOWTO = ("set up TLS: `python -m autograder cluster-certs DIR` writes a CA and the "
+             "certificates of the scheduler, the workers and the grader, and prints the "
+             "commands that use them (docs/grading.md, \"Grading on a cluster\")")
+
+
+def client_security(address):
+    """The grader's distributed.Security, from Dask's own configuration (distributed.comm.tls.*,
+    in its config files or DASK_* variables); CourseError for a scheduler that would let anyone
+    in: plain tcp:// beyond the loopback interface, or tls:// without the grader's certificate."""
+    scheme, _, rest = address.rpartition("://")
+    host = distributed.comm.parse_host_port(rest, default_port=8786)[0] if rest else ""
+    if scheme in ("", "tcp"):
+        if not is_loopback(host):
+            raise CourseError(f"refusing the unencrypted Dask scheduler {address}: anyone who "
+                              f"reaches it can run code as root on the workers and change "
+                              f"scores; {TLS_HOWTO}, then pass --scheduler tls://{rest}")
+        return distributed.Security()
+    if scheme != "tls":
+        raise CourseError(f"the Dask scheduler's address {address} must start with tls:// "
+                          f"(or tcp:// on this machine only)")
+    security = distributed.Security(require_encryption=True)
+    if not (security.tls_ca_file and security.tls_client_cert):
+        raise CourseError(f"no certificate for the grader in Dask's configuration "
+                          f"(distributed.comm.tls.ca-file and .client.cert/.key): {TLS_HOWTO}")
+    return security
+
+
+def is_loopback(host):
+    """Whether `host` names this machine's loopback interface only."""
+    import ipaddress
+    import socket
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return False
+    return bool(addresses) and all(ipaddress.ip_address(a.split("%")[0]).is_loopback
+                                   for a in addresses)
+
+
 class DaskEngine(Engine):
     _runs = itertools.count()
 
     def __init__(self, settings):
         self.settings = settings
+        security = client_security(settings.scheduler)
         try:
             self.client = distributed.Client(settings.scheduler, timeout="120s",
-                                             set_as_default=False)
+                                             set_as_default=False, security=security)
         except (OSError, TimeoutError) as error:
             raise CourseError(f"cannot reach the Dask scheduler at {settings.scheduler} "
                               f"({error})") from None
@@ -134,8 +218,7 @@ class DaskEngine(Engine):
         """Register this run's plugin (the template gradebook of `job` in it); check workers."""
         template = pathlib.Path(job.template_db).read_bytes()
         name = f"autograder-{uuid.uuid4().hex[:12]}"
-        plugin = SandboxPlugin(name, self.settings, course_fingerprint(), template,
-                               str(pathlib.Path(job.submission_dir).parents[1]))
+        plugin = SandboxPlugin(name, self.settings, course_fingerprint(), template)
         for attempt in range(3):  # a worker lost meanwhile breaks the broadcast: try again
             try:
                 self.client.register_plugin(plugin, name=name)
@@ -151,13 +234,18 @@ class DaskEngine(Engine):
                 raise REFUSALS[kind](f"Dask worker {address}: {message}")
 
     def submit(self, job):
-        if self.plugin is None:
+        if self.plugin is None:  # first: a worker that cannot grade stops the run before a result
             self._register(job)
+        outer = concurrent.futures.Future()
+        try:
+            files, sent_problems = pack_submission(job)
+        except Refused as refusal:  # as the job itself would say
+            outer.set_result(Result.failed(f"{refusal}; scored 0", status="not graded"))
+            return outer
         key = (f"grade-{hashlib.sha256(job.student_id.encode()).hexdigest()[:12]}-"
                f"{job.assignment_id}-{uuid.uuid4().hex[:8]}")
-        task = self.client.submit(grade_remotely, job, self.plugin, key=key, pure=False)
+        task = self.client.submit(grade_remotely, job, files, self.plugin, key=key, pure=False)
         self.futures.add(task)  # a task whose future is forgotten is cancelled
-        outer = concurrent.futures.Future()
 
         def done(finished):
             self.futures.discard(finished)
@@ -165,7 +253,9 @@ class DaskEngine(Engine):
                 outer.cancel()
                 return
             try:
-                outer.set_result(finished.result())
+                result = Result.from_plain(finished.result())
+                result.problems[:0] = sent_problems  # first, as in a local job
+                outer.set_result(result)
             except distributed.scheduler.KilledWorker:
                 outer.set_result(Result.failed(LOST))
             except BaseException as error:
