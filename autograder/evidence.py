@@ -21,7 +21,7 @@ import math
 
 import nbformat
 
-from .judge import KernelLink, is_test_cell, judge_cell, page_cell, submission_salt
+from .judge import KernelLink, is_test_cell, judge_and_show, submission_salt
 from .preprocessors import ObservedExecute
 from .sandbox.kernels import SandboxedExecute
 
@@ -49,7 +49,7 @@ class RunOnce(ObservedExecute):
         if index == len(self.nb.cells) - 1:
             return cell, resources  # the slot
         if is_test_cell(cell):
-            self._judge(cell)
+            self._judge(cell, index)
             return cell, resources
         if self._link.dead:  # a grader's call killed the kernel: the rest of the run is lost
             if cell.cell_type == "code":
@@ -59,16 +59,16 @@ class RunOnce(ObservedExecute):
             return cell, resources
         return super().preprocess_cell(cell, resources, index)
 
-    def _judge(self, cell):
+    def _judge(self, cell, index):
         """The page's output and the verdict of one graded test cell (see the module docstring)."""
         grade_id = cell.metadata["nbgrader"]["grade_id"]
-        printed, failure = page_cell(self._assignment, grade_id, self._link, self._salt)
-        verdict = judge_cell(self._assignment, grade_id, self._link, self._salt)
+        verdict, (printed, failure) = judge_and_show(self._assignment, grade_id, self._link,
+                                                     self._salt)
         self._verdicts[grade_id] = verdict
         cell.outputs = []
         # Not executed, but in the run's order: a count no kernel gives, which the feedback's
         # NumberCellsInOrder turns into the cell's place among the numbered cells.
-        cell.execution_count = 10 ** 6 + self.nb.cells.index(cell)
+        cell.execution_count = 10 ** 6 + index
         if printed:
             cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=printed))
         if failure:

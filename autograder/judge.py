@@ -432,8 +432,7 @@ def _namespace(assignment_id, link, salt=0, page=False):
         return contextlib.nullcontext()
 
     def passed(what):
-        if page:
-            print(f"{what}: all visible checks passed.")
+        print(f"{what}: all visible checks passed.")  # captured: see _run_checks
 
     # keeps_inputs: the grader compares every call's inputs with the reference's itself (Truth).
     checks = types.SimpleNamespace(keeps_inputs=lambda *names: contextlib.nullcontext(),
@@ -461,28 +460,29 @@ def _namespace(assignment_id, link, salt=0, page=False):
 
 def _run_checks(assignment_id, grade_id, link, salt=0, page=False):
     """Run a graded cell's visible then hidden checks (page: the visible ones only); return
-    (passed, first failure as "Name: message" or None, what the checks printed)."""
+    (passed, first failure as "Name: message" or None, what the visible checks printed, the part
+    that failed: "visible", "hidden" or None)."""
     visible = test_cells(assignment_id).get(grade_id)
     if visible is None:
         raise CourseError(f"{assignment_id} has no graded test cell {grade_id!r}")
     hidden = "" if page else hidden_checks(assignment_id).get(grade_id, "")
     namespace = _namespace(assignment_id, link, salt, page)
-    printed = io.StringIO()
+    printed = {"visible": io.StringIO(), "hidden": io.StringIO()}
     for part, code in (("visible", visible), ("hidden", hidden)):
         try:
-            with contextlib.redirect_stdout(printed), warnings.catch_warnings():
+            with contextlib.redirect_stdout(printed[part]), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 exec(compile(code, f"<{grade_id}: {part} checks>", "exec"), namespace)
         except Exception as error:
-            return False, f"{type(error).__name__}: {error}", printed.getvalue()
-    return True, None, printed.getvalue()
+            return False, f"{type(error).__name__}: {error}", printed["visible"].getvalue(), part
+    return True, None, printed["visible"].getvalue(), None
 
 
 @functools.lru_cache(maxsize=256)
 def plan(assignment_id, grade_id, salt=0, page=False):
     """The calls a cell's checks make when every function is right, with the reference's replies."""
     recorder = Recorder()
-    passed, message, _ = _run_checks(assignment_id, grade_id, recorder, salt, page)
+    passed, message, _, _ = _run_checks(assignment_id, grade_id, recorder, salt, page)
     if not passed:
         raise CourseError(f"{assignment_id} {grade_id}: the reference solutions fail their own "
                           f"checks: {message}")
@@ -493,14 +493,34 @@ def judge_cell(assignment_id, grade_id, link, salt=0):
     """(passed, message) for one graded test cell: its visible code, then its hidden checks, run
     here against the student's functions in the kernel behind `link`. message: the first failure,
     as "Name: message" (None when everything passed). salt: see submission_salt."""
+    return judge_and_show(assignment_id, grade_id, link, salt, page=False)[0]
+
+
+def judge_and_show(assignment_id, grade_id, link, salt=0, page=True):
+    """((passed, message), (printed, failure)): the verdict of a graded test cell, as judge_cell
+    gives it, and (page=True) its visible checks as the notebook's own run shows them: the lines
+    they print and their first failure as "Name: message" or None.
+
+    The page differs from the verdict's visible part only where a graded function calls another
+    (the student's own callees run for the page, the reference's values for the score) or the
+    cell blames a callee with `uses`; elsewhere the visible part of the verdict's run is the page.
+    """
     link.start_cell(plan(assignment_id, grade_id, salt))
-    return _run_checks(assignment_id, grade_id, link, salt)[:2]
+    passed, message, printed, part = _run_checks(assignment_id, grade_id, link, salt)
+    shown = (printed, message if part == "visible" else None)
+    if page and _page_may_differ(assignment_id, grade_id):
+        link.start_cell(plan(assignment_id, grade_id, salt, page=True))
+        _, failure, printed, _ = _run_checks(assignment_id, grade_id, link, salt, page=True)
+        shown = (printed, failure)
+    return (passed, message), shown
 
 
-def page_cell(assignment_id, grade_id, link, salt=0):
-    """The visible checks of a graded test cell as the notebook's own run shows them, run here
-    against the student's functions (their own callees included): (what they printed, the first
-    failure as "Name: message" or None)."""
-    link.start_cell(plan(assignment_id, grade_id, salt, page=True))
-    _, message, printed = _run_checks(assignment_id, grade_id, link, salt, page=True)
-    return printed, message
+@functools.lru_cache(maxsize=None)
+def _page_may_differ(assignment_id, grade_id):
+    """Whether a cell's visible checks use `uses` or call a graded function whose reference calls
+    another graded function."""
+    graded = set(student_functions(assignment_id))
+    names = references(assignment_id)
+    callers = {f for f in graded if (graded - {f}) & set(names[f].__code__.co_names)}
+    code = test_cells(assignment_id)[grade_id]
+    return "uses(" in code or any(re.search(rf"\b{f}\(", code) for f in callers)
