@@ -18,12 +18,15 @@ No reference code, expected value or hidden check ever runs in the kernel.
 
 import ast
 import math
+import time
 
 import nbformat
 
 from .judge import KernelLink, is_test_cell, judge_and_show, submission_salt
 from .preprocessors import ObservedExecute
 from .sandbox.kernels import SandboxedExecute
+from .stage_times import add as add_stage_time
+from .stage_times import stage
 
 HIDDEN_PASSED = "All hidden tests of this exercise passed."
 _NO_REPLY_SECONDS = 2
@@ -38,18 +41,24 @@ class RunOnce(ObservedExecute):
         self._verdicts, self._stopped = {}, False
         self._link = KernelLink(self._send, self.timeout)
         nb.cells.append(_slot(""))  # where the grader's calls run; never part of the page
+        self._clock = self._started = time.perf_counter()
         try:
             nb, resources = super().preprocess(nb, resources, km)
         finally:
             nb.cells.pop()
+            add_stage_time("teardown", time.perf_counter() - self._clock)
         resources.setdefault("autograder", {})["verdicts"] = self._verdicts
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
+        if index == 0:  # the kernel is up: what came before was its start
+            add_stage_time("fork", time.perf_counter() - self._started)
         if index == len(self.nb.cells) - 1:
+            self._clock = time.perf_counter()
             return cell, resources  # the slot
         if is_test_cell(cell):
-            self._judge(cell, index)
+            with stage("checks"):
+                self._judge(cell, index)
             return cell, resources
         if self._link.dead:  # a grader's call killed the kernel: the rest of the run is lost
             if cell.cell_type == "code":
@@ -57,7 +66,8 @@ class RunOnce(ObservedExecute):
                     "Not run: the notebook's kernel died while the checks of an earlier exercise "
                     "called one of its functions.\n"))]
             return cell, resources
-        return super().preprocess_cell(cell, resources, index)
+        with stage("cells"):
+            return super().preprocess_cell(cell, resources, index)
 
     def _judge(self, cell, index):
         """The page's output and the verdict of one graded test cell (see the module docstring)."""

@@ -11,13 +11,22 @@ fixtures differ on purpose (stock scores visible checks only, and zeroes a cell 
 The class is built from the fixture submissions of tests/submissions/ (every notebook that has
 them), repeated under new student ids until it has at least --size submissions.
 
-    python benchmarks/grade_class.py [--size 40] [--workers N]
+    python benchmarks/grade_class.py [--size 40] [--workers N] [--ours-only]
+
+After the comparison it prints where our grader's time goes, per notebook and per stage (the
+means of the jobs' stage times: autograder/stage_times.py), each as seconds of one worker:
+fork (the kernel started), cells (the student's cells), checks (the test cells judged in place),
+teardown, the rest of `nbgrader autograde` (its bookkeeping), page (`generate_feedback`), the rest
+of the job (intake, reading results) and recording (in the class grader's process).
+`--ours-only` skips stock nbgrader, to look at the stages alone.
 """
 
 import argparse
+import json
 import os
 import pathlib
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -79,12 +88,49 @@ def stock(course, class_folder, assignments):
 
 
 def ours(workdir, class_folder, workers):
+    """(seconds, scores, {assignment: [stage times of each job]})."""
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "autograder", "grade", str(class_folder), "--workdir",
                     str(workdir), "--workers", str(workers)], cwd=REPO, check=True,
                    capture_output=True)
     seconds = time.perf_counter() - started
-    return seconds, scores(f"sqlite:///{workdir / 'gradebook.db'}", assignment_ids())
+    stages = {}
+    for path in sorted((workdir / "results").glob("*/*.json")):
+        found = json.loads(path.read_text())
+        if found.get("stages"):
+            stages.setdefault(found["assignment"], []).append(found["stages"])
+    return seconds, scores(f"sqlite:///{workdir / 'gradebook.db'}", assignment_ids()), stages
+
+
+# (column, how to read it from one job's stage times)
+STAGE_COLUMNS = [
+    ("fork", lambda t: t.get("fork", 0)),
+    ("cells", lambda t: t.get("cells", 0)),
+    ("checks", lambda t: t.get("checks", 0)),
+    ("teardown", lambda t: t.get("teardown", 0)),
+    ("nbgrader", lambda t: t.get("autograde", 0) - sum(
+        t.get(k, 0) for k in ("fork", "cells", "checks", "teardown"))),
+    ("page", lambda t: t.get("page", 0)),
+    ("job rest", lambda t: t.get("job", 0) - t.get("autograde", 0) - t.get("page", 0)),
+    ("recording", lambda t: t.get("recording", 0)),
+    ("total", lambda t: t.get("job", 0) + t.get("recording", 0)),
+]
+
+
+def print_stages(stages):
+    """Mean seconds per submission, per notebook and stage, and over all submissions."""
+    print(f"\nwhere a submission's time goes (mean seconds of one worker; "
+          f"{os.cpu_count()} cores)")
+    print(f"{'notebook':<24}{'n':>4}" + "".join(f"{name:>10}" for name, _ in STAGE_COLUMNS))
+    every = []
+    for assignment in sorted(stages):
+        rows = stages[assignment]
+        every += rows
+        print(f"{assignment:<24}{len(rows):>4}" + "".join(
+            f"{statistics.mean(read(r) for r in rows):>10.3f}" for _, read in STAGE_COLUMNS))
+    if every:
+        print(f"{'all':<24}{len(every):>4}" + "".join(
+            f"{statistics.mean(read(r) for r in every):>10.3f}" for _, read in STAGE_COLUMNS))
 
 
 def scores(db_url, assignments):
@@ -103,16 +149,25 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=40)
     parser.add_argument("--workers", type=int, default=os.cpu_count())
+    parser.add_argument("--ours-only", action="store_true", help="skip stock nbgrader")
     args = parser.parse_args()
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="grade-bench-") as scratch:
         scratch = pathlib.Path(scratch)
         written = build_class(scratch / "class", args.size)
         assignments = sorted({a for _, a in written})
-        stock_seconds, stock_scores = stock(scratch / "stock", scratch / "class", assignments)
-        our_seconds, our_scores = ours(scratch / "ours", scratch / "class", args.workers)
+        if not args.ours_only:
+            stock_seconds, stock_scores = stock(scratch / "stock", scratch / "class", assignments)
+        our_seconds, our_scores, stages = ours(scratch / "ours", scratch / "class", args.workers)
     print(f"cores: {os.cpu_count()}  workers: {args.workers}  submissions: {len(written)} "
           f"over {', '.join(assignments)}")
+    if args.ours_only:
+        print(f"python -m autograder grade: {our_seconds:7.1f} s "
+              f"({our_seconds / len(written):.2f} s per submission, preparation included)")
+        print("load average before: {:.2f} {:.2f} {:.2f}, after: {:.2f} {:.2f} {:.2f}".format(
+            *load_before, *os.getloadavg()))
+        print_stages(stages)
+        return
     print(f"stock nbgrader autograde, sequential: {stock_seconds:7.1f} s "
           f"({stock_seconds / len(written):.2f} s per submission)")
     print(f"python -m autograder grade:           {our_seconds:7.1f} s "
@@ -125,6 +180,7 @@ def main():
     print(f"full and blank work score the same in both: {not differing} ({len(anchored)} compared)")
     for key in differing:
         print(f"  {key}: stock {stock_scores.get(key)}, ours {our_scores.get(key)}")
+    print_stages(stages)
     if differing or not anchored:
         sys.exit(1)
 

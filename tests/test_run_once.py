@@ -5,6 +5,8 @@ on its feedback page. A notebook whose one run takes 18 s (three cells of 6 s) i
 under a 30 s job limit, which two runs would exceed.
 """
 
+import json
+
 import nbformat
 import pytest
 
@@ -71,3 +73,16 @@ def test_each_test_cell_shows_its_visible_messages_and_hidden_verdict_in_place(g
         texts = [o.get("text", "") for o in cell.outputs]
         assert texts[-1] == "All hidden tests of this exercise passed.\n", texts
         assert any(t.endswith(": all visible checks passed.\n") for t in texts[:-1]), texts
+
+
+def test_each_result_says_where_its_time_went(graded):
+    """The stage times the benchmark prints (autograder/stage_times.py): the 18 s of sleeping
+    are the student's cells, not the checks, and the stages add up inside the job."""
+    work, _ = graded
+    stages = json.loads((work / "results" / "sleeps-18-s" / f"{ID}.json").read_text())["stages"]
+    assert set(stages) == {"fork", "cells", "checks", "teardown", "autograde", "page", "job",
+                           "recording"}, stages
+    assert 18 <= stages["cells"] < 30, stages
+    assert 0 < stages["checks"] < 18 and 0 < stages["fork"] < 18 and stages["page"] > 0, stages
+    inside = stages["fork"] + stages["cells"] + stages["checks"] + stages["teardown"]
+    assert inside <= stages["autograde"] <= stages["job"], stages

@@ -23,6 +23,7 @@ import shutil
 import signal
 import sys
 import threading
+import time
 
 import sqlalchemy
 from alembic.script import ScriptDirectory
@@ -419,7 +420,7 @@ def received(workdir, submission, result):
     found = {"status": result.status, "cells": result.cells, "problems": result.problems,
              "feedback": None, "autograded": None, "timestamp": result.timestamp,
              "seconds": result.seconds, "notebook_sha256": result.notebook_sha256,
-             "exchange_files": result.exchange_files}
+             "exchange_files": result.exchange_files, "stages": result.stages}
     for key, content, name in (("feedback", result.feedback_html, "feedback.html"),
                                ("autograded", result.autograded_notebook,
                                 f"{submission.assignment_id}.ipynb")):
@@ -453,6 +454,7 @@ def record(workdir, gradebook, submission, result):
     submission scores 0 in every grade cell. Recording is idempotent, so a run interrupted between
     the steps records the same scores again when resumed.
     """
+    started = time.perf_counter()
     stored = result_path(workdir, submission)
     previous = json.loads(stored.read_text()) if stored.is_file() else {}
     resubmitted = previous.get("notebook_sha256") != result.get("notebook_sha256")
@@ -473,7 +475,8 @@ def record(workdir, gradebook, submission, result):
                 (target.parent / name).write_text(text)
     stored.parent.mkdir(parents=True, exist_ok=True)
     partial = stored.with_suffix(".partial")
-    partial.write_text(json.dumps(dict(result, student_id=submission.student_id,
+    stages = dict(result.get("stages") or {}, recording=round(time.perf_counter() - started, 3))
+    partial.write_text(json.dumps(dict(result, stages=stages, student_id=submission.student_id,
                                        assignment=submission.assignment_id), indent=1))
     partial.replace(stored)
 

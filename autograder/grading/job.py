@@ -28,6 +28,8 @@ from autograder.evidence import HIDDEN_PASSED, RunOnce, SandboxedRunOnce
 from autograder.preprocessors import timed_out_cells
 from autograder.sandbox.cleanup import remove_tree
 from autograder.sandbox.kernels import OUTPUT_CAP_NOTE, take_cleanup_problems
+from autograder.stage_times import stage
+from autograder.stage_times import take as take_stage_times
 
 from .feedback import FeedbackExporter
 from .intake import IntakeLimits, Refused, take_in
@@ -69,6 +71,7 @@ class Result:
     seconds: float = None            # how long the job took
     notebook_sha256: str = None      # of the notebook handed in
     exchange_files: dict = dataclasses.field(default_factory=dict)  # {name: text} beside it
+    stages: dict = dataclasses.field(default_factory=dict)  # {stage: seconds}: stage_times
 
     @classmethod
     def failed(cls, problem, status="failed"):
@@ -84,7 +87,7 @@ class Result:
         found = json.loads(text)
         types = {"status": str, "cells": dict, "problems": list, "feedback_html": str,
                  "autograded_notebook": str, "timestamp": str, "seconds": (int, float),
-                 "notebook_sha256": str, "exchange_files": dict}
+                 "notebook_sha256": str, "exchange_files": dict, "stages": dict}
         if not isinstance(found, dict) or set(found) != set(types) or not all(
                 found[name] is None or isinstance(found[name], kind)
                 for name, kind in types.items()):
@@ -96,6 +99,7 @@ def grade(job):
     """Grade `job` (needs an active fork server); never raises: an error becomes a failed Result."""
     started = time.perf_counter()
     take_cleanup_problems()  # an earlier job's, already reported with it
+    take_stage_times()
     try:
         found = run(job)
         result = Result(found["status"], found.get("cells", {}), found.get("problems", []),
@@ -115,6 +119,7 @@ def grade(job):
                                f"{str(error)[:200]}); scored 0")
     result.problems += take_cleanup_problems()
     result.seconds = round(time.perf_counter() - started, 3)
+    result.stages = dict(take_stage_times(), job=result.seconds)
     return result
 
 
@@ -150,7 +155,8 @@ def run(job):
         sandboxed.get(step, step) for step in config.Autograde.autograde_preprocessors]
     api = nbgrader_api(config)
 
-    result = api.autograde(job.assignment_id, job.student_id, force=True, create=True)
+    with stage("autograde"):
+        result = api.autograde(job.assignment_id, job.student_id, force=True, create=True)
     if not result["success"]:
         return {"status": "failed", "problems": [_failure(result, job.cell_timeout)], "cells": {},
                 "notebook_sha256": notebook_sha256}
@@ -162,7 +168,8 @@ def run(job):
         if grade_id in cells:
             cells[grade_id]["message"] = message
     problems = intake_problems + limit_problems(autograded, job.cell_timeout, timed_out_cells())
-    feedback = api.generate_feedback(job.assignment_id, job.student_id, force=True)
+    with stage("page"):
+        feedback = api.generate_feedback(job.assignment_id, job.student_id, force=True)
     page = scratch / "feedback" / job.student_id / job.assignment_id / f"{job.assignment_id}.html"
     if not feedback["success"] or not page.is_file():
         problems.append("nbgrader could not write the feedback page")
