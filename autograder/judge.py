@@ -170,10 +170,11 @@ class Truth:
     back into them.
     """
 
-    def __init__(self, name, args, kwargs, reference, callees=()):
+    def __init__(self, name, args, kwargs, reference, callees=(), encoded=None):
         self.name, self.args, self.kwargs = name, args, kwargs
-        encoded = [encode_input(list(args)), encode_input(kwargs)]
-        self.error = None
+        self.callees, self.errstate = tuple(callees), np.geterr()
+        self.encoded = encoded = encoded or [encode_input(list(args)), encode_input(kwargs)]
+        self.error, self._unchanged = None, None
         with _recording(reference, callees) as standins:
             try:
                 with np.errstate(**np.geterr()):
@@ -191,6 +192,29 @@ class Truth:
         except (TypeError, ValueError):
             self.names = []
 
+    def holds_for(self, name, encoded, callees):
+        """Whether this truth, fixed while the checks ran on the reference (their plan), is the
+        truth of a call of `name` with inputs `encoded` now: the same function, callees, numpy
+        error state and inputs, exactly as encoded, and the reference left those inputs as they
+        were (so that running it again would change no grader object). No random generator may
+        be among the inputs: the reference advances the grader's own."""
+        if not (name == self.name and tuple(callees) == self.callees
+                and np.geterr() == self.errstate and not _holds_generator(encoded)):
+            return False
+        if self._unchanged is None:  # the reference left its inputs as they were
+            self._unchanged = json.dumps(self.encoded) == json.dumps(self.after)
+        # As text: 3 and 3.0, or 1 and True, are other inputs.
+        return self._unchanged and json.dumps(encoded) == json.dumps(self.encoded)
+
+
+def _holds_generator(encoded):
+    """Whether encoded inputs (utils.probe.encode_input) contain a random generator."""
+    if isinstance(encoded, dict):
+        return "rng" in encoded or any(_holds_generator(v) for v in encoded.values())
+    if isinstance(encoded, list):
+        return any(_holds_generator(v) for v in encoded)
+    return False
+
 
 class Recorder:
     """Stands in for the kernel while a cell's checks run on the reference solutions: records
@@ -202,7 +226,7 @@ class Recorder:
     def call(self, name, args, kwargs, reference, standins=True):
         truth = Truth(name, args, kwargs, reference,
                       _callees(reference, name) if standins else ())
-        self.plan.append((truth.request, truth.reply))
+        self.plan.append(truth)
         if truth.error is not None:
             raise truth.error
         return truth.value
@@ -230,13 +254,14 @@ class KernelLink:
         self.start_cell(())
 
     def start_cell(self, plan):
-        """Send the calls of `plan` ([(request, reference's reply)]) and keep their replies."""
+        """Send the calls of `plan` (the Truths of a cell's checks run on the reference) and keep
+        their replies."""
         self.used, self.plan, self.position, self.replies = 0.0, list(plan), 0, {}
         self.failure = None
         if not self.plan:
             return
-        limit = sum(kernel_values.size_limit(expected) + 64 for _, expected in self.plan)
-        requests = json.dumps([request for request, _ in self.plan])
+        limit = sum(kernel_values.size_limit(truth.reply) + 64 for truth in self.plan)
+        requests = json.dumps([truth.request for truth in self.plan])
         try:
             text = self._send(requests, limit, "the checks")
         except KernelError as error:
@@ -276,10 +301,17 @@ class KernelLink:
         grader_objects = []
         _collect(list(args), grader_objects)
         _collect(kwargs, grader_objects)
-        truth = Truth(name, args, kwargs, reference,  # before the kernel sees anything
-                      _callees(reference, name) if standins else ())
+        # The truth, before the kernel sees anything: the plan's, where it holds for this call,
+        # else the reference run again on these objects.
+        callees = _callees(reference, name) if standins else ()
+        encoded = [encode_input(list(args)), encode_input(kwargs)]
         k, self.position = self.position, self.position + 1
-        if k < len(self.plan) and self.plan[k][0] == truth.request and k in self.replies:
+        planned = self.plan[k] if k < len(self.plan) else None
+        if planned is not None and planned.holds_for(name, encoded, callees):
+            truth = planned
+        else:
+            truth = Truth(name, args, kwargs, reference, callees, encoded)
+        if planned is not None and planned.request == truth.request and k in self.replies:
             text = self.replies[k]
         else:
             self.plan = []  # the checks went elsewhere: from here on, call by call
@@ -478,9 +510,9 @@ def _run_checks(assignment_id, grade_id, link, salt=0, page=False):
     return True, None, printed["visible"].getvalue(), None
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=16)  # a plan is some MiB, and a submission's salt is its own
 def plan(assignment_id, grade_id, salt=0, page=False):
-    """The calls a cell's checks make when every function is right, with the reference's replies."""
+    """The calls a cell's checks make when every function is right: their Truths, in order."""
     recorder = Recorder()
     passed, message, _, _ = _run_checks(assignment_id, grade_id, recorder, salt, page)
     if not passed:

@@ -12,7 +12,7 @@ import pytest
 
 from autograder import kernel_values
 from autograder.course import source_notebook
-from autograder.judge import _collect, hidden_checks, plan
+from autograder.judge import Truth, _collect, hidden_checks, plan
 from autograder.judge import test_cells as graded_test_cells
 from autograder.kernel_values import ReplyError
 from utils.probe import decode_input, encode_input, encode_value
@@ -28,8 +28,8 @@ def test_the_references_pass_their_own_checks(assignment_id):
     for grade_id in graded_test_cells(assignment_id):
         calls = plan(assignment_id, grade_id)  # CourseError if a reference fails a check
         assert len(calls) >= 5, grade_id
-        for request, reply in calls:
-            assert "value" in json.loads(reply) or "raises" in json.loads(reply)
+        for truth in calls:
+            assert "value" in json.loads(truth.reply) or "raises" in json.loads(truth.reply)
 
 
 def test_inputs_reach_the_kernel_unchanged():
@@ -98,3 +98,39 @@ def test_a_plain_reply_is_read_with_its_types():
     assert got["W1"].dtype == np.float32 and np.array_equal(got["W1"], np.eye(2))
     assert type(got["n"]) is np.int64 and got["c"] == [1.5, 2]
     assert got["t"][:2] == (None, True) and np.isnan(got["t"][2])
+
+
+def test_a_planned_truth_is_reused_only_for_the_very_same_call():
+    """The checks' second run (against the kernel) takes the plan's truth instead of running the
+    reference again only where nothing can differ: same function, callees, inputs (every bit)
+    and error state, no random generator, inputs left as they were."""
+    def scaled(A, k):
+        return A * k
+
+    def doubles_in_place(A):
+        A *= 2
+        return A
+
+    def draws(rng, n):
+        return rng.standard_normal(n)
+
+    A = np.arange(4.0).reshape(2, 2)
+
+    def encoded(*args):
+        return [encode_input(list(args)), encode_input({})]
+
+    planned = Truth("scaled", (A, 3.0), {}, scaled)
+    assert planned.holds_for("scaled", encoded(A.copy(), 3.0), ())
+    assert not planned.holds_for("scaled", encoded(A + 1e-300, 3.0), ())  # not every bit
+    assert not planned.holds_for("scaled", encoded(A, 3), ())              # int, not float
+    assert not planned.holds_for("other", encoded(A, 3.0), ())
+    assert not planned.holds_for("scaled", encoded(A, 3.0), ("sigmoid",))
+    with np.errstate(over="raise"):
+        assert not planned.holds_for("scaled", encoded(A, 3.0), ())
+    B = A.copy()
+    changing = Truth("doubles_in_place", (B,), {}, doubles_in_place)
+    assert not changing.holds_for("doubles_in_place", encoded(A), ())
+    rng = np.random.default_rng(3)
+    before = encoded(rng, 2)
+    drawing = Truth("draws", (rng, 2), {}, draws)
+    assert not drawing.holds_for("draws", before, ())
