@@ -1,10 +1,13 @@
 """utils.expected: stored values round-trip exactly, and lookups fail with clear messages."""
 
+import ast
 import json
 import os
+import re
 import subprocess
 import sys
 
+import nbformat
 import numpy as np
 import pytest
 
@@ -92,11 +95,21 @@ def test_corrupt_file_says_how_to_fix_it(tmp_path, monkeypatch):
         expected("double(2.0)")
 
 
-def test_visible_calls_are_found_outside_hidden_tests(assignment_id):
-    calls = expected_values.visible_calls(source(assignment_id))
-    assert calls
-    stored = json.loads(expected_values.path_of(assignment_id).read_text())["values"]
-    assert sorted(stored) == sorted(calls)
+# a lookup's first argument: one string literal, or several side by side (implicitly joined)
+LOOKUP = re.compile(r"""\b(?:check_expected|expected)\(((?:\s*"[^"\n]*"|\s*'[^'\n]*')+)""")
+
+
+def test_the_release_stores_exactly_the_calls_its_test_cells_look_up(assignment_id):
+    """Read independently of expected_values: the call texts that the released notebook's code
+    cells pass to check_expected/expected (a plain text search) are the keys of the expected.json
+    released beside it, no more and no fewer."""
+    folder = REPO / "notebooks" / assignment_id
+    released = nbformat.read(folder / f"{assignment_id}.ipynb", as_version=4)
+    looked_up = {ast.literal_eval(f"({m.group(1)})") for cell in released.cells
+                 if cell.cell_type == "code" for m in LOOKUP.finditer(cell.source)}
+    stored = json.loads((folder / "expected.json").read_text())["values"]
+    assert looked_up, assignment_id
+    assert set(stored) == looked_up
 
 
 def stored_text(assignment_id):

@@ -243,7 +243,7 @@ MAX_ID_LENGTH = 128   # nbgrader's gradebook stores ids as VARCHAR(128)
 GLOB_CHARACTERS = re.compile(r"[][*?]")
 
 
-def discover(submissions_dir, max_bytes=None):
+def discover(submissions_dir):
     """Find <student>/<assignment>/<assignment>.ipynb; return (submissions, problems).
 
     Only names are read here (no link is followed, no notebook opened): reading and validating a

@@ -31,7 +31,6 @@ from autograder.sandbox.kernels import OUTPUT_CAP_NOTE, take_cleanup_problems
 from autograder.stage_times import stage
 from autograder.stage_times import take as take_stage_times
 
-from .feedback import FeedbackExporter
 from .intake import IntakeLimits, Refused, take_in
 from .settings import Settings
 
@@ -148,8 +147,7 @@ def run(job):
     config = nbgrader_config(
         CourseDirectory={"root": str(scratch), "source_directory": str(SOLUTIONS),
                          "release_directory": "release", "db_url": db_url},
-        Execute={"timeout": job.cell_timeout},
-        GenerateFeedback={"exporter_class": FeedbackExporter})
+        Execute={"timeout": job.cell_timeout})
     sandboxed = {RunOnce: SandboxedRunOnce}
     config.Autograde.autograde_preprocessors = [
         sandboxed.get(step, step) for step in config.Autograde.autograde_preprocessors]
