@@ -136,12 +136,12 @@ def main(argv=None):
             else:
                 report_changes([expected_values.write(i) for i in ids], "wrote", "expected.json")
         elif args.command == "release":
-            from . import expected_values, provided
+            from . import datasets, expected_values, provided
             from .release import release
 
             ids = args.ids or assignment_ids()
-            generated = [path for i in ids
-                         for path in (provided.write(i), expected_values.write(i))]
+            generated = [path for i in ids for path in (provided.write(i), datasets.write(i),
+                                                        expected_values.write(i))]
             report_changes(generated, "wrote", "generated files in solutions/")
             report_changes(release(args.ids or None), "released", "notebooks/")
         elif args.command == "start":

@@ -6,7 +6,7 @@ import shutil
 import nbformat
 import pytest
 
-from autograder import expected_values, provided
+from autograder import datasets, expected_values, provided
 from autograder.course import NOTEBOOKS, SOLUTIONS, assignment_ids
 from autograder.notebook_files import is_clean
 from autograder.release import NOT_RELEASE, UTILS, release, release_files
@@ -71,6 +71,19 @@ def test_provided_functions_are_current(assignment_id):
         f"solutions/{assignment_id}/{provided.FILE_NAME} is stale: run `python -m autograder release`"
 
 
+def test_datasets_are_current(assignment_id):
+    """06's datasets.npz is what scikit-learn gives now, and numpy reads it back."""
+    assert datasets.is_current(assignment_id), \
+        f"solutions/{assignment_id}/{datasets.FILE_NAME} is stale: run `python -m autograder release`"
+    if assignment_id in datasets.DATASETS:
+        import numpy as np
+        from sklearn.datasets import load_digits
+
+        with np.load(NOTEBOOKS / assignment_id / datasets.FILE_NAME) as stored:
+            assert np.array_equal(stored["digits_images"], load_digits().images)
+            assert stored["moons_X"].shape == (430, 2) and set(stored["moons_y"]) == {0, 1}
+
+
 def test_notebooks_are_stored_clean():
     for path in list(SOLUTIONS.rglob("*.ipynb")) + list(NOTEBOOKS.rglob("*.ipynb")):
         assert is_clean(path), f"{path} has outputs, execution counts or extra metadata"
@@ -80,7 +93,8 @@ def test_release_leaks_no_solution_or_hidden_test(assignment_id):
     folder = NOTEBOOKS / assignment_id
     released = "\n".join(
         "\n".join(c.source for c in nbformat.read(p, as_version=4).cells) if p.suffix == ".ipynb"
-        else p.read_text() for p in sorted(folder.rglob("*")) if p.is_file())
+        else p.read_text() for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix != ".npz")  # data, not code
     for marker in MARKERS:
         assert marker not in released
     secret_lines = set()
