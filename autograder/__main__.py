@@ -30,9 +30,9 @@ def main(argv=None):
     cmd.add_argument("ids", nargs="*", metavar="ID", help="assignment ids (default: all)")
     cmd.add_argument("--check", action="store_true",
                      help="change nothing; exit 1 if a stored file is not current")
-    cmd = commands.add_parser("release", help="regenerate the provided earlier functions and the "
-                                               "expected values, then notebooks/ from solutions/ "
-                                               "with nbgrader")
+    cmd = commands.add_parser("release", help="regenerate the provided earlier functions, the "
+                                               "saved data sets and the expected values, then "
+                                               "notebooks/ from solutions/ with nbgrader")
     cmd.add_argument("ids", nargs="*", metavar="ID", help="assignment ids (default: all)")
     cmd = commands.add_parser("start", help="copy the course into your own folder (work/ by "
                                              "default; your files are never overwritten) and "
