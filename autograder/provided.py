@@ -19,9 +19,17 @@ PROVIDED = {
     "03_logistic_regression": [("02_forward_propagation", ["stable_sigmoid"])],
     "05_deep_backprop": [
         ("02_forward_propagation", ["sigmoid", "relu", "linear_forward", "activation_forward",
-                                    "model_forward", "predict"]),
+                                    "model_forward"]),
         ("03_logistic_regression", ["compute_cost"]),
         ("04_chain_rule", ["numerical_gradient"]),
+    ],
+    # 06 trains with 05's backward pass: model_backward and the steps it calls.
+    "06_training": [
+        ("02_forward_propagation", ["sigmoid", "relu", "linear_forward", "activation_forward",
+                                    "model_forward", "predict"]),
+        ("03_logistic_regression", ["compute_cost"]),
+        ("05_deep_backprop", ["sigmoid_backward", "relu_backward", "linear_backward",
+                              "activation_backward", "model_backward"]),
     ],
 }
 

@@ -1,7 +1,7 @@
-"""Time one training step of notebook 05's digits network, and the matrix products inside it.
+"""Time one training step of notebook 06's digits network, and the matrix products inside it.
 
 One step of full-batch gradient descent is model_forward, compute_cost, model_backward and
-update_parameters, as the reference solutions of notebook 05 run it (with the forward pass and the
+update_parameters, as the reference solutions of notebook 06 run it (with the forward pass and the
 cost from the course_functions.py released with it). Its matrix products (W A_prev forward,
 dZ A_prev.T and W.T dZ backward, for every layer) are then timed alone, on the same arrays. The
 ratio of the two says how much of a step is numpy's arithmetic and how much is Python around it.
@@ -25,14 +25,14 @@ from autograder import provided  # noqa: E402
 from autograder.course import SOLUTIONS  # noqa: E402
 from autograder.expected_values import reference_namespace  # noqa: E402
 
-ID = "05_deep_backprop"
+ID = "06_training"
 LAYER_DIMS = [64, 32, 16, 1]   # the notebook's deep network
-LEARNING_RATE = 0.1
+LEARNING_RATE = 0.3
 WARM_UP, STEPS, PRODUCT_REPEATS = 5, 60, 200
 
 
 def reference():
-    """The namespace of notebook 05's reference solutions, with the forward pass and cost they call."""
+    """The namespace of notebook 06's reference solutions, with the forward pass and cost they call."""
     nb = nbformat.read(SOLUTIONS / ID / f"{ID}.ipynb", as_version=4)
     return reference_namespace(nb, provided.render(ID))
 

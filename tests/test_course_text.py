@@ -103,3 +103,16 @@ def test_02_graded_sigmoid_is_the_formula_and_float64_is_optional():
     stable = cells.index(by_id["stable_sigmoid"])
     assert going < stable and 'passed("stable_sigmoid")' in cells[stable + 1].source
     assert not any(nbgrader_meta(c).get("grade") for c in cells[going:])
+
+
+def test_05_counts_what_the_backward_pass_costs():
+    """05 states the backward pass's cost as a count it asserts (2 Σ n[l] n[l-1] m multiply-adds,
+    twice the forward pass), not as a timing ratio that flips from run to run, nor as "the sum of
+    the layer sizes"."""
+    cells = _cells("05_deep_backprop")
+    text = "\n".join(c.source for c in cells)
+    assert "sum* of the layer sizes" not in text and "sum of the layer sizes" not in text
+    assert "perf_counter" not in text
+    code = next(c.source for c in cells if "def multiply_adds(" in c.source)
+    assert "backward_count == 2 * forward_count" in code
+    assert "numerical_count == parameter_count * backward_count" in code

@@ -1,17 +1,17 @@
 """Hints name the mistake and the idea, not the solution: the exact messages plausible mistakes get
 from 02's sigmoid checks (graded, and the optional stable_sigmoid's) and 05's linear_backward
-check; no hint of these nor of 05's sigmoid_backward and update_parameters holds the solution.
+check; no hint of these nor of 05's sigmoid_backward and 06's update_parameters holds the solution.
 Fast: each check cell of the release runs in this process, against its stored expected values."""
 
 import numpy as np
 import pytest
 
 from autograder.course import SOLUTIONS
-from mistakes import m02_forward_propagation, m05_deep_backprop
+from mistakes import m02_forward_propagation, m05_deep_backprop, m06_training
 from notebook_parts import cells_by_id, release
 from utils import CheckError
 
-FORWARD, DEEP = "02_forward_propagation", "05_deep_backprop"
+FORWARD, DEEP, TRAINING = "02_forward_propagation", "05_deep_backprop", "06_training"
 STABLE_CHECK = 'passed("stable_sigmoid")'  # the optional exercise's check cell, not graded
 
 
@@ -25,7 +25,8 @@ def check_cell(assignment_id, where):
 
 def failure_of(monkeypatch, assignment_id, where, function, name):
     """The CheckError of the check cell `where` with the catalogue's mistake `function`/`name`."""
-    mistakes = {FORWARD: m02_forward_propagation, DEEP: m05_deep_backprop}[assignment_id].MISTAKES
+    mistakes = {FORWARD: m02_forward_propagation, DEEP: m05_deep_backprop,
+                TRAINING: m06_training}[assignment_id].MISTAKES
     monkeypatch.chdir(SOLUTIONS / assignment_id)
     namespace = {"np": np}
     exec(next(m.code for m in mistakes if (m.function, m.name) == (function, name)), namespace)
@@ -97,7 +98,7 @@ def test_linear_backward_names_the_mistake_not_the_formulas(monkeypatch):
     (FORWARD, STABLE_CHECK, ["exp(Z) / (1 + exp(Z))", "-|Z|", "np.abs"]),
     (DEEP, "test_linear_backward", ["W.T", "A_prev.T", "axis=1", "keepdims", "/ m"]),
     (DEEP, "test_sigmoid_backward", ["s * (1 - s)", "1 / (1 + exp", "sigmoid(Z) * (1"]),
-    (DEEP, "test_update_parameters", ["parameters[key] -", "grads['d' + key]",
+    (TRAINING, "test_update_parameters", ["parameters[key] -", "grads['d' + key]",
                                       "- learning_rate *"]),
 ])
 def test_hints_hold_no_code_of_the_solution(assignment, where, code):

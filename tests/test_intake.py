@@ -192,7 +192,8 @@ def test_discovery_says_what_it_found_and_ignored(tmp_path):
         ("empty", "the student folder 'empty' is empty; nothing graded"),
         ("notes.txt", f"'notes.txt' is a file where a student folder belongs; ignored ({LAYOUT})"),
         ("unknown", "unknown assignment '99_extra' (known: 01_notation, 02_forward_propagation, "
-                    "03_logistic_regression, 04_chain_rule, 05_deep_backprop); not graded"),
+                    "03_logistic_regression, 04_chain_rule, 05_deep_backprop, 06_training); "
+                    "not graded"),
         ("linked", f"the folder {ID}/ is a symbolic link; scored 0"),
         ("link-student", "the student folder 'link-student' is a symbolic link; not graded"),
         ("bad\ufffdname", "student folder 'bad\ufffdname' is not valid UTF-8; not graded"),

@@ -53,7 +53,7 @@ def test_per_group_chart_works_with_any_correct_gradient_check():
     nb = nbformat.read(path, as_version=4)
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "gradient_check")
     cell.source = GRADIENT_CHECK_WITH_HELPER
-    chart = next(i for i, c in enumerate(nb.cells) if "def relative_error_by_group" in c.source)
+    chart = next(i for i, c in enumerate(nb.cells) if "def errors_by_group" in c.source)
     nb.cells[chart + 1:] = [nbformat.v4.new_code_cell(
         'print(sorted(by_group["your model_backward"].items()))\n'
         'print(max(by_group["your model_backward"].values()) < TOLERANCE)')]

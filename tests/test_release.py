@@ -6,12 +6,13 @@ import shutil
 import nbformat
 import pytest
 
-from autograder import expected_values, provided
+from autograder import datasets, expected_values, provided
 from autograder.course import NOTEBOOKS, SOLUTIONS, assignment_ids
 from autograder.notebook_files import is_clean
 from autograder.release import NOT_RELEASE, UTILS, release, release_files
 from notebook_parts import HIDDEN_REGION, SOLUTION_REGION, cells_by_id, graded_functions, \
-    hidden_code, source
+    hidden_code, nbgrader_meta, source
+from notebook_parts import release as release_notebook
 
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
            "BEGIN MARK SCHEME", "END MARK SCHEME")
@@ -70,6 +71,19 @@ def test_provided_functions_are_current(assignment_id):
         f"solutions/{assignment_id}/{provided.FILE_NAME} is stale: run `python -m autograder release`"
 
 
+def test_datasets_are_current(assignment_id):
+    """06's datasets.npz is what scikit-learn gives now, and numpy reads it back."""
+    assert datasets.is_current(assignment_id), \
+        f"solutions/{assignment_id}/{datasets.FILE_NAME} is stale: run `python -m autograder release`"
+    if assignment_id in datasets.DATASETS:
+        import numpy as np
+        from sklearn.datasets import load_digits
+
+        with np.load(NOTEBOOKS / assignment_id / datasets.FILE_NAME) as stored:
+            assert np.array_equal(stored["digits_images"], load_digits().images)
+            assert stored["moons_X"].shape == (430, 2) and set(stored["moons_y"]) == {0, 1}
+
+
 def test_notebooks_are_stored_clean():
     for path in list(SOLUTIONS.rglob("*.ipynb")) + list(NOTEBOOKS.rglob("*.ipynb")):
         assert is_clean(path), f"{path} has outputs, execution counts or extra metadata"
@@ -79,7 +93,8 @@ def test_release_leaks_no_solution_or_hidden_test(assignment_id):
     folder = NOTEBOOKS / assignment_id
     released = "\n".join(
         "\n".join(c.source for c in nbformat.read(p, as_version=4).cells) if p.suffix == ".ipynb"
-        else p.read_text() for p in sorted(folder.rglob("*")) if p.is_file())
+        else p.read_text() for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.suffix != ".npz")  # data, not code
     for marker in MARKERS:
         assert marker not in released
     secret_lines = set()
@@ -118,3 +133,60 @@ def test_each_assignment_carries_the_current_utils(assignment_id):
     assert vendored == release_files(UTILS), (
         f"notebooks/{assignment_id}/utils/ differs from utils/: run `python -m autograder release`")
     assert "__init__.py" in {p.name for p in vendored}
+
+
+def _code_lines(text):
+    """The non-trivial lines of some code, whitespace removed: no blank lines, comments, docstring
+    quotes, and nothing shorter than 12 characters (`return grads`, `else:`, `costs = []`)."""
+    lines = []
+    for line in text.splitlines():
+        line = re.sub(r"\s+", "", line)
+        if len(line) >= 12 and not line.startswith(("#", '"""', "'''")):
+            lines.append(line)
+    return lines
+
+
+def _lines_in_order(wanted, found):
+    """How many lines of `wanted` occur in `found` in the same order: their longest common
+    subsequence."""
+    previous = [0] * (len(found) + 1)
+    for line in wanted:
+        current = [0]
+        for j, other in enumerate(found):
+            current.append(previous[j] + 1 if line == other else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1]
+
+
+def copied_solutions(releases):
+    """[(solution, later cell, lines)]: graded solutions of which 3 or more non-trivial lines
+    reappear, in the solution's order, in one later code cell of the release (the same notebook
+    after the solution, or any later notebook).
+
+    releases: [(assignment id, source notebook, release notebook)] in course order.
+    """
+    copies = []
+    for position, (assignment_id, nb, _) in enumerate(releases):
+        cells = nb.cells
+        for function, _test in graded_functions(nb).items():
+            index = next(i for i, c in enumerate(cells) if nbgrader_meta(c).get("grade_id") == function)
+            solution = _code_lines("\n".join(SOLUTION_REGION.findall(cells[index].source)))
+            later = [(assignment_id, i, c) for i, c in enumerate(releases[position][2].cells)
+                     if i > index]
+            later += [(other_id, i, c) for other_id, _, other in releases[position + 1:]
+                      for i, c in enumerate(other.cells)]
+            for other_id, i, cell in later:
+                if cell.cell_type != "code" or nbgrader_meta(cell).get("solution"):
+                    continue
+                common = _lines_in_order(solution, _code_lines(cell.source))
+                if common >= 3:
+                    copies.append((f"{assignment_id}:{function}", f"{other_id} cell {i}", common))
+    return copies
+
+
+def test_no_later_cell_repeats_a_graded_solution():
+    """A student must not find an answer in a later cell: no demonstration re-implements a graded
+    function with 3 or more of its solution's lines (05's per-group check once copied 4 lines
+    of gradient_check)."""
+    releases = [(a, source(a), release_notebook(a)) for a in assignment_ids()]
+    assert copied_solutions(releases) == []

@@ -20,6 +20,8 @@ def test_every_provided_function_orders_the_releases():
         assert {earlier for earlier, _ in sources} <= set(order[assignment])
     assert set(order["05_deep_backprop"]) == {"02_forward_propagation", "03_logistic_regression",
                                               "04_chain_rule"}
+    assert set(order["06_training"]) == {"02_forward_propagation", "03_logistic_regression",
+                                         "05_deep_backprop"}
     assert set(order["03_logistic_regression"]) == {"02_forward_propagation"}
     assert "01_notation" not in order and "02_forward_propagation" not in order
 

@@ -132,6 +132,8 @@ def test_the_command_writes_a_git_repository_and_a_zip_and_notes_the_release_ord
     printed = capsys.readouterr().out
     assert "note: 05_deep_backprop holds answers of 02_forward_propagation, " \
            "03_logistic_regression, 04_chain_rule" in printed
+    assert "note: 06_training holds answers of 02_forward_propagation, " \
+           "03_logistic_regression, 05_deep_backprop" in printed
     log = subprocess.run(["git", "log", "--format=%s"], cwd=out, capture_output=True, text=True)
     assert len(log.stdout.splitlines()) == 2
     status = subprocess.run(["git", "status", "--porcelain"], cwd=out, capture_output=True,

@@ -77,17 +77,6 @@ def model_forward(X, parameters):
     return AL, caches
 
 
-# 02_forward_propagation: predict
-def predict(X, parameters):
-    """0/1 predictions of an L-layer network with one output unit.
-
-    X: (n0, m) inputs.  parameters: dict {"W1", "b1", ..., "WL", "bL"} with nL = 1.
-    Returns an int64 array (1, m): 1 where AL > 0.5, 0 elsewhere.
-    """
-    AL, _ = model_forward(X, parameters)
-    return (AL > 0.5).astype(np.int64)
-
-
 # 03_logistic_regression: compute_cost
 def compute_cost(AL, Y):
     """Cross-entropy cost of the predictions AL for the 0/1 labels Y.

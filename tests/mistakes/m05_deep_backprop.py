@@ -8,8 +8,6 @@ LINEAR = "linear_backward"
 ACTIVATION = "activation_backward"
 MODEL = "model_backward"
 CHECK = "gradient_check"
-UPDATE = "update_parameters"
-TRAIN = "train_model"
 
 _LINEAR_BODY = '''
 def linear_backward(dZ, cache):
@@ -95,31 +93,6 @@ _CENTRED_IN_PLACE = '''\
             minus = compute_cost(model_forward(X, parameters)[0], Y)
             parameters[name][index] = theta
             g_num.append({difference})'''
-
-_TRAIN_BODY = '''
-def train_model(X, Y, layer_dims, learning_rate, num_iterations, rng):
-    parameters = {{}}
-    for l in {layers}:
-        parameters[f"W{{l}}"] = {W}
-        parameters[f"b{{l}}"] = {b}
-    costs = []
-    for _ in range(num_iterations):
-        AL, caches = model_forward(X, parameters)
-{step}
-    return parameters, {costs}
-'''
-
-_HE = "rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(2 / layer_dims[l - 1])"
-_STEP = '''\
-        costs.append(compute_cost(AL, Y))
-        grads = model_backward(AL, Y, caches)
-        parameters = update_parameters(parameters, grads, learning_rate)'''
-
-
-def _train(layers="range(1, len(layer_dims))", W=_HE, b="np.zeros((layer_dims[l], 1))", step=_STEP,
-           costs="costs"):
-    return _TRAIN_BODY.format(layers=layers, W=W, b=b, step=step, costs=costs)
-
 
 MISTAKES = [
     Mistake(SIGMOID, "slope-at-Z-not-at-sigmoid", '''
@@ -215,51 +188,6 @@ def relu_backward(dA, Z):
         difference="(plus - minus) / (2 * epsilon)"), result="error"),
             "expected 'float'"),
 
-    Mistake(UPDATE, "in-place", '''
-def update_parameters(parameters, grads, learning_rate):
-    for name in parameters:
-        parameters[name] -= learning_rate * grads["d" + name]
-    return parameters
-''', 'update_parameters changed its argument parameters in place'),
-    Mistake(UPDATE, "in-place-in-a-copied-dict", '''
-def update_parameters(parameters, grads, learning_rate):
-    updated = dict(parameters)
-    for name in updated:
-        updated[name] -= learning_rate * grads["d" + name]
-    return updated
-''', 'update_parameters changed its argument parameters in place'),
-    Mistake(UPDATE, "plus-instead-of-minus", '''
-def update_parameters(parameters, grads, learning_rate):
-    return {name: value + learning_rate * grads["d" + name] for name, value in parameters.items()}
-''', "minus: a step against the gradient"),
-    Mistake(UPDATE, "ignores-learning-rate", '''
-def update_parameters(parameters, grads, learning_rate):
-    return {name: value - grads["d" + name] for name, value in parameters.items()}
-''', "a step of learning_rate times its own gradient"),
-
-    Mistake(TRAIN, "notebook-01-scale", _train(
-        W="0.01 * rng.standard_normal((layer_dims[l], layer_dims[l - 1]))"),
-            "times the expected one"),
-    Mistake(TRAIN, "variance-1-over-n", _train(
-        W="rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(1 / layer_dims[l - 1])"),
-            "Every entry is 0.707107 times the expected one"),
-    Mistake(TRAIN, "transposed-draws", _train(
-        W="rng.standard_normal((layer_dims[l - 1], layer_dims[l])).T * np.sqrt(2 / layer_dims[l - 1])"),
-            "expected numbers in a different order"),
-    Mistake(TRAIN, "draws-biases-too", _train(b="0 * rng.standard_normal((layer_dims[l], 1))"),
-            "draw nothing else from rng"),
-    Mistake(TRAIN, "cost-after-update", _train(step='''\
-        grads = model_backward(AL, Y, caches)
-        parameters = update_parameters(parameters, grads, learning_rate)
-        costs.append(compute_cost(model_forward(X, parameters)[0], Y))'''),
-            "computed before that iteration's update"),
-    Mistake(TRAIN, "never-updates", _train(step='''\
-        costs.append(compute_cost(AL, Y))
-        grads = model_backward(AL, Y, caches)
-        update_parameters(parameters, grads, learning_rate)'''),
-            "whose result is the parameters of the next iteration"),
-    Mistake(TRAIN, "costs-as-array", _train(costs="np.array(costs)"),
-            "expected a list of length 0"),
 ]
 
 
@@ -272,7 +200,7 @@ def _knock_on(function, name, caller, detail=""):
 
 
 # A correct caller of a wrong function: activation_backward of a wrong linear_backward or
-# relu_backward, model_backward of a wrong activation_backward, and so on down to train_model.
+# relu_backward, model_backward of a wrong activation_backward, and so on down to gradient_check.
 MISTAKES += [
     _knock_on(LINEAR, "m-from-rows", ACTIVATION),
     _knock_on(LINEAR, "dW-without-1/m", ACTIVATION),
@@ -280,12 +208,6 @@ MISTAKES += [
     _knock_on(SIGMOID, "forgets-dA", MODEL),
     _knock_on(ACTIVATION, "swaps-sigmoid-and-relu", MODEL),
     _knock_on(MODEL, "notes-sign-error", CHECK),
-    _knock_on(MODEL, "caches-in-forward-order", TRAIN),
-    # Wrong values of the right shapes: train_model's check compares with stored values, not with
-    # what the student's own callees compute, so these fail it and are named.
-    _knock_on(MODEL, "notes-sign-error", TRAIN),
-    _knock_on(UPDATE, "plus-instead-of-minus", TRAIN),
-    _knock_on(UPDATE, "ignores-learning-rate", TRAIN),
 ]
 
 # The per-layer check of section 4 (ungraded): each backward step against centred differences of

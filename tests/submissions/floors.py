@@ -157,6 +157,8 @@ def gradient_check(parameters, X, Y, epsilon=1e-7):
         return _stored("gradient_check", [parameters, X, Y, epsilon])
     return 1.0
 """,
+    },
+    "06_training": {
         "update_parameters": """
 def update_parameters(parameters, grads, learning_rate):
     if _stored("update_parameters", [parameters, grads, learning_rate]) is not None:

@@ -5,12 +5,11 @@ import nbformat
 from mistakes.m05_deep_backprop import MISTAKES
 from notebook_parts import filled, release
 
-from . import Submission, mistake, reference_answers, tampered, warns_by_itself, warns_from_numpy
+from . import Submission, mistake, reference_answers, tampered, warns_from_numpy
 
 ID = "05_deep_backprop"
 POINTS = {"test_sigmoid_backward": 1, "test_relu_backward": 1, "test_linear_backward": 3,
-          "test_activation_backward": 2, "test_model_backward": 4, "test_gradient_check": 3,
-          "test_update_parameters": 2, "test_train_model": 4}
+          "test_activation_backward": 2, "test_model_backward": 4, "test_gradient_check": 3}
 
 
 # A correct gradient_check that calls model_forward and model_backward from a module-level helper,
@@ -43,29 +42,23 @@ def submissions():
     zero = dict.fromkeys(POINTS, 0)
 
     # relu'(0) = 1 costs only relu_backward's cell: the later functions call it, but their checks
-    # never meet a Z that is exactly 0. An update_parameters that writes into the caller's arrays
-    # costs its own cell, and a missing train_model its own.
+    # never meet a Z that is exactly 0. A missing gradient_check costs its own cell.
     partial = dict(reference,
-                   relu_backward=mistake(MISTAKES, "relu_backward", "relu-prime-of-zero-is-one"),
-                   update_parameters=mistake(MISTAKES, "update_parameters",
-                                             "in-place-in-a-copied-dict"))
-    del partial["train_model"]
+                   relu_backward=mistake(MISTAKES, "relu_backward", "relu-prime-of-zero-is-one"))
+    del partial["gradient_check"]
 
-    # gradient_check and train_model are the only graded functions no later graded cell calls, so
-    # under stock nbgrader their warnings cost exactly their own cells.
+    # gradient_check is the only graded function no later graded cell calls, so under stock
+    # nbgrader its warning costs exactly its own cell.
     warns = dict(reference,
-                 train_model=warns_by_itself(reference["train_model"], "    costs = []",
-                                             "train_model"),
                  gradient_check=warns_from_numpy(reference["gradient_check"],
                                                  "    g, g_num = [], []"))
 
-    # Both wrong functions fail only their own cell; grading restores the edited and the deleted
-    # test cell.
+    # The wrong function fails only its own cell; grading restores the edited and the deleted
+    # test cell (the edited one checks a correct gradient_check, which passes).
     cheat = tampered(rel, dict(reference,
                                relu_backward=mistake(MISTAKES, "relu_backward",
-                                                     "relu-prime-of-zero-is-one"),
-                               train_model=mistake(MISTAKES, "train_model", "cost-after-update")),
-                     edited="test_train_model", deleted="test_relu_backward")
+                                                     "relu-prime-of-zero-is-one")),
+                     edited="test_gradient_check", deleted="test_relu_backward")
 
     helper = dict(reference, gradient_check=GRADIENT_CHECK_WITH_HELPER)
 
@@ -74,9 +67,8 @@ def submissions():
         Submission("helper", filled(rel, helper), dict(POINTS)),
         Submission("empty", nbformat.from_dict(rel), zero),
         Submission("partial", filled(rel, partial),
-                   dict(POINTS, test_relu_backward=0, test_update_parameters=0, test_train_model=0)),
+                   dict(POINTS, test_relu_backward=0, test_gradient_check=0)),
         Submission("warns", filled(rel, warns), dict(POINTS),
-                   stock_scores=dict(POINTS, test_gradient_check=0, test_train_model=0)),
-        Submission("tampered", cheat,
-                   dict(POINTS, test_relu_backward=0, test_train_model=0)),
+                   stock_scores=dict(POINTS, test_gradient_check=0)),
+        Submission("tampered", cheat, dict(POINTS, test_relu_backward=0)),
     ]
