@@ -103,3 +103,74 @@ def test_02_graded_sigmoid_is_the_formula_and_float64_is_optional():
     stable = cells.index(by_id["stable_sigmoid"])
     assert going < stable and 'passed("stable_sigmoid")' in cells[stable + 1].source
     assert not any(nbgrader_meta(c).get("grade") for c in cells[going:])
+
+
+# Calls that draw: any pyplot call but those that only configure or close, and the drawing
+# functions of utils.plotting. A cell that makes one shows a figure (the inline backend shows
+# every open figure at the end of the cell, with or without plt.show()).
+NOT_DRAWING = {"close", "ion", "ioff", "rc", "rc_context", "NullFormatter", "FuncFormatter"}
+PLOTTING_HELPERS = {"draw_network", "draw_pipeline"}
+# A markdown image, ![alt](address) or ![alt][reference], and an HTML image tag.
+MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\s*[(\[]")
+HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
+HTML_ALT = re.compile(r"""\balt\s*=\s*(["'])(.*?)\1""", re.I | re.S)
+
+
+def draws_a_figure(code):
+    """True if the code cell calls pyplot to draw (plt.subplots, plt.show, ...) or a course figure."""
+    import ast
+
+    for node in ast.walk(ast.parse(code)):
+        if not isinstance(node, ast.Call):
+            continue
+        function = node.func
+        if (isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name)
+                and function.value.id == "plt" and function.attr not in NOT_DRAWING):
+            return True
+        if isinstance(function, ast.Name) and function.id in PLOTTING_HELPERS:
+            return True
+    return False
+
+
+def test_figure_rule_recognises_drawing_cells():
+    assert draws_a_figure("fig, ax = plt.subplots()\nax.plot([1, 2])")
+    assert draws_a_figure("draw_network([2, 1])")
+    assert draws_a_figure("import matplotlib.pyplot as plt\nplt.show()")
+    assert not draws_a_figure("import matplotlib.pyplot as plt\nx = 1")
+    assert not draws_a_figure("plt.close('all')")
+    assert not draws_a_figure("ax_count = 3  # plt.show() in a comment draws nothing")
+
+
+def test_every_figure_is_described_in_words(assignment_id):
+    """Each cell that draws is followed by a markdown cell starting "**Figure:**", which says what
+    the figure shows and what to notice, for readers who cannot see it (WCAG 1.1.1)."""
+    cells = source(assignment_id).cells
+    for index, cell in enumerate(cells):
+        if cell.cell_type != "code" or not draws_a_figure(solution_code(cell)):
+            continue
+        after = cells[index + 1] if index + 1 < len(cells) else None
+        described = (after is not None and after.cell_type == "markdown"
+                     and after.source.startswith("**Figure:**"))
+        assert described, (
+            f"{assignment_id} cell {index} draws a figure; the next cell must be markdown starting "
+            f"with **Figure:** and a sentence saying what it shows and what to notice:\n"
+            f"{cell.source[:200]}")
+        sentence = after.source.split("\n\n")[0][len("**Figure:**"):].strip()
+        assert len(sentence) >= 60 and sentence.endswith("."), (
+            f"{assignment_id} cell {index + 1}: the figure's description is too short: {sentence!r}")
+
+
+def test_markdown_images_have_alt_text(assignment_id):
+    for nb in (source(assignment_id), release(assignment_id)):
+        for index, text in prose(nb):
+            for alt in MARKDOWN_IMAGE.findall(text):
+                assert alt.strip(), f"{assignment_id} cell {index}: an image without alt text"
+            for tag in HTML_IMAGE.findall(text):
+                alt = HTML_ALT.search(tag)
+                assert alt and alt.group(2).strip(), f"{assignment_id} cell {index}: {tag} has no alt"
+
+
+def test_image_rule_finds_missing_alt_text():
+    assert MARKDOWN_IMAGE.findall("see ![](network.png) and ![a network](n.png)") == ["", "a network"]
+    assert HTML_ALT.search('<img src="a.png" alt="two layers">').group(2) == "two layers"
+    assert HTML_ALT.search('<img src="a.png">') is None
