@@ -4,7 +4,7 @@ one meaning. Fast: reads the notebooks, runs nothing."""
 import re
 
 from autograder.judge import hidden_checks
-from notebook_parts import cells_by_id, nbgrader_meta, release, solution_code, source
+from notebook_parts import SOLUTION_REGION, cells_by_id, nbgrader_meta, release, solution_code, source
 
 # A sum, product or list of examples, units or paths that starts at 1, e.g. \sum_{i=1}^{m} or
 # x^{(1)} ... x^{(m)}: the course counts every index from 0, in the maths as in the code.
@@ -174,3 +174,38 @@ def test_image_rule_finds_missing_alt_text():
     assert MARKDOWN_IMAGE.findall("see ![](network.png) and ![a network](n.png)") == ["", "a network"]
     assert HTML_ALT.search('<img src="a.png" alt="two layers">').group(2) == "two layers"
     assert HTML_ALT.search('<img src="a.png">') is None
+
+
+def test_grading_guides_are_current_and_hold_the_model_answer(assignment_id):
+    """docs/rubrics/<id>.md is generated from the answer cells graded by hand (formgrader never
+    shows the source's model answer): current, with the model answer and a case per partial
+    answer, and none of it in the release."""
+    from autograder import rubric
+
+    assert rubric.is_current(assignment_id), "run `python -m autograder release`"
+    answers = [c for c in source(assignment_id).cells if rubric.hand_graded(c)]
+    if not answers:
+        assert not rubric.path_of(assignment_id).exists()
+        return
+    page = rubric.path_of(assignment_id).read_text()
+    released = "\n".join(c.source for c in release(assignment_id).cells)
+    for cell in answers:
+        model = SOLUTION_REGION.search(cell.source).group(1).strip()
+        assert model in page and "**Rubric" in model
+        assert not ONE_BASED.findall(model), "the model answer counts from 0, like the course"
+        for paragraph in model.split("\n\n"):
+            assert paragraph not in released
+
+
+def test_04s_rubric_has_a_case_for_every_expected_partial_answer():
+    from autograder import rubric
+
+    page = rubric.render("04_chain_rule")
+    model = page.split("### Model answer and rubric", 1)[1]
+    for case in ("the dz convention", "$\\frac{1}{m^2}$", "no $\\frac{1}{m}$", "missing transpose",
+                 "without the shape argument", "paths miscounted", "a single path"):
+        assert case in model, case
+    # the derivation asks for what notebook 03 does not show: a hidden layer's weights
+    text_03 = "\n".join(c.source for c in source("03_logistic_regression").cells)
+    for step in ("A^{[l-2]", "dZ^{[l-1]}", "W^{[l-1]}"):
+        assert step in page and step not in text_03, step
