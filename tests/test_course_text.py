@@ -209,3 +209,19 @@ def test_04s_rubric_has_a_case_for_every_expected_partial_answer():
     text_03 = "\n".join(c.source for c in source("03_logistic_regression").cells)
     for step in ("A^{[l-2]", "dZ^{[l-1]}", "W^{[l-1]}"):
         assert step in page and step not in text_03, step
+
+
+def test_breast_cancer_data_is_scikit_learns():
+    """utils.data reads the file that scikit-learn installs (importing scikit-learn would cost
+    notebook 03 more than a second) and must give exactly what scikit-learn's loader gives."""
+    import numpy as np
+    from sklearn.datasets import load_breast_cancer
+
+    from utils.data import breast_cancer
+
+    ours, theirs = breast_cancer(), load_breast_cancer()
+    assert ours.data.dtype == theirs.data.dtype and np.array_equal(ours.data, theirs.data)
+    assert ours.target.dtype == theirs.target.dtype and np.array_equal(ours.target, theirs.target)
+    assert list(ours.feature_names) == list(theirs.feature_names)
+    setup = cells_by_id(source("03_logistic_regression"))["setup"].source
+    assert "sklearn" not in setup and "from utils.data import breast_cancer" in setup
