@@ -31,7 +31,9 @@ def main(argv=None):
     cmd.add_argument("--check", action="store_true",
                      help="change nothing; exit 1 if a stored file is not current")
     cmd = commands.add_parser("release", help="regenerate the provided earlier functions, the "
-                                               "saved data sets and the expected values, then "
+                                               "saved data sets, the expected values and the "
+                                               "grading guides of the answers graded by hand "
+                                               "(docs/rubrics/), then "
                                                "notebooks/ from solutions/ with nbgrader")
     cmd.add_argument("ids", nargs="*", metavar="ID", help="assignment ids (default: all)")
     cmd = commands.add_parser("start", help="copy the course into your own folder (work/ by "
@@ -136,13 +138,14 @@ def main(argv=None):
             else:
                 report_changes([expected_values.write(i) for i in ids], "wrote", "expected.json")
         elif args.command == "release":
-            from . import datasets, expected_values, provided
+            from . import datasets, expected_values, provided, rubric
             from .release import release
 
             ids = args.ids or assignment_ids()
-            generated = [path for i in ids for path in (provided.write(i), datasets.write(i),
-                                                        expected_values.write(i))]
-            report_changes(generated, "wrote", "generated files in solutions/")
+            generated = [path for i in ids
+                         for path in (provided.write(i), datasets.write(i),
+                                      expected_values.write(i), rubric.write(i))]
+            report_changes(generated, "wrote", "generated files in solutions/ and docs/rubrics/")
             report_changes(release(args.ids or None), "released", "notebooks/")
         elif args.command == "start":
             check = args.check or os.environ.get(start.CHECK_VARIABLE) == "1"

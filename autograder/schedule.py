@@ -10,10 +10,14 @@ import datetime
 
 from .provided import PROVIDED
 
-# Orderings that course_functions.py does not show: {assignment: {earlier: why}}.
+# Orderings that course_functions.py does not show: {assignment: {earlier: why}}. 03 may open
+# while 04 is open: 03 derives dW for its single layer, and 04's hand-graded derivation asks for
+# the weights of a hidden layer, which 03 does not show.
 TAUGHT_LATER = {
     "05_deep_backprop": {
-        "04_chain_rule": "05 derives dW = (1/m) dZ Aᵀ, the answer of 04's hand-graded derivation",
+        "04_chain_rule": "05 chains the backward steps through hidden layers, dZ[l-1] = "
+                         "(W[l]ᵀ dZ[l]) * g'(Z[l-1]) and dW = (1/m) dZ Aᵀ, the result of 04's "
+                         "hand-graded derivation",
     },
 }
 

@@ -226,6 +226,30 @@ def test_unnamed_tuple_entries_keep_their_position():
         "(a, b) = f()[2] has length 1, expected 2.")
 
 
+def test_entries_are_subscripted_before_the_words_that_say_which_inputs():
+    """A hidden check's label ends with its inputs ("... for n_x = 3, m = 19"); an entry's
+    subscript belongs to the value, so it never reads "m = 19[0]"."""
+    want = ({"dW": np.zeros((1, 3)), "db": np.zeros((1, 1))}, 0.5)
+    got = ({"dW": np.zeros((1, 3)), "db": np.zeros((1, 1))}, 0.25)
+    assert message(got, want, name="logistic_propagate(W, b, X, Y) for n_x = 3, m = 19 (trial 4)") \
+        .startswith("logistic_propagate(W, b, X, Y)[1] for n_x = 3, m = 19 (trial 4) is 0.25")
+    bad_dW = ({"dW": np.zeros((3, 1)), "db": np.zeros((1, 1))}, 0.5)
+    assert message(bad_dW, want, name="logistic_propagate(W, b, X, Y) for m = 19").startswith(
+        "logistic_propagate(W, b, X, Y)[0]['dW'] for m = 19 has shape (3, 1), expected (1, 3).")
+    named = message((np.zeros((2, 4)), np.zeros((2, 3)), np.zeros((3, 1))),
+                    (np.zeros((2, 4)), np.zeros((3, 2)), np.zeros((3, 1))),
+                    name="(dA_prev, dW, db) = linear_backward(dZ, cache) with n = 3, m = 4")
+    assert named.startswith("dW = linear_backward(dZ, cache)[1] with n = 3, m = 4 has shape (2, 3)")
+    assert "dW has shape (n[l], n[l-1]) = (3, 2)" in named
+    grads = message({"dW1": np.zeros((2, 3))}, {"dW1": np.zeros((3, 2))},
+                    name="grads = model_backward(AL, Y, caches) for layer sizes [2, 3], m = 19")
+    assert grads.startswith("grads = model_backward(AL, Y, caches)['dW1'] for layer sizes [2, 3], "
+                            "m = 19 has shape (2, 3)")
+    assert "dW1 has shape (n[1], n[0]) = (3, 2)" in grads
+    # no context, or words inside a call's brackets or quotes: the subscript goes at the end
+    assert message([1, 2], [1, 3], name='f(X, "for m")').startswith('f(X, "for m")[1] is 2, expected 3')
+
+
 def test_check_error_keeps_problem_and_hint_apart():
     with pytest.raises(CheckError) as failure:
         check("x", 2.0, 1.0, hint="Look at the factor.")

@@ -4,7 +4,7 @@ one meaning. Fast: reads the notebooks, runs nothing."""
 import re
 
 from autograder.judge import hidden_checks
-from notebook_parts import cells_by_id, nbgrader_meta, release, solution_code, source
+from notebook_parts import SOLUTION_REGION, cells_by_id, nbgrader_meta, release, solution_code, source
 
 # A sum, product or list of examples, units or paths that starts at 1, e.g. \sum_{i=1}^{m} or
 # x^{(1)} ... x^{(m)}: the course counts every index from 0, in the maths as in the code.
@@ -116,3 +116,125 @@ def test_05_counts_what_the_backward_pass_costs():
     code = next(c.source for c in cells if "def multiply_adds(" in c.source)
     assert "backward_count == 2 * forward_count" in code
     assert "numerical_count == parameter_count * backward_count" in code
+
+
+# Calls that draw: any pyplot call but those that only configure or close, and the drawing
+# functions of utils.plotting. A cell that makes one shows a figure (the inline backend shows
+# every open figure at the end of the cell, with or without plt.show()).
+NOT_DRAWING = {"close", "ion", "ioff", "rc", "rc_context", "NullFormatter", "FuncFormatter"}
+PLOTTING_HELPERS = {"draw_network", "draw_pipeline"}
+# A markdown image, ![alt](address) or ![alt][reference], and an HTML image tag.
+MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\s*[(\[]")
+HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.I)
+HTML_ALT = re.compile(r"""\balt\s*=\s*(["'])(.*?)\1""", re.I | re.S)
+
+
+def draws_a_figure(code):
+    """True if the code cell calls pyplot to draw (plt.subplots, plt.show, ...) or a course figure."""
+    import ast
+
+    for node in ast.walk(ast.parse(code)):
+        if not isinstance(node, ast.Call):
+            continue
+        function = node.func
+        if (isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name)
+                and function.value.id == "plt" and function.attr not in NOT_DRAWING):
+            return True
+        if isinstance(function, ast.Name) and function.id in PLOTTING_HELPERS:
+            return True
+    return False
+
+
+def test_figure_rule_recognises_drawing_cells():
+    assert draws_a_figure("fig, ax = plt.subplots()\nax.plot([1, 2])")
+    assert draws_a_figure("draw_network([2, 1])")
+    assert draws_a_figure("import matplotlib.pyplot as plt\nplt.show()")
+    assert not draws_a_figure("import matplotlib.pyplot as plt\nx = 1")
+    assert not draws_a_figure("plt.close('all')")
+    assert not draws_a_figure("ax_count = 3  # plt.show() in a comment draws nothing")
+
+
+def test_every_figure_is_described_in_words(assignment_id):
+    """Each cell that draws is followed by a markdown cell starting "**Figure:**", which says what
+    the figure shows and what to notice, for readers who cannot see it (WCAG 1.1.1)."""
+    cells = source(assignment_id).cells
+    for index, cell in enumerate(cells):
+        if cell.cell_type != "code" or not draws_a_figure(solution_code(cell)):
+            continue
+        after = cells[index + 1] if index + 1 < len(cells) else None
+        described = (after is not None and after.cell_type == "markdown"
+                     and after.source.startswith("**Figure:**"))
+        assert described, (
+            f"{assignment_id} cell {index} draws a figure; the next cell must be markdown starting "
+            f"with **Figure:** and a sentence saying what it shows and what to notice:\n"
+            f"{cell.source[:200]}")
+        sentence = after.source.split("\n\n")[0][len("**Figure:**"):].strip()
+        assert len(sentence) >= 60 and sentence.endswith("."), (
+            f"{assignment_id} cell {index + 1}: the figure's description is too short: {sentence!r}")
+
+
+def test_markdown_images_have_alt_text(assignment_id):
+    for nb in (source(assignment_id), release(assignment_id)):
+        for index, text in prose(nb):
+            for alt in MARKDOWN_IMAGE.findall(text):
+                assert alt.strip(), f"{assignment_id} cell {index}: an image without alt text"
+            for tag in HTML_IMAGE.findall(text):
+                alt = HTML_ALT.search(tag)
+                assert alt and alt.group(2).strip(), f"{assignment_id} cell {index}: {tag} has no alt"
+
+
+def test_image_rule_finds_missing_alt_text():
+    assert MARKDOWN_IMAGE.findall("see ![](network.png) and ![a network](n.png)") == ["", "a network"]
+    assert HTML_ALT.search('<img src="a.png" alt="two layers">').group(2) == "two layers"
+    assert HTML_ALT.search('<img src="a.png">') is None
+
+
+def test_grading_guides_are_current_and_hold_the_model_answer(assignment_id):
+    """docs/rubrics/<id>.md is generated from the answer cells graded by hand (formgrader never
+    shows the source's model answer): current, with the model answer and a case per partial
+    answer, and none of it in the release."""
+    from autograder import rubric
+
+    assert rubric.is_current(assignment_id), "run `python -m autograder release`"
+    answers = [c for c in source(assignment_id).cells if rubric.hand_graded(c)]
+    if not answers:
+        assert not rubric.path_of(assignment_id).exists()
+        return
+    page = rubric.path_of(assignment_id).read_text()
+    released = "\n".join(c.source for c in release(assignment_id).cells)
+    for cell in answers:
+        model = SOLUTION_REGION.search(cell.source).group(1).strip()
+        assert model in page and "**Rubric" in model
+        assert not ONE_BASED.findall(model), "the model answer counts from 0, like the course"
+        for paragraph in model.split("\n\n"):
+            assert paragraph not in released
+
+
+def test_04s_rubric_has_a_case_for_every_expected_partial_answer():
+    from autograder import rubric
+
+    page = rubric.render("04_chain_rule")
+    model = page.split("### Model answer and rubric", 1)[1]
+    for case in ("the dz convention", "$\\frac{1}{m^2}$", "no $\\frac{1}{m}$", "missing transpose",
+                 "without the shape argument", "paths miscounted", "a single path"):
+        assert case in model, case
+    # the derivation asks for what notebook 03 does not show: a hidden layer's weights
+    text_03 = "\n".join(c.source for c in source("03_logistic_regression").cells)
+    for step in ("A^{[l-2]", "dZ^{[l-1]}", "W^{[l-1]}"):
+        assert step in page and step not in text_03, step
+
+
+def test_breast_cancer_data_is_scikit_learns():
+    """utils.data reads the file that scikit-learn installs (importing scikit-learn would cost
+    notebook 03 more than a second) and must give exactly what scikit-learn's loader gives."""
+    import numpy as np
+    from sklearn.datasets import load_breast_cancer
+
+    from utils.data import breast_cancer
+
+    ours, theirs = breast_cancer(), load_breast_cancer()
+    assert ours.data.dtype == theirs.data.dtype and np.array_equal(ours.data, theirs.data)
+    assert ours.target.dtype == theirs.target.dtype and np.array_equal(ours.target, theirs.target)
+    assert list(ours.feature_names) == list(theirs.feature_names)
+    setup = cells_by_id(source("03_logistic_regression"))["setup"].source
+    assert "sklearn" not in setup and "from utils.data import breast_cancer" in setup

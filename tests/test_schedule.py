@@ -24,6 +24,8 @@ def test_every_provided_function_orders_the_releases():
                                          "05_deep_backprop"}
     assert set(order["03_logistic_regression"]) == {"02_forward_propagation"}
     assert "01_notation" not in order and "02_forward_propagation" not in order
+    # 04's hand-graded derivation asks for a hidden layer's weights, which 03 does not derive
+    assert "04_chain_rule" not in order
 
 
 def test_release_waits_for_every_earlier_due_date():

@@ -73,7 +73,7 @@ with uses("sigmoid", "relu", "linear_forward"):
                      f"n_prev = {_n_prev}, m = {_m}")
             check(_call, activation_forward(_A_prev, _W, _b, _activation),
                   (_functions[_activation](_Z), (_copies, _Z)), hint=_hint)
-            check(f"A_prev, W, b after {_call}", (_A_prev, _W, _b), _copies)
+            check(f"(A_prev, W, b) after {_call}", (_A_prev, _W, _b), _copies)
     for _name in ["softmax", "linear", "identity", "leaky_relu", "sigmoid "]:
         check_raises(f'activation_forward(A_prev, W, b, "{_name}")',
                      lambda: activation_forward(_A_prev, _W, _b, _name), ValueError)

@@ -38,6 +38,23 @@ for _trial in range(6):
           bool(type(_got) is float and _got == _math.inf), True,
           hint=f"It returned {_got!r}; a label predicted to be impossible costs +inf (a Python "
                f"float), and the mean with it.")
+for _trial in range(4):
+    # "no warning": numpy's warnings turned into errors, with a right saturated prediction (whose
+    # absent term would be log 0) and a confidently wrong one (log 0 is its honest cost)
+    _m = int(_rng.integers(2, 12))
+    _Y = (_rng.random((1, _m)) < 0.5).astype(np.float64)
+    _AL = _rng.uniform(0.05, 0.95, (1, _m))
+    _AL[0, 0], _AL[0, 1] = _Y[0, 0], 1.0 - _Y[0, 1]
+    with np.errstate(divide="raise", over="raise", invalid="raise"):
+        try:
+            compute_cost(_AL, _Y)
+        except FloatingPointError as _error:
+            raise CheckError(
+                f"compute_cost(AL, Y) for AL, Y of shape (1, {_m}) holding predictions of exactly 0 "
+                f"and 1 writes a RuntimeWarning, {str(_error)!r}: the exercise asks for none (this "
+                f"check turns numpy's warnings into errors).",
+                hint="A log of 0 must be taken inside `with np.errstate(divide=\"ignore\"):`, and "
+                     "np.where(condition, x, y) computes all of x and all of y before it chooses.") from None
 
 # %% test_logistic_dz
 _rng = trial_rng(3202)

@@ -52,6 +52,10 @@ def compute_cost(AL, Y):
     with np.errstate(divide="ignore", invalid="ignore"):
         return float(-np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
 ''', "computes 0 * log(0) = 0 * (-inf) = nan"),
+    Mistake(COST, "warns", '''
+def compute_cost(AL, Y):
+    return float(-np.mean(np.where(Y == 1, np.log(AL), np.log(1 - AL))))
+''', "writes a RuntimeWarning, 'divide by zero encountered in log': the exercise asks for none"),
     Mistake(COST, "clips", '''
 def compute_cost(AL, Y):
     AL = np.clip(AL, 1e-15, 1 - 1e-15)

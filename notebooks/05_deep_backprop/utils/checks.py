@@ -29,6 +29,8 @@ MAX_LISTED = 5
 
 _SYMBOL = re.compile(r"(d?)(W|b|Z|A|X|AL|A_prev)(\d*)")
 _NAMED_ENTRIES = re.compile(r"\(\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)+)\s*\) = (.+)", re.S)
+# Words that start the part of a label saying which inputs a value came from.
+_CONTEXT_WORDS = (" for ", " with ", " after ", " from ", " against ", " under ", " of ")
 _LAST_PART = re.compile(r"""(?:\[['"]?([^\]'"]+)['"]?\]|([A-Za-z_][A-Za-z_0-9]*))$""")
 
 
@@ -202,8 +204,38 @@ def _entry_labels(name, count):
     if match:
         names = [part.strip() for part in match.group(1).split(",")]
         if len(names) == count:
-            return [f"{entry} = {match.group(2)}[{i}]" for i, entry in enumerate(names)]
-    return [f"{name}[{i}]" for i in range(count)]
+            return [f"{entry} = {_entry(match.group(2), f'[{i}]')}" for i, entry in enumerate(names)]
+    return [_entry(name, f"[{i}]") for i in range(count)]
+
+
+def _entry(name, subscript):
+    """The label of one entry of the value labelled `name`: the subscript follows the value, not
+    the words that say which inputs it came from ("f(X)[0] for m = 19", never "m = 19[0]")."""
+    subject, context = _split_context(name)
+    return f"{subject}{subscript}{context}"
+
+
+def _split_context(name):
+    """(value, context) of a label, split before the first of _CONTEXT_WORDS that stands outside
+    brackets and quotes right after a name, a call or a subscript; ("label", "") if none does.
+
+    "f(X, Y) for n_x = 3, m = 19" -> ("f(X, Y)", " for n_x = 3, m = 19").
+    """
+    depth, quote = 0, None
+    for i, char in enumerate(name):
+        before = name[i - 1] if i else " "
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"" and not before.isalnum():
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == " " and depth == 0 and (before.isalnum() or before in "_)]"):
+            if any(name.startswith(word, i) for word in _CONTEXT_WORDS):
+                return name[:i], name[i:]
+    return name, ""
 
 
 def _is_shape(value):
@@ -243,7 +275,7 @@ def _compare_dict(name, got, want, rtol, atol):
             message += f"\n  {advice}"
         return message
     for key in want:
-        problem = _compare(f"{name}[{key!r}]", got[key], want[key], rtol, atol)
+        problem = _compare(_entry(name, f"[{key!r}]"), got[key], want[key], rtol, atol)
         if problem is not None:
             return problem
     return None
@@ -414,14 +446,13 @@ def _shape_advice(name, got, want):
 
 def _symbol(name):
     """('W', '1') for names like 'params["W1"]' or 'W1'; None when the name is not a symbol."""
-    name = name.split(" = ", 1)[0] if " = " in name else name
-    last = _LAST_PART.search(name.strip())
-    if not last:
-        return None
-    match = _SYMBOL.fullmatch(last.group(1) or last.group(2))
-    if not match:
-        return None
-    return match.group(1) + match.group(2), match.group(3)
+    named, _, value = name.partition(" = ")
+    for part in (named, _split_context(value)[0]) if value else (_split_context(name)[0],):
+        last = _LAST_PART.search(part.strip())
+        match = _SYMBOL.fullmatch(last.group(1) or last.group(2)) if last else None
+        if match:
+            return match.group(1) + match.group(2), match.group(3)
+    return None
 
 
 def _shape_meaning(symbol, want):
