@@ -94,6 +94,8 @@ def fails_with_its_message(kernel, visible, mistake):
     run = kernel.run(visible)
     assert not run.ok, "the check passed a wrong implementation"
     assert run.error.startswith("CheckError"), run.error
+    if mistake.exact:
+        assert run.error == f"CheckError: {mistake.message}", run.error
     assert mistake.message in run.error, run.error
     assert "checks.py" not in run.traceback, "the student sees the check library's frames"
 
@@ -123,6 +125,9 @@ def test_mistake_is_caught_with_its_message(kernels, assignment, mistake):
         passed, message = judge_cell(assignment_id, own_id, kernel_link(kernel))
         assert not passed, "the grader passed a wrong implementation"
         assert message
+        if mistake.exact and not mistake.checked_in:
+            # The grader words it as the page does (utils.raised, utils.checks).
+            assert message == f"CheckError: {mistake.message}", message
         if mistake.checked_in:
             # The notebook's own run names the wrong callee in its caller's cell (above); the
             # grader judges the caller with the reference in the callee's place: the mistake

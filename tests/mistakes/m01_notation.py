@@ -176,4 +176,13 @@ def initialize_parameters(layer_dims, rng, scale=0.01):
         parameters[f"b{l - 1}"] = np.zeros((layer_dims[l], 1))
     return parameters
 ''', "shifted by one layer"),
+    # An exception inside the student's function (issue 29, item 12): named with its line.
+    Mistake(INIT, "standard-normal-of-two-numbers", '''
+def initialize_parameters(layer_dims, rng, scale=0.01):
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters[f"W{l}"] = scale * rng.standard_normal(layer_dims[l], layer_dims[l - 1])
+        parameters[f"b{l}"] = np.zeros((layer_dims[l], 1))
+    return parameters
+''', "XXX", exact=True),
 ]

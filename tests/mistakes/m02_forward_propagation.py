@@ -92,6 +92,12 @@ def linear_forward(A_prev, W, b):
     return Z, (A_prev.copy(), W.copy(), b.copy())
 ''', "Store the arrays you were given, not copies"),
 
+    # An exception inside the student's function (issue 29, item 12): named with its line.
+    Mistake(LINEAR, "operands-swapped", '''
+def linear_forward(A_prev, W, b):
+    Z = A_prev @ W + b
+    return Z, (A_prev, W, b)
+''', "XXX", exact=True),
     Mistake(ACTIVATION, "cache-swapped", '''
 def activation_forward(A_prev, W, b, activation):
     functions = {"sigmoid": sigmoid, "relu": relu, "tanh": np.tanh}
@@ -224,6 +230,19 @@ def model_forward(X, parameters):
     return A, caches
 ''', 'model_forward changed its argument parameters in place'),
 
+    # An exception inside the student's function (issue 29, item 12): named with its line.
+    Mistake(MODEL, "L-counts-every-entry", '''
+def model_forward(X, parameters):
+    L = len(parameters)
+    caches = []
+    A = X
+    for l in range(1, L):
+        A, cache = activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        caches.append(cache)
+    AL, cache = activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+''', "XXX", exact=True),
     Mistake(PREDICT, "returns-booleans", '''
 def predict(X, parameters):
     AL, _ = model_forward(X, parameters)

@@ -192,6 +192,20 @@ def train_logistic_regression(X, Y, learning_rate, num_iterations):
         b = b + learning_rate * grads["db"]
     return W, b, costs
 ''', "takes a step against the gradient"),
+    # An exception inside the student's function (issue 29, item 12): named with its line.
+    Mistake(TRAIN, "starts-inside-the-loop", '''
+def train_logistic_regression(X, Y, learning_rate, num_iterations):
+    costs = []
+    for t in range(num_iterations):
+        if t == 0:
+            W = np.zeros((1, X.shape[0]))
+            b = np.zeros((1, 1))
+        grads, cost = logistic_propagate(W, b, X, Y)
+        costs.append(cost)
+        W = W - learning_rate * grads["dW"]
+        b = b - learning_rate * grads["db"]
+    return W, b, costs
+''', "XXX", exact=True),
 ]
 
 

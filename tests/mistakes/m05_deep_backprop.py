@@ -195,6 +195,18 @@ def relu_backward(dA, Z):
     Mistake(MODEL, "relu-in-the-output-layer", _model(activation='"relu"'),
             "the activation that layer used forward"),
 
+    # Exceptions inside the student's function (issue 29, item 12): named with their line.
+    Mistake(MODEL, "reads-dA-one-layer-up", '''
+def model_backward(AL, Y, caches):
+    L = len(caches)
+    grads = {f"dA{L}": -(Y / AL - (1 - Y) / (1 - AL))}
+    for l in range(L, 0, -1):
+        activation = "sigmoid" if l == L else "relu"
+        dA_prev, dW, db = activation_backward(grads[f"dA{l + 1}"], caches[l - 1], activation)
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = dA_prev, dW, db
+    return grads
+''', "XXX", exact=True),
+    Mistake(MODEL, "caches-indexed-by-layer", _model(cache="caches[l]"), "XXX", exact=True),
     Mistake(CHECK, "one-sided-differences", _check('''\
             moved = {key: value.copy() for key, value in parameters.items()}
             moved[name][index] += epsilon
