@@ -325,9 +325,10 @@ def _reply(text, truth, grader_objects):
     left = [request["args"], request["kwargs"]]
     for i, data in zip(changed, after):
         left[i] = data
-    _check_inputs_left(truth, left)
     if "raises" in reply:
         name, message = str(reply["raises"])[:100], str(reply.get("message", ""))[:500]
+        if truth.error is not None:  # raising is right here: how it left its inputs still counts
+            _check_inputs_left(truth, left)
         if name in {kind.__name__ for kind in LEFT_ALONE} and name in _BUILTIN_ERRORS:
             raise _BUILTIN_ERRORS[name](message)  # its traceback names the function not written
         # An error raised inside the student's function: the message names the call, the lines
@@ -336,6 +337,7 @@ def _reply(text, truth, grader_objects):
         names = truth.names[:len(truth.args)]
         raise raised_in(truth.name, names, truth.args, truth.kwargs, name, message,
                         _frames(reply.get("trace"))) from None
+    _check_inputs_left(truth, left)
     if "value" not in reply:
         raise kernel_values.ReplyError("the value that came back is malformed")
     return kernel_values.value(reply["value"], grader_objects, max_size)

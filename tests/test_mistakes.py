@@ -127,7 +127,7 @@ def test_mistake_is_caught_with_its_message(kernels, assignment, mistake):
         assert message
         if mistake.exact and not mistake.checked_in:
             # The grader words it as the page does (utils.raised, utils.checks).
-            assert message == f"CheckError: {mistake.message}", message
+            assert message == f"CheckError: {mistake.grader or mistake.message}", message
         if mistake.checked_in:
             # The notebook's own run names the wrong callee in its caller's cell (above); the
             # grader judges the caller with the reference in the callee's place: the mistake

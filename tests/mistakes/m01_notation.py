@@ -184,5 +184,14 @@ def initialize_parameters(layer_dims, rng, scale=0.01):
         parameters[f"W{l}"] = scale * rng.standard_normal(layer_dims[l], layer_dims[l - 1])
         parameters[f"b{l}"] = np.zeros((layer_dims[l], 1))
     return parameters
-''', "XXX", exact=True),
+''', ("initialize_parameters([3, 2, 1], np.random.default_rng(1)) raised TypeError: "
+             "Cannot interpret '3' as a data type\n"
+             "  In your code (line numbers count from the top of the function's cell):\n"
+             "    initialize_parameters, line 4: parameters[f\"W{l}\"] = scale * "
+             "rng.standard_normal(layer_dims[l], layer_dims[l - 1])\n"
+             "  The arguments: layer_dims is a list of 3 ints; rng is a numpy random "
+             "Generator.\n"
+             "  Hint: numpy read a number as a dtype: functions that build an array "
+             "(np.zeros, rng.standard_normal, ...) take its shape as one tuple, (n, m), and "
+             "their second argument is something else."), exact=True),
 ]

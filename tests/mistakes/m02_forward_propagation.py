@@ -97,7 +97,18 @@ def linear_forward(A_prev, W, b):
 def linear_forward(A_prev, W, b):
     Z = A_prev @ W + b
     return Z, (A_prev, W, b)
-''', "XXX", exact=True),
+''', ("linear_forward(np.array([[1.0], [-2.0], [0.5]]), np.array([[1.0, 2.0, 0.0], "
+             "[-1.0, 0.5, 3.0], [2.0, 0.0, -1.0]]), np.array([[0.1], [0.2], [0.3]]))[0] "
+             "raised ValueError: matmul: Input operand 1 has a mismatch in its core dimension "
+             "0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size 3 is different from 1)\n"
+             "  In your code (line numbers count from the top of the function's cell):\n"
+             "    linear_forward, line 2: Z = A_prev @ W + b\n"
+             "  The arguments: A_prev is a numpy array of shape (3, 1) and dtype float64; W "
+             "is a numpy array of shape (3, 3) and dtype float64; b is a numpy array of shape "
+             "(3, 1) and dtype float64.\n"
+             "  Hint: A matrix product (n, k) @ (k, m) needs as many columns on the left as "
+             "rows on the right, and gives (n, m). Write the shape of each operand next to "
+             "that line: one of them is transposed, or the two are in the wrong order."), exact=True),
     Mistake(ACTIVATION, "cache-swapped", '''
 def activation_forward(A_prev, W, b, activation):
     functions = {"sigmoid": sigmoid, "relu": relu, "tanh": np.tanh}
@@ -242,7 +253,25 @@ def model_forward(X, parameters):
     AL, cache = activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
     caches.append(cache)
     return AL, caches
-''', "XXX", exact=True),
+''', ("model_forward(X, parameters) raised KeyError: 'W4'\n"
+             "  In your code (line numbers count from the top of the function's cell):\n"
+             "    model_forward, line 6: A, cache = activation_forward(A, "
+             "parameters[f\"W{l}\"], parameters[f\"b{l}\"], \"relu\")\n"
+             "  The arguments: X is a numpy array of shape (2, 4) and dtype float64; "
+             "parameters is a dict with keys ['W1', 'b1', 'W2', 'b2', 'W3', 'b3'].\n"
+             "  Hint: A dict was asked for the key 'W4', which it does not hold. parameters "
+             "holds ['W1', 'b1', 'W2', 'b2', 'W3', 'b3']. There is no layer 4: the layers run "
+             "from 1 to 3, so the loop, or the number of layers L it counts to, goes past the "
+             "last one. L is the number of layers, and each layer has one W and one b."), exact=True,
+            grader=("model_forward(X, parameters) raised NotTheExercisesInputs: model_forward called "
+             "activation_forward with inputs that the exercise's model_forward never passes "
+             "it here; check what model_forward gives activation_forward (its own test cell "
+             "checks activation_forward).\n"
+             "  In your code (line numbers count from the top of the function's cell):\n"
+             "    model_forward, line 6: A, cache = activation_forward(A, "
+             "parameters[f\"W{l}\"], parameters[f\"b{l}\"], \"relu\")\n"
+             "  The arguments: X is a numpy array of shape (2, 4) and dtype float64; "
+             "parameters is a dict with keys ['W1', 'b1', 'W2', 'b2', 'W3', 'b3'].")),
     Mistake(PREDICT, "returns-booleans", '''
 def predict(X, parameters):
     AL, _ = model_forward(X, parameters)

@@ -205,8 +205,37 @@ def model_backward(AL, Y, caches):
         dA_prev, dW, db = activation_backward(grads[f"dA{l + 1}"], caches[l - 1], activation)
         grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = dA_prev, dW, db
     return grads
-''', "XXX", exact=True),
-    Mistake(MODEL, "caches-indexed-by-layer", _model(cache="caches[l]"), "XXX", exact=True),
+''', ("model_backward(1 / (1 + np.exp(-np.array([[-0.75, 0.25, -0.25]]))), "
+             "np.array([[1.0, 0.0, 0.0]]), [((np.array([[1.0, -2.0, 0.5]]), "
+             "np.array([[1.0]]), np.array([[0.5]])), np.array([[1.5, -1.5, 1.0]])), "
+             "((np.array([[1.5, 0.0, 1.0]]), np.array([[2.0]]), np.array([[-1.0]])), "
+             "np.array([[2.0, -1.0, 1.0]])), ((np.array([[2.0, 0.0, 1.0]]), "
+             "np.array([[-0.5]]), np.array([[0.25]])), np.array([[-0.75, 0.25, -0.25]]))]) "
+             "raised KeyError: 'dA4'\n"
+             "  In your code (line numbers count from the top of the function's cell):\n"
+             "    model_backward, line 6: dA_prev, dW, db = activation_backward(grads[f\"dA{l "
+             "+ 1}\"], caches[l - 1], activation)\n"
+             "  The arguments: AL is a numpy array of shape (1, 3) and dtype float64; Y is a "
+             "numpy array of shape (1, 3) and dtype float64; caches is a list of 3 tuples.\n"
+             "  Hint: A dict was asked for the key 'dA4', which it does not hold. A dict "
+             "built inside the function holds only the keys stored in it so far: a key is "
+             "read before the line that stores it, or under another number."), exact=True),
+    Mistake(MODEL, "caches-indexed-by-layer", _model(cache="caches[l]"), ("model_backward(1 / (1 + np.exp(-np.array([[-0.75, 0.25, -0.25]]))), "
+             "np.array([[1.0, 0.0, 0.0]]), [((np.array([[1.0, -2.0, 0.5]]), "
+             "np.array([[1.0]]), np.array([[0.5]])), np.array([[1.5, -1.5, 1.0]])), "
+             "((np.array([[1.5, 0.0, 1.0]]), np.array([[2.0]]), np.array([[-1.0]])), "
+             "np.array([[2.0, -1.0, 1.0]])), ((np.array([[2.0, 0.0, 1.0]]), "
+             "np.array([[-0.5]]), np.array([[0.25]])), np.array([[-0.75, 0.25, -0.25]]))]) "
+             "raised IndexError: list index out of range\n"
+             "  In your code (line numbers count from the top of the function's cell):\n"
+             "    model_backward, line 7: dA, dW, db = activation_backward(dA, caches[l], "
+             "activation)\n"
+             "  The arguments: AL is a numpy array of shape (1, 3) and dtype float64; Y is a "
+             "numpy array of shape (1, 3) and dtype float64; caches is a list of 3 tuples.\n"
+             "  Hint: Positions count from 0: an axis (or a list) of length n has the indices "
+             "0, ..., n - 1. Compare the index on that line with the length of what it "
+             "indexes (the shapes are given above). Layers count from 1, list positions from "
+             "0."), exact=True),
     Mistake(CHECK, "one-sided-differences", _check('''\
             moved = {key: value.copy() for key, value in parameters.items()}
             moved[name][index] += epsilon
