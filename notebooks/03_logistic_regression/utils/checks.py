@@ -74,8 +74,10 @@ def check_raises(name, call, exception, *, hint=None):
     except exception:
         return
     except Exception as error:
-        message = (f"{name} raised {type(error).__name__} ({error}); "
-                   f"expected {exception.__name__}.")
+        # An error from a student's function that a check reports (utils.raised) keeps its kind.
+        kind, text = getattr(error, "kind", type(error).__name__), getattr(error, "text", error)
+        message = f"{name} raised {kind} ({text}); expected {exception.__name__}."
+
     else:
         message = f"{name} returned normally; expected it to raise {exception.__name__}."
     raise CheckError(message, hint)
