@@ -28,6 +28,7 @@ import nbformat
 import numpy as np
 
 from utils.checks import ATOL, RTOL, CheckError, changed_input, check, check_raises
+from utils.detect import check_call
 from utils.expected import expected as stored_value
 from utils.expected import uses as stored_uses
 from utils.probe import MARK, encode_input, encode_value
@@ -435,8 +436,8 @@ def _namespace(assignment_id, link, salt=0, page=False):
     def check_expected(call, *, name=None, rtol=RTOL, atol=ATOL, hint=None):
         with calling(call):
             got = eval(call, namespace)
-        check(f"{name} = {call}" if name else call, got, expected(call), rtol=rtol, atol=atol,
-              hint=hint)
+        check_call(f"{name} = {call}" if name else call, call, got, expected(call), namespace,
+                   rtol=rtol, atol=atol, hint=hint)
 
     def uses(*callees):
         # For the score each graded callee answers with the reference's values (see _recording),

@@ -336,7 +336,7 @@ def stable_sigmoid(Z):
     _stable("where-evaluates-both-forms", '''
 def stable_sigmoid(Z):
     return np.where(Z >= 0, 1.0 / (1.0 + np.exp(-Z)), np.exp(Z) / (1.0 + np.exp(Z)))
-''', "computes both x and y for every entry before choosing"),
+''', "still computes both formulas for every entry before choosing"),
     _stable("tanh-identity", '''
 def stable_sigmoid(Z):
     return 0.5 * (1.0 + np.tanh(Z / 2.0))
