@@ -359,3 +359,28 @@ def stable_sigmoid(Z):
     return Z
 ''', 'stable_sigmoid changed its argument Z in place'),
 ]
+
+
+# Mistakes whose value a detector recognises (issue 29, item 13): named for what they are, not for
+# what the difference alone suggests (a 1-D array added to a column, a missing keepdims).
+MISTAKES += [
+    Mistake(LINEAR, "entrywise-product", '''
+def linear_forward(A_prev, W, b):
+    Z = W * A_prev + b
+    return Z, (A_prev, W, b)
+''', ("Z = linear_forward(np.array([[1.0], [-2.0], [0.5]]), np.array([[1.0, 2.0, 0.0], "
+             "[-1.0, 0.5, 3.0], [2.0, 0.0, -1.0]]), np.array([[0.1], [0.2], [0.3]]))[0] has "
+             "shape (3, 3), expected (3, 1).\n"
+             "  Hint: Z here is W * A_prev + b: * multiplies entries one by one (numpy "
+             "stretched A_prev across W to make the shapes fit), while each z_k adds up, over "
+             "the inputs j, the products w_kj a_j of row k of W with the inputs: a matrix "
+             "product, which has one column per example."), exact=True),
+    Mistake(RELU, "max-over-an-axis", '''
+def relu(Z):
+    return np.max(Z, 0)
+''', ("relu(np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]])) has shape (5,), expected (1, 5).\n"
+             "  Hint: This is the largest entry of each column of Z: a reduction along axis "
+             "0, which compares the entries of Z with each other (the second argument of a "
+             "reduction over an array is the axis). relu compares each entry with 0 on its "
+             "own, max(0, z), and keeps the shape of Z."), exact=True),
+]

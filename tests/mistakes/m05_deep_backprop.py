@@ -172,6 +172,20 @@ def relu_backward(dA, Z):
                                            db="np.sum(dZ, axis=1, keepdims=True) / A_prev.shape[0]"),
             "Every entry is 1.33333 times the expected one"),
 
+    # Named by its detector (issue 29, item 13), not as a missing transpose.
+    Mistake(LINEAR, "entrywise-dA_prev", _linear(dA_prev="W.T * dZ"), ("dA_prev = linear_backward(np.array([[1.0, -2.0], [0.5, 3.0]]), (np.array([[2.0, "
+             "-1.0], [0.5, 4.0]]), np.array([[1.0, 2.0], [-3.0, 0.5]]), np.array([[0.5], "
+             "[-1.0]])))[0] has the right shape (2, 2) and dtype float64, but 4 of 4 entries "
+             "differ (rtol=1e-07, atol=1e-10).\n"
+             "    at [0, 0]: got 1.0, expected -0.5\n"
+             "    at [0, 1]: got 6.0, expected -11.0\n"
+             "    at [1, 0]: got 1.0, expected 2.25\n"
+             "    at [1, 1]: got 1.5, expected -2.5\n"
+             "  Hint: dA_prev here is W.T * dZ: * multiplies entries one by one, while entry "
+             "(j, i) of dA_prev adds W[k, j] dZ[k, i] over every unit k of the layer, the sum "
+             "over the paths from unit j: a matrix product. The transpose is right; the "
+             "product is not."), exact=True),
+
     Mistake(ACTIVATION, "swaps-sigmoid-and-relu",
             _activation(sigmoid="relu_backward(dA, Z)", relu="sigmoid_backward(dA, Z)"),
             "the slope of the activation named taken at the cached Z"),
@@ -359,4 +373,24 @@ MISTAKES += [
                "dA_prev = activation_backward(dA, cache, 'relu')[0] has the right shape (3, 5)"),
     _per_layer(ACTIVATION, "tanh-slope-at-Z",
                "dA_prev = activation_backward(dA, cache, 'tanh')[0] has the right shape (3, 5)"),
+]
+
+
+# 06_training
+# Named by its detector (issue 29, item 13), not as a missing factor.
+MISTAKES += [
+    Mistake(UPDATE, "leaves-b-behind", '''
+def update_parameters(parameters, grads, learning_rate):
+    updated = dict(parameters)
+    for l in range(1, len(parameters) // 2 + 1):
+        updated[f"W{l}"] = parameters[f"W{l}"] - learning_rate * grads[f"dW{l}"]
+    return updated
+''', ("parameters = update_parameters({'W1': np.array([[1.0, -2.0, 0.5]]), 'b1': "
+             "np.array([[0.25]])}, {'dA0': np.array([[0.5], [-1.0], [0.5]]), 'dW1': "
+             "np.array([[0.5, 1.0, -1.5]]), 'db1': np.array([[2.0]])}, 0.1)['b1'] has the "
+             "right shape (1, 1) and dtype float64, but 1 of 1 entries differ (rtol=1e-07, "
+             "atol=1e-10).\n"
+             "    at [0, 0]: got 0.25, expected 0.04999999999999999\n"
+             "  Hint: b1 is still what it was before the update, while W1 took its step. "
+             "Every parameter, each W and each b, takes a step against its own gradient."), exact=True),
 ]

@@ -21,6 +21,7 @@ import types
 import numpy as np
 
 from .checks import RTOL, ATOL, CheckError, changed_input, check
+from .detect import check_call
 from .raised import calling, converting
 
 __all__ = ["EXPECTED_FILE", "expected", "check_expected", "keeps_inputs", "uses", "encode", "decode",
@@ -91,7 +92,7 @@ def check_expected(call, *, name=None, rtol=RTOL, atol=ATOL, hint=None):
     with _inputs_kept(call, namespace), calling(call):
         got = eval(_compiled(call), namespace)
     label = f"{name} = {call}" if name else call
-    check(label, got, expected(call), rtol=rtol, atol=atol, hint=hint)
+    check_call(label, call, got, expected(call), namespace, rtol=rtol, atol=atol, hint=hint)
 
 
 @contextlib.contextmanager
