@@ -136,3 +136,25 @@ def test_mistake_is_caught_with_its_message(kernels, assignment, mistake):
             assert passed, f"a wrong {mistake.function} cost its caller's cell: {message}"
     finally:
         assert kernel.run(reference).ok
+
+
+HIDDEN_ONLY = [(a, m) for a in assignment_ids()
+               for m in getattr(importlib.import_module(f"mistakes.m{a}"), "HIDDEN_ONLY", [])]
+
+
+@pytest.mark.parametrize("assignment, mistake", HIDDEN_ONLY, ids=[f"{a}-{m}" for a, m in HIDDEN_ONLY])
+def test_hidden_checks_name_the_mistake(kernels, assignment, mistake):
+    """A mistake the visible checks pass: the grader's hidden checks fail it with its exact
+    message."""
+    kernel = kernels(assignment)
+    test_id = graded_functions(source(assignment))[mistake.function]
+    visible = cells_by_id(release(assignment))[test_id].source
+    reference = solution_code(cells_by_id(source(assignment))[mistake.function])
+    try:
+        assert kernel.run(mistake.code).ok
+        assert kernel.run(visible).ok, "the visible checks were meant to pass it"
+        passed, message = judge_cell(assignment, test_id, kernel_link(kernel))
+        assert not passed, "the grader passed a wrong implementation"
+        assert message == f"CheckError: {mistake.message}", message
+    finally:
+        assert kernel.run(reference).ok

@@ -20,7 +20,10 @@ from .checks import ATOL, RTOL, CheckError, check
 
 __all__ = ["check_call", "diagnose", "DETECTORS"]
 
-DETECTORS = {}  # graded function -> [detector(args, kwargs, got, want, part) -> sentence or None]
+# graded function -> [detector(args, kwargs, got, want, part, again) -> sentence or None], where
+# again(*args, **kwargs) calls the student's function once more (a detector may ask how its value
+# changes with one input).
+DETECTORS = {}
 
 
 def detector(function):
@@ -66,10 +69,13 @@ def diagnose(call, namespace, got, want):
         kwargs = {k.arg: _value(k.value, namespace) for k in node.keywords}
     except Exception:
         return None
+    def again(*args, **kwargs):
+        return namespace[node.func.id](*args, **kwargs)
+
     for find in DETECTORS[node.func.id]:
         try:
             with np.errstate(all="ignore"):
-                sentence = find(args, kwargs, got, want, part)
+                sentence = find(args, kwargs, got, want, part, again)
         except Exception:
             sentence = None
         if sentence:
@@ -102,7 +108,7 @@ def _entry(value, part, index):
 # ---- 02_forward_propagation ----------------------------------------------------------------------
 
 @detector("linear_forward")
-def _linear_forward_entrywise(args, kwargs, got, want, part):
+def _linear_forward_entrywise(args, kwargs, got, want, part, again):
     A_prev, W, b = args[:3]
     Z = _entry(got, part, 0)
     if Z is not None and _same(Z, W * A_prev + b):
@@ -114,7 +120,7 @@ def _linear_forward_entrywise(args, kwargs, got, want, part):
 
 
 @detector("relu")
-def _relu_reduction(args, kwargs, got, want, part):
+def _relu_reduction(args, kwargs, got, want, part, again):
     Z = args[0]
     for axis, what in ((0, "column"), (1, "row")):
         reduced = np.max(Z, axis=axis)
@@ -129,7 +135,7 @@ def _relu_reduction(args, kwargs, got, want, part):
 # ---- 04_chain_rule -------------------------------------------------------------------------------
 
 @detector("numerical_derivative")
-def _step_precedence(args, kwargs, got, want, part):
+def _step_precedence(args, kwargs, got, want, part, again):
     eps = kwargs.get("eps", args[2] if len(args) > 2 else 1e-5)
     if isinstance(want, float) and want != 0 and _same(got, want * eps ** 2):
         return ("It is eps² times the expected value, which is what `... / 2 * eps` gives: Python "
@@ -139,10 +145,35 @@ def _step_precedence(args, kwargs, got, want, part):
     return None
 
 
+@detector("numerical_derivative")
+def _own_step(args, kwargs, got, want, part, again):
+    f, x = args[:2]
+    eps = kwargs.get("eps", args[2] if len(args) > 2 else 1e-5)
+    other = eps * 10
+    if isinstance(got, float) and got != want and again(f, x, eps=other) == got:
+        return (f"It gives exactly the same value with eps = {eps:g} and with eps = {other:g}: it "
+                f"does not use the eps it is given, but a step of its own. The centred "
+                f"difference must be taken with the eps passed in (its default when none is "
+                f"given).")
+    return None
+
+
 @detector("numerical_gradient")
-def _same_point_twice(args, kwargs, got, want, part):
-    if isinstance(got, np.ndarray) and isinstance(want, np.ndarray) and got.shape == want.shape \
-            and not got.any() and np.abs(want).max() > ATOL:
+def _same_point_twice(args, kwargs, got, want, part, again):
+    if not (isinstance(got, np.ndarray) and isinstance(want, np.ndarray)
+            and got.shape == want.shape and not got.any() and np.abs(want).max() > ATOL):
+        return None
+    # Zero everywhere: f compared one point with itself. Was that point ever a moved X? A probe f
+    # answers (entries moved) x (calls so far): zero if f never saw X moved (a moved copy), not
+    # zero if both calls of a pair saw the same moved array (one array under two names).
+    X = np.array(args[1], dtype=float)
+    original, calls = X.copy(), [0]
+
+    def probe(Z):
+        calls[0] += 1
+        return float(np.sum(Z != original)) * calls[0]
+
+    if np.asarray(again(probe, X)).all():
         return ("Every entry is 0: each difference compared f at one and the same point. Giving "
                 "an array a second name (X_plus = X) does not copy it: both names are X itself, so "
                 "the change made for one side is undone by the change for the other before f sees "
@@ -151,7 +182,7 @@ def _same_point_twice(args, kwargs, got, want, part):
 
 
 @detector("multivariate_chain")
-def _skipped_path(args, kwargs, got, want, part):
+def _skipped_path(args, kwargs, got, want, part, again):
     df_dg, dg_dx = args[:2]
     if not isinstance(want, float) or len(df_dg) < 2:
         return None
@@ -168,7 +199,7 @@ def _skipped_path(args, kwargs, got, want, part):
 # ---- 05_deep_backprop ----------------------------------------------------------------------------
 
 @detector("linear_backward")
-def _linear_backward_entrywise(args, kwargs, got, want, part):
+def _linear_backward_entrywise(args, kwargs, got, want, part, again):
     dZ, (A_prev, W, b) = args[0], args[1]
     dA_prev = _entry(got, part, 0)
     if dA_prev is not None and _same(dA_prev, W.T * dZ):
@@ -179,7 +210,7 @@ def _linear_backward_entrywise(args, kwargs, got, want, part):
 
 
 @detector("update_parameters")
-def _parameters_left_behind(args, kwargs, got, want, part):
+def _parameters_left_behind(args, kwargs, got, want, part, again):
     parameters = args[0]
     if not (isinstance(got, dict) and isinstance(want, dict) and got.keys() == want.keys()):
         return None

@@ -104,7 +104,7 @@ def numerical_gradient(f, X, eps=1e-5):
     Mistake(CHAIN, "first-path-only", '''
 def multivariate_chain(df_dg, dg_dx):
     return float(df_dg[0] * dg_dx[0])
-''', "The first path alone gives 12.0"),
+''', "the path through g_1 (df_dg[1] · dg_dx[1] = 1.0) is missing"),
     Mistake(CHAIN, "product-of-sums", '''
 def multivariate_chain(df_dg, dg_dx):
     return float(sum(df_dg) * sum(dg_dx))
@@ -192,6 +192,16 @@ def numerical_derivative(f, x, eps=1e-5):
              "gives: Python applies / and * from left to right, so it divides by 2 and then "
              "multiplies by eps. The difference of the two values of f must be divided by the "
              "whole distance between the two points, 2·eps."), exact=True),
+    Mistake(DERIVATIVE, "a-step-of-its-own", '''
+def numerical_derivative(f, x, eps=1e-5):
+    h = 1e-3
+    return float((f(x + h) - f(x - h)) / (2 * h))
+''', ("numerical_derivative(np.exp, 2.0) is 7.389057330439375, expected "
+             "7.38905609911633 (difference 1.23e-06).\n"
+             "  Hint: It gives exactly the same value with eps = 1e-05 and with eps = 0.0001: "
+             "it does not use the eps it is given, but a step of its own. The centred "
+             "difference must be taken with the eps passed in (its default when none is "
+             "given)."), exact=True),
     Mistake(GRADIENT, "aliased-copies", '''
 def numerical_gradient(f, X, eps=1e-5):
     grad = np.zeros(X.shape)

@@ -270,6 +270,18 @@ def model_backward(AL, Y, caches):
         difference="(plus - minus) / (2 * epsilon)"), result="error"),
             "expected 'float'"),
 
+    # Named by the visible check (issue 29, item 13): right where a parameter's entries have
+    # only one order, wrong with a matrix.
+    Mistake(CHECK, "g-and-g_num-in-other-orders", _CHECK_BODY.replace(
+        'grads["d" + name].ravel()', 'grads["d" + name].T.ravel()').format(
+        loop=_CENTRED_IN_PLACE.format(difference="(plus - minus) / (2 * epsilon)"), result="float(error)"),
+            ("gradient_check(parameters, X, Y) < 1e-7 is a bool (False), expected True.\n"
+             "  Hint: The relative error is 0.216, but 1.76e-09 for a network whose "
+             "parameters are single rows, where a parameter's entries have only one order: g "
+             "and g_num list the entries of a matrix in different orders (row by row in one, "
+             "column by column in the other). Both must take each parameter's entries in one "
+             "and the same order."), exact=True),
+
     Mistake(UPDATE, "in-place", '''
 def update_parameters(parameters, grads, learning_rate):
     for name in parameters:
@@ -375,6 +387,21 @@ MISTAKES += [
                "dA_prev = activation_backward(dA, cache, 'tanh')[0] has the right shape (3, 5)"),
 ]
 
+
+# Mistakes that pass the visible checks and that the grader's hidden checks name exactly (issue 29,
+# item 13): a step of its own in place of the epsilon given (the visible checks use epsilons for
+# which a step of 1e-7 passes).
+HIDDEN_ONLY = [
+    Mistake(CHECK, "a-step-of-its-own", _CHECK_BODY.replace("epsilon=1e-7):", "epsilon=1e-7):\n    h = 1e-7").format(
+        loop=_CENTRED_IN_PLACE.replace("epsilon", "h").format(difference="(plus - minus) / (2 * h)"),
+        result="float(error)"), ("gradient_check(parameters, X, Y, epsilon=0.001) for layer sizes [2, 2, 1], m = "
+             "1 is 9.759424290016938e-10, expected 7.2527979168445585e-09 (difference "
+             "-6.28e-09).\n"
+             "  Hint: gradient_check gives exactly the same relative error, "
+             "9.759424290016938e-10, with epsilon = 0.001 and with epsilon = 0.01: it does "
+             "not use the epsilon it is given, but a step of its own. The centred differences "
+             "must be taken with the epsilon passed in (its default when none is given)."), exact=True),
+]
 
 # 06_training
 # Named by its detector (issue 29, item 13), not as a missing factor.
