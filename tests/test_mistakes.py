@@ -158,3 +158,23 @@ def test_hidden_checks_name_the_mistake(kernels, assignment, mistake):
         assert message == f"CheckError: {mistake.message}", message
     finally:
         assert kernel.run(reference).ok
+
+
+def test_a_check_cell_names_an_error_raised_in_a_direct_call(tmp_path):
+    """A check cell (it starts with `from utils import`) that calls a notebook function itself,
+    outside check_expected and uses: an exception raised inside the function is the teaching
+    message, traceback cut to the student's cell. Other cells show Python's own traceback."""
+    with Kernel(tmp_path) as kernel:
+        assert kernel.run("import utils").ok
+        assert kernel.run('def halve(values, scale=2.0):\n    return values["x"] / scale\n').ok
+        run = kernel.run('from utils import check\n\nhalve({"y": 1.0}, 4.0)')
+        assert run.error == (
+            "CheckError: halve(values, scale) raised KeyError: 'x'\n"
+            "  In your code (line numbers count from the top of the function's cell):\n"
+            "    halve, line 2: return values[\"x\"] / scale\n"
+            "  The arguments: values is a dict with keys ['y']; scale is the float 4.0.\n"
+            "  Hint: A dict was asked for the key 'x', which it does not hold. values holds "
+            "['y'].")
+        assert kernel.run('halve({"y": 1.0})').error == "KeyError: 'x'"
+        assert kernel.run("halve").stdout == ""  # the function itself is back in place
+        assert kernel.run("assert halve.__name__ == 'halve' and not hasattr(halve, '__wrapped__')").ok

@@ -25,7 +25,7 @@ def numerical_derivative(f, x, eps=1e-5):
 def numerical_derivative(f, x, eps=1e-5):
     h = 1e-5
     return float((f(x + h) - f(x - h)) / (2 * h))
-''', "must use the eps it is given"),
+''', "it does not use the eps it is given, but a step of its own"),
     Mistake(DERIVATIVE, "backwards", '''
 def numerical_derivative(f, x, eps=1e-5):
     return float((f(x - eps) - f(x + eps)) / (2 * eps))
