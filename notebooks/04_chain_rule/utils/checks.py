@@ -136,10 +136,14 @@ def _describe(value):
         return f"a {type(value).__name__} of length {len(value)}"
     if value is None:
         return "None (did the function forget to `return`?)"
-    text = repr(value)
+    kind = getattr(value, "kind", None)  # an error raised in a student's function (utils.raised)
+    if isinstance(value, BaseException) and kind:
+        text, name = f"{kind}({value.text!r})", kind
+    else:
+        text, name = repr(value), type(value).__name__
     if len(text) > 60:
         text = text[:57] + "..."
-    return f"a {type(value).__name__} ({text})"
+    return f"a {name} ({text})"
 
 
 def _compare_int(name, got, want):
