@@ -233,4 +233,38 @@ def multivariate_chain(df_dg, dg_dx):
              "  Hint: It is the sum over every path but one: the path through g_0 (df_dg[0] · "
              "dg_dx[0] = 12.0) is missing. Each of the 2 paths from x to f adds its own "
              "product; positions run from 0 to 1."), exact=True),
+    Mistake(GRADIENT, "divides-by-2-then-multiplies-by-eps", '''
+def numerical_gradient(f, X, eps=1e-5):
+    grad = np.zeros(X.shape)
+    for idx in np.ndindex(X.shape):
+        saved = X[idx]
+        X[idx] = saved + eps
+        f_plus = f(X)
+        X[idx] = saved - eps
+        f_minus = f(X)
+        X[idx] = saved
+        grad[idx] = (f_plus - f_minus) / 2 * eps
+    return grad
+''', ("numerical_gradient(lambda X: float(np.sum(np.exp(X))), np.array([2.0])) has the "
+             "right shape (1,) and dtype float64, but 1 of 1 entries differ (rtol=1e-07, "
+             "atol=1e-10).\n"
+             "    at [0]: got 7.389056099116332e-10, expected 7.38905609911633\n"
+             "  Hint: It is eps² times the expected value, which is what `... / 2 * eps` "
+             "gives: Python applies / and * from left to right, so it divides by 2 and then "
+             "multiplies by eps. The difference of the two values of f must be divided by the "
+             "whole distance between the two points, 2·eps."), exact=True),
+    Mistake(LAYER, "entrywise-product", '''
+def dcost_dA(W, dZ):
+    return W.T * dZ
+''', ("dcost_dA(np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]]), np.array([[0.2, -1.0, "
+             "0.5, 2.0], [-0.4, 0.3, 1.0, -1.5]])) raised ValueError: operands could not be "
+             "broadcast together with shapes (3,2) (2,4) \n"
+             "  In your code (line numbers count from the top of the function's cell):\n"
+             "    dcost_dA, line 2: return W.T * dZ\n"
+             "  The arguments: W is a numpy array of shape (2, 3) and dtype float64; dZ is a "
+             "numpy array of shape (2, 4) and dtype float64.\n"
+             "  Hint: +, -, * and / work entry by entry: their operands must have equal "
+             "shapes, or shapes numpy can broadcast (an axis of size 1 stretches to match). "
+             "Write the shape of each operand next to that line; where a sum over an index "
+             "was meant, the operation is a matrix product (@), not *."), exact=True),
 ]
