@@ -136,7 +136,7 @@ def hints_of(code):
 def solution_fragments(code):
     """Pieces of a reference solution that a hint must not spell out: every call of a numpy (or
     random generator) function, as `np.name(`, and the whole expression of each value the
-    solution assigns or returns (six characters or more)."""
+    solution assigns or returns (six characters or more; inside float(...) too)."""
     tree = ast.parse(code)
     fragments = set()
     for node in ast.walk(tree):
@@ -146,9 +146,14 @@ def solution_fragments(code):
                 fragments.add(dotted + "(")
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.Return)) and node.value is not None \
                 and any(isinstance(n, (ast.Call, ast.BinOp)) for n in ast.walk(node.value)):
-            text = " ".join(ast.get_source_segment(code, node.value).split())
-            if len(text) >= 6:
-                fragments.add(text)
+            values = [node.value]
+            if isinstance(node.value, ast.Call) and ast.unparse(node.value.func) in ("float", "int") \
+                    and len(node.value.args) == 1:
+                values.append(node.value.args[0])  # float(<the answer>): the answer itself
+            for value in values:
+                text = " ".join(ast.get_source_segment(code, value).split())
+                if len(text) >= 6:
+                    fragments.add(text)
     return fragments
 
 
