@@ -1,11 +1,13 @@
 """Messages for an exception raised inside a student's own function while a check calls it.
 
-`raised_in(function, call, names, args, kwargs, kind, text, frames)` makes the CheckError a
+`raised_in(function, names, args, kwargs, kind, text, frames)` makes the CheckError a
 student sees instead of a raw traceback: the call, the type (and shape, dtype) of each argument,
 the lines of the student's own code the error passed through (nothing of the checks' or numpy's
 frames), and what that kind of error usually means here. The visible checks in the notebook
 (utils.expected) and the grader (autograder.judge, from what utils.probe sends back) build it
-with this one function, so that a page and the grader say the same thing.
+with this one function, so that a page and the grader say the same thing. In the notebook,
+`converting` wraps a function so that it raises that error, and `watch_check_cells` has every
+check cell (one that starts with `from utils import`) call the notebook's functions so wrapped.
 
 The error is an instance of a class named CheckError that is also a subclass of the kind raised
 where Python allows it (ValueError, KeyError, ...): a check that expects a ValueError, or a test
@@ -14,17 +16,18 @@ cell that catches an IndexError to explain it, still sees one.
 
 import builtins
 import functools
+import linecache
 import re
 import sys
-import types
 import traceback
+import types
 
 import numpy as np
 
 from .checks import CheckError
 
-__all__ = ["StudentRaised", "raised_in", "student_frames", "describe_argument", "calling",
-           "LEFT_ALONE"]
+__all__ = ["StudentRaised", "raised_in", "from_exception", "converting", "calling",
+           "student_frames", "describe_argument", "watch_check_cells", "LEFT_ALONE"]
 
 MAX_FRAMES = 4
 MAX_KEYS = 8
@@ -104,7 +107,7 @@ def student_frames(tb, namespace):
             continue
         if code.co_name == "<module>":
             continue
-        source = traceback.linecache.getline(code.co_filename, line).strip()
+        source = linecache.getline(code.co_filename, line).strip()
         frames.append((code.co_name, line, source[:200]))
     return frames[-MAX_FRAMES:]
 
