@@ -28,9 +28,11 @@ import nbformat
 import numpy as np
 
 from utils.checks import ATOL, RTOL, CheckError, changed_input, check, check_raises
+from utils.detect import check_call
 from utils.expected import expected as stored_value
 from utils.expected import uses as stored_uses
 from utils.probe import MARK, encode_input, encode_value
+from utils.raised import LEFT_ALONE, MAX_FRAMES, calling, raised_in
 
 from . import kernel_values, provided
 from .course import CourseError, source_notebook
@@ -45,11 +47,6 @@ _BUILTIN_ERRORS = {name: getattr(builtins, name) for name in dir(builtins)
 
 class KernelError(Exception):
     """The kernel gave no usable answer (time limit, died, unreadable reply); message for the student."""
-
-
-class RaisedInNotebook(Exception):
-    """A student's function raised an exception that is not one of Python's built-in ones (each
-    such exception is a subclass named as the student's was)."""
 
 
 def is_test_cell(cell):
@@ -361,15 +358,33 @@ def _reply(text, truth, grader_objects):
     left = [request["args"], request["kwargs"]]
     for i, data in zip(changed, after):
         left[i] = data
-    _check_inputs_left(truth, left)
     if "raises" in reply:
         name, message = str(reply["raises"])[:100], str(reply.get("message", ""))[:500]
-        if name in _BUILTIN_ERRORS:
-            raise _BUILTIN_ERRORS[name](message)
-        raise type(name, (RaisedInNotebook,), {})(message)  # shown under the student's own name
+        if truth.error is not None:  # raising is right here: how it left its inputs still counts
+            _check_inputs_left(truth, left)
+        if name in {kind.__name__ for kind in LEFT_ALONE} and name in _BUILTIN_ERRORS:
+            raise _BUILTIN_ERRORS[name](message)  # its traceback names the function not written
+        # An error raised inside the student's function: the message names the call, the lines
+        # of the student's code it passed through and the arguments (utils.raised), as the
+        # notebook's own visible checks word it.
+        names = truth.names[:len(truth.args)]
+        raise raised_in(truth.name, names, truth.args, truth.kwargs, name, message,
+                        _frames(reply.get("trace"))) from None
+    _check_inputs_left(truth, left)
     if "value" not in reply:
         raise kernel_values.ReplyError("the value that came back is malformed")
     return kernel_values.value(reply["value"], grader_objects, max_size)
+
+
+def _frames(trace):
+    """The student's frames a reply lists, as [(function, line, source)]; anything malformed is
+    left out (the reply comes from the student's kernel)."""
+    frames = []
+    for entry in trace if isinstance(trace, list) else []:
+        if (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[0], str)
+                and type(entry[1]) is int and isinstance(entry[2], str)):
+            frames.append((entry[0][:100], entry[1], entry[2][:200]))
+    return frames[-MAX_FRAMES:]
 
 
 def _check_inputs_left(truth, left):
@@ -451,9 +466,10 @@ def _namespace(assignment_id, link, salt=0, page=False):
         return stored_value(call, folder=folder)
 
     def check_expected(call, *, name=None, rtol=RTOL, atol=ATOL, hint=None):
-        got = eval(call, namespace)
-        check(f"{name} = {call}" if name else call, got, expected(call), rtol=rtol, atol=atol,
-              hint=hint)
+        with calling(call):
+            got = eval(call, namespace)
+        check_call(f"{name} = {call}" if name else call, call, got, expected(call), namespace,
+                   rtol=rtol, atol=atol, hint=hint)
 
     def uses(*callees):
         # For the score each graded callee answers with the reference's values (see _recording),

@@ -262,3 +262,72 @@ def test_an_int_where_a_float_belongs_is_a_type_mistake():
     assert message(1, 1.0).startswith("value is the int 1; expected a Python float.")
     assert "too large to show" in message(2 ** 4000, 1.0)  # no OverflowError converting it
     check("value", 1.0, 1.0)
+
+
+# ---- Exceptions raised inside a student's function (utils.raised) --------------------------------
+
+def _notebook_function(code, name):
+    """A function defined as a notebook cell defines it: its globals are the notebook's, and its
+    source lines are in linecache under the cell's name."""
+    import linecache
+
+    filename = f"<cell of {name}>"
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+    namespace = {"np": np}
+    exec(compile(code, filename, "exec"), namespace)
+    return namespace[name], namespace
+
+
+def test_an_error_raised_in_a_students_function_is_a_teaching_message():
+    from utils.raised import converting
+
+    function, namespace = _notebook_function(
+        "def forward(X, parameters):\n"
+        "    A = X\n"
+        "    for l in range(1, 5):\n"
+        "        A = parameters[f'W{l}'] @ A\n"
+        "    return A\n", "forward")
+    parameters = {"W1": np.eye(2), "b1": np.zeros((2, 1)), "W2": np.eye(2), "b2": np.zeros((2, 1))}
+    with pytest.raises(CheckError) as failure:
+        converting("forward", function, namespace)(np.ones((2, 3)), parameters)
+    assert str(failure.value) == (
+        "forward(X, parameters) raised KeyError: 'W3'\n"
+        "  In your code (line numbers count from the top of the function's cell):\n"
+        "    forward, line 4: A = parameters[f'W{l}'] @ A\n"
+        "  The arguments: X is a numpy array of shape (2, 3) and dtype float64; parameters is a "
+        "dict with keys ['W1', 'b1', 'W2', 'b2'].\n"
+        "  Hint: A dict was asked for the key 'W3', which it does not hold. parameters holds "
+        "['W1', 'b1', 'W2', 'b2']. There is no layer 3: the layers run from 1 to 2, so the loop, "
+        "or the number of layers L it counts to, goes past the last one. L is the number of "
+        "layers, and each layer has one W and one b.")
+    # Still a KeyError for a check that expects one, and shown as a CheckError.
+    assert isinstance(failure.value, KeyError) and type(failure.value).__name__ == "CheckError"
+    assert (failure.value.kind, failure.value.text) == ("KeyError", "'W3'")
+
+
+def test_a_key_is_quoted_once_when_the_grader_words_it():
+    from utils.raised import raised_in
+
+    error = raised_in("model_forward", ["X", "parameters"], (np.ones((2, 1)), {"W1": 1}), {},
+                      "KeyError", "'W4'", [("model_forward", 6, "W = parameters[f'W{l}']")])
+    assert str(error).startswith("model_forward(X, parameters) raised KeyError: 'W4'\n")
+    assert "\"'W4'\"" not in str(error)
+
+
+def test_not_implemented_passes_unchanged():
+    from utils.raised import converting
+
+    function, namespace = _notebook_function("def todo(x):\n    raise NotImplementedError()\n",
+                                             "todo")
+    with pytest.raises(NotImplementedError):
+        converting("todo", function, namespace)(1)
+
+
+def test_check_raises_names_the_kind_a_student_raised():
+    from utils.raised import converting
+
+    function, namespace = _notebook_function("def pick(name):\n    return {'relu': 1}[name]\n",
+                                             "pick")
+    with pytest.raises(CheckError, match=r"raised KeyError \('softmax'\); expected ValueError"):
+        check_raises("pick('softmax')", lambda: converting("pick", function, namespace)("softmax"),
+                     ValueError)

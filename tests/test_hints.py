@@ -3,12 +3,17 @@ from 02's sigmoid checks (graded, and the optional stable_sigmoid's) and 05's li
 check; no hint of these nor of 05's sigmoid_backward and 06's update_parameters holds the solution.
 Fast: each check cell of the release runs in this process, against its stored expected values."""
 
+import ast
+import re
+
 import numpy as np
 import pytest
 
 from autograder.course import SOLUTIONS
+from autograder.judge import hidden_checks
 from mistakes import m02_forward_propagation, m05_deep_backprop, m06_training
-from notebook_parts import cells_by_id, release
+from notebook_parts import cells_by_id, graded_functions, is_solution, is_test, nbgrader_meta, \
+    release, solution_code, source
 from utils import CheckError
 
 FORWARD, DEEP, TRAINING = "02_forward_propagation", "05_deep_backprop", "06_training"
@@ -71,8 +76,8 @@ def test_stable_sigmoid_overflow_hint(monkeypatch):
         "np.exp overflowed (or the overflow was silenced, and sigmoid(-720) ~ 2e-313 became 0): "
         "exp of a number above 709.78 is beyond the largest float64. Each of the two forms is "
         "safe on one side of 0 only: no call of np.exp may ever see a large positive number. "
-        "np.where(cond, x, y) computes both x and y for every entry before choosing, so a form "
-        "meant for one side still runs on the other.")
+        "A choice made entry by entry between two formulas still computes both formulas for "
+        "every entry before choosing, so a form meant for one side still runs on the other.")
 
 
 def test_linear_backward_names_the_mistake_not_the_formulas(monkeypatch):
@@ -104,3 +109,82 @@ def test_linear_backward_names_the_mistake_not_the_formulas(monkeypatch):
 def test_hints_hold_no_code_of_the_solution(assignment, where, code):
     source = check_cell(assignment, where).source
     assert [fragment for fragment in code if fragment in source] == []
+
+
+# ---- No hint gives the code of its own function's solution -------------------------------------
+
+def _strings(node):
+    """The text a hint expression is built of: its string constants, f-string parts included."""
+    return "".join(n.value for n in ast.walk(node) if isinstance(n, ast.Constant)
+                   and isinstance(n.value, str))
+
+
+def hints_of(code):
+    """The hints a check cell (or a section of hidden checks) can show: `hint=` arguments, values
+    given to names with "hint" in them, and the messages of CheckErrors it raises itself."""
+    found = []
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Call):
+            found += [_strings(k.value) for k in node.keywords if k.arg == "hint"]
+            if isinstance(node.func, ast.Name) and node.func.id == "CheckError":
+                found += [_strings(a) for a in node.args]
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and "hint" in t.id
+                                                for t in node.targets):
+            found.append(_strings(node.value))
+    return [" ".join(h.split()) for h in found if h]
+
+
+def solution_fragments(code):
+    """Pieces of a reference solution that a hint must not spell out: every call of a numpy (or
+    random generator) function, as `np.name(`, and the whole expression of each value the
+    solution assigns or returns (six characters or more; inside float(...) too)."""
+    tree = ast.parse(code)
+    fragments = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            dotted = ast.unparse(node.func)
+            if dotted.split(".")[0] in ("np", "rng") and "." in dotted:
+                fragments.add(dotted + "(")
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.Return)) and node.value is not None \
+                and any(isinstance(n, (ast.Call, ast.BinOp)) for n in ast.walk(node.value)):
+            values = [node.value]
+            if isinstance(node.value, ast.Call) and ast.unparse(node.value.func) in ("float", "int") \
+                    and len(node.value.args) == 1:
+                values.append(node.value.args[0])  # float(<the answer>): the answer itself
+            for value in values:
+                text = " ".join(ast.get_source_segment(code, value).split())
+                if len(text) >= 6:
+                    fragments.add(text)
+    return fragments
+
+
+def checks_and_their_functions(assignment_id):
+    """[(where, check code, the grade_id of the function it checks)]: each graded test cell with
+    its hidden checks, and each ungraded check cell that ends with passed(<function>)."""
+    nb = source(assignment_id)
+    tests = {test: function for function, test in graded_functions(nb).items()}
+    hidden = hidden_checks(assignment_id)
+    found = []
+    for cell in nb.cells:
+        if is_test(cell):
+            grade_id = nbgrader_meta(cell)["grade_id"]
+            found.append((grade_id, cell.source, tests[grade_id]))
+            found.append((f"hidden {grade_id}", hidden.get(grade_id, ""), tests[grade_id]))
+        elif cell.cell_type == "code" and not nbgrader_meta(cell):
+            named = re.findall(r'passed\("(\w+)"\)', cell.source)
+            if named and named[-1] in cells_by_id(nb):
+                found.append((named[-1], cell.source, named[-1]))
+    return found
+
+
+def test_no_hint_gives_the_code_of_its_solution(assignment_id):
+    """A hint teaches what the result must be, not how to write it: none holds a numpy call the
+    solution makes, nor the text of a call or an expression of the solution."""
+    solutions = {nbgrader_meta(c)["grade_id"]: solution_code(c)
+                 for c in source(assignment_id).cells if is_solution(c)}
+    given = []
+    for where, code, function in checks_and_their_functions(assignment_id):
+        fragments = solution_fragments(solutions[function])
+        for hint in hints_of(code):
+            given += [(where, fragment, hint) for fragment in sorted(fragments) if fragment in hint]
+    assert given == []

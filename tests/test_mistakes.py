@@ -94,6 +94,8 @@ def fails_with_its_message(kernel, visible, mistake):
     run = kernel.run(visible)
     assert not run.ok, "the check passed a wrong implementation"
     assert run.error.startswith("CheckError"), run.error
+    if mistake.exact:
+        assert run.error == f"CheckError: {mistake.message}", run.error
     assert mistake.message in run.error, run.error
     assert "checks.py" not in run.traceback, "the student sees the check library's frames"
 
@@ -123,6 +125,9 @@ def test_mistake_is_caught_with_its_message(kernels, assignment, mistake):
         passed, message = judge_cell(assignment_id, own_id, kernel_link(kernel))
         assert not passed, "the grader passed a wrong implementation"
         assert message
+        if mistake.exact and not mistake.checked_in:
+            # The grader words it as the page does (utils.raised, utils.checks).
+            assert message == f"CheckError: {mistake.grader or mistake.message}", message
         if mistake.checked_in:
             # The notebook's own run names the wrong callee in its caller's cell (above); the
             # grader judges the caller with the reference in the callee's place: the mistake
@@ -131,3 +136,45 @@ def test_mistake_is_caught_with_its_message(kernels, assignment, mistake):
             assert passed, f"a wrong {mistake.function} cost its caller's cell: {message}"
     finally:
         assert kernel.run(reference).ok
+
+
+HIDDEN_ONLY = [(a, m) for a in assignment_ids()
+               for m in getattr(importlib.import_module(f"mistakes.m{a}"), "HIDDEN_ONLY", [])]
+
+
+@pytest.mark.parametrize("assignment, mistake", HIDDEN_ONLY, ids=[f"{a}-{m}" for a, m in HIDDEN_ONLY])
+def test_hidden_checks_name_the_mistake(kernels, assignment, mistake):
+    """A mistake the visible checks pass: the grader's hidden checks fail it with its exact
+    message."""
+    kernel = kernels(assignment)
+    test_id = graded_functions(source(assignment))[mistake.function]
+    visible = cells_by_id(release(assignment))[test_id].source
+    reference = solution_code(cells_by_id(source(assignment))[mistake.function])
+    try:
+        assert kernel.run(mistake.code).ok
+        assert kernel.run(visible).ok, "the visible checks were meant to pass it"
+        passed, message = judge_cell(assignment, test_id, kernel_link(kernel))
+        assert not passed, "the grader passed a wrong implementation"
+        assert message == f"CheckError: {mistake.message}", message
+    finally:
+        assert kernel.run(reference).ok
+
+
+def test_a_check_cell_names_an_error_raised_in_a_direct_call(tmp_path):
+    """A check cell (it starts with `from utils import`) that calls a notebook function itself,
+    outside check_expected and uses: an exception raised inside the function is the teaching
+    message, traceback cut to the student's cell. Other cells show Python's own traceback."""
+    with Kernel(tmp_path) as kernel:
+        assert kernel.run("import utils").ok
+        assert kernel.run('def halve(values, scale=2.0):\n    return values["x"] / scale\n').ok
+        run = kernel.run('from utils import check\n\nhalve({"y": 1.0}, 4.0)')
+        assert run.error == (
+            "CheckError: halve(values, scale) raised KeyError: 'x'\n"
+            "  In your code (line numbers count from the top of the function's cell):\n"
+            "    halve, line 2: return values[\"x\"] / scale\n"
+            "  The arguments: values is a dict with keys ['y']; scale is the float 4.0.\n"
+            "  Hint: A dict was asked for the key 'x', which it does not hold. values holds "
+            "['y'].")
+        assert kernel.run('halve({"y": 1.0})').error == "KeyError: 'x'"
+        assert kernel.run("halve").stdout == ""  # the function itself is back in place
+        assert kernel.run("assert halve.__name__ == 'halve' and not hasattr(halve, '__wrapped__')").ok

@@ -50,18 +50,27 @@ class CheckError(AssertionError):
         return ["\x1b[31mCheckError\x1b[0m: " + str(self)]
 
 
-def check(name, got, want, *, rtol=RTOL, atol=ATOL, hint=None):
+def check(name, got, want, *, rtol=RTOL, atol=ATOL, hint=None, advise=True):
     """Raise CheckError unless `got` matches `want`.
 
     name: how the student knows the value, e.g. 'layer_shapes([4, 3, 1])["W1"]'.
     got: the student's value.  want: the expected value; its type picks the comparison.
     rtol, atol: tolerances for floating-point values (numpy.isclose semantics).
     hint: a sentence naming the likely mistake, shown when the values differ.
+    advise: False leaves out the guesses drawn from the difference alone (a factor, a transpose,
+        a 1-D array, ...), for a caller that knows the mistake (utils.detect).
     """
     __tracebackhide__ = True
-    problem = _compare(name, got, want, rtol, atol)
+    _ADVISE[0] = advise
+    try:
+        problem = _compare(name, got, want, rtol, atol)
+    finally:
+        _ADVISE[0] = True
     if problem is not None:
         raise CheckError(problem, hint)
+
+
+_ADVISE = [True]  # whether messages add guesses drawn from the difference alone (see check)
 
 
 def check_raises(name, call, exception, *, hint=None):
@@ -76,8 +85,10 @@ def check_raises(name, call, exception, *, hint=None):
     except exception:
         return
     except Exception as error:
-        message = (f"{name} raised {type(error).__name__} ({error}); "
-                   f"expected {exception.__name__}.")
+        # An error from a student's function that a check reports (utils.raised) keeps its kind.
+        kind, text = getattr(error, "kind", type(error).__name__), getattr(error, "text", error)
+        message = f"{name} raised {kind} ({text}); expected {exception.__name__}."
+
     else:
         message = f"{name} returned normally; expected it to raise {exception.__name__}."
     raise CheckError(message, hint)
@@ -127,10 +138,14 @@ def _describe(value):
         return f"a {type(value).__name__} of length {len(value)}"
     if value is None:
         return "None (did the function forget to `return`?)"
-    text = repr(value)
+    kind = getattr(value, "kind", None)  # an error raised in a student's function (utils.raised)
+    if isinstance(value, BaseException) and kind:
+        text, name = f"{kind}({value.text!r})", kind
+    else:
+        text, name = repr(value), type(value).__name__
     if len(text) > 60:
         text = text[:57] + "..."
-    return f"a {type(value).__name__} ({text})"
+    return f"a {name} ({text})"
 
 
 def _compare_int(name, got, want):
@@ -167,7 +182,7 @@ def _compare_float(name, got, want, rtol, atol):
     if math.isclose(got, want, rel_tol=rtol, abs_tol=atol):
         return None
     message = f"{name} is {got!r}, expected {want!r} (difference {got - want:.3g})."
-    relation = _scalar_relation(got, want, rtol, atol)
+    relation = _ADVISE[0] and _scalar_relation(got, want, rtol, atol)
     if relation:
         message += f"\n  {relation}"
     return message
@@ -252,7 +267,7 @@ def _compare_shape_tuple(name, got, want):
     if got == want:
         return None
     message = f"{name} is {got!r}, expected {want!r}."
-    advice = _shape_advice(name, got, want)
+    advice = _ADVISE[0] and _shape_advice(name, got, want)
     if advice:
         message += f"\n  {advice}"
     return message
@@ -269,7 +284,7 @@ def _compare_dict(name, got, want, rtol, atol):
             parts.append(f"missing: {_keys(missing)}")
         if extra:
             parts.append(f"unexpected: {_keys(extra)}")
-        advice = _key_advice(list(got), list(want))
+        advice = _ADVISE[0] and _key_advice(list(got), list(want))
         message = " ".join(parts[:1]) + " " + "; ".join(parts[1:]) + "."
         if advice:
             message += f"\n  {advice}"
@@ -313,7 +328,7 @@ def _compare_array(name, got, want, rtol, atol):
         return f"{name} is {_describe(got)}; expected a numpy array of shape {want.shape}."
     if got.shape != want.shape:
         message = f"{name} has shape {got.shape}, expected {want.shape}."
-        advice = _shape_advice(name, got.shape, want.shape)
+        advice = _ADVISE[0] and _shape_advice(name, got.shape, want.shape)
         if advice:
             message += f"\n  {advice}"
         return message
@@ -355,7 +370,7 @@ def _value_message(name, got, want, wrong, rtol, atol):
         lines.append(f"    at {_index(index)}: got {got[i].item()!r}, expected {want[i].item()!r}")
     if count > MAX_LISTED:
         lines.append(f"    ... and {count - MAX_LISTED} more")
-    relation = _array_relation(got, want, rtol, atol)
+    relation = _ADVISE[0] and _array_relation(got, want, rtol, atol)
     if relation:
         lines.append(f"  {relation}")
     return "\n".join(lines)

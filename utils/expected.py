@@ -21,6 +21,8 @@ import types
 import numpy as np
 
 from .checks import RTOL, ATOL, CheckError, changed_input, check
+from .detect import check_call
+from .raised import calling, converting
 
 __all__ = ["EXPECTED_FILE", "expected", "check_expected", "keeps_inputs", "uses", "encode", "decode",
            "parse"]
@@ -87,10 +89,10 @@ def check_expected(call, *, name=None, rtol=RTOL, atol=ATOL, hint=None):
     """
     __tracebackhide__ = True
     namespace = sys._getframe(1).f_globals
-    with _inputs_kept(call, namespace):
+    with _inputs_kept(call, namespace), calling(call):
         got = eval(_compiled(call), namespace)
     label = f"{name} = {call}" if name else call
-    check(label, got, expected(call), rtol=rtol, atol=atol, hint=hint)
+    check_call(label, call, got, expected(call), namespace, rtol=rtol, atol=atol, hint=hint)
 
 
 @contextlib.contextmanager
@@ -106,7 +108,9 @@ def keeps_inputs(*names):
 @contextlib.contextmanager
 def _inputs_kept(call, namespace):
     """While `call` is evaluated, each notebook function it names checks that it leaves its
-    inputs as they were (every bit); one that writes into an input raises CheckError naming it.
+    inputs as they were (every bit); one that writes into an input raises CheckError naming it,
+    and an exception raised inside one becomes the CheckError that says where and why
+    (utils.raised).
 
     A random generator is an input that a function may draw from: it is not compared.
     """
@@ -117,11 +121,13 @@ def _inputs_kept(call, namespace):
                if isinstance(namespace.get(n), types.FunctionType)}
 
     def watching(name, function):
+        converted = converting(name, function, namespace)
+
         @functools.wraps(function)
         def watched_call(*args, **kwargs):
             __tracebackhide__ = True
             kept = copy.deepcopy((args, kwargs))
-            value = function(*args, **kwargs)
+            value = converted(*args, **kwargs)
             try:
                 bound = inspect.signature(function).bind(*args, **kwargs).arguments
                 before = inspect.signature(function).bind(*kept[0], **kept[1]).arguments
@@ -183,10 +189,18 @@ class uses:
         self.folder = folder
 
     def __enter__(self):
+        # While the cell's checks run, an exception raised inside any of the notebook's functions
+        # becomes a CheckError that says where and why (utils.raised).
+        self.own = {n: f for n, f in self.namespace.items()
+                    if isinstance(f, types.FunctionType) and f.__globals__ is self.namespace
+                    and not n.startswith("_")}
+        for n, function in self.own.items():
+            self.namespace[n] = converting(n, function, self.namespace)
         return self
 
     def __exit__(self, kind, error, traceback):
         __tracebackhide__ = True
+        self.namespace.update(self.own)
         if error is None or not isinstance(error, _KNOCK_ON):
             return False
         for callee in self.callees:

@@ -207,10 +207,17 @@ with uses("sigmoid_backward",
         _X = _rng.standard_normal((_dims[0], _m))
         _Y = (_rng.random((1, _m)) < 0.5).astype(float)
         _saved = {k: v.copy() for k, v in _params.items()}
+        _got_values = []
         for _eps in (1e-3, 1e-2):
-            _got = gradient_check(_params, _X, _Y, epsilon=_eps)
-            check(f"gradient_check(parameters, X, Y, epsilon={_eps}) for layer sizes {_dims}, m = {_m}", _got,
-                  _gradient_check_reference(_saved, _X, _Y, _eps), rtol=1e-4, atol=1e-13,
-                  hint="Centred differences (J(theta + eps) - J(theta - eps)) / (2 eps) for every entry of every "
-                       "parameter, and ||g - g_num|| / (||g|| + ||g_num||) over all of them.")
+            _got_values.append(gradient_check(_params, _X, _Y, epsilon=_eps))
             check("parameters after gradient_check(parameters, X, Y)", _params, _saved, rtol=1e-12, atol=1e-15)
+        _hint = ("Centred differences (J(theta + eps) - J(theta - eps)) / (2 eps) for every entry of every "
+                 "parameter, and ||g - g_num|| / (||g|| + ||g_num||) over all of them.")
+        if _got_values[0] == _got_values[1]:  # a value that does not move with epsilon
+            _hint = (f"gradient_check gives exactly the same relative error, {_got_values[0]!r}, with epsilon = "
+                     f"0.001 and with epsilon = 0.01: it does not use the epsilon it is given, but a step of its "
+                     f"own. The centred differences must be taken with the epsilon passed in (its default when "
+                     f"none is given).")
+        for _eps, _got in zip((1e-3, 1e-2), _got_values):
+            check(f"gradient_check(parameters, X, Y, epsilon={_eps}) for layer sizes {_dims}, m = {_m}", _got,
+                  _gradient_check_reference(_saved, _X, _Y, _eps), rtol=1e-4, atol=1e-13, hint=_hint)

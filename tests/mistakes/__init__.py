@@ -2,7 +2,9 @@
 
 Each module defines MISTAKES: a list of Mistake. A mistake replaces one solution cell; the visible
 check of that function must fail with a message containing `message`, and the hidden tests must
-fail too. A knock-on case (`checked_in` set) is checked in the test cell of a function that calls
+fail too. With `exact` set, `message` is the whole message: the visible check's error must be
+exactly "CheckError: <message>", and so must the grader's verdict on the cell (or "CheckError:
+<grader>" where the grader, judging with the reference in the callees' places, finds it sooner). A knock-on case (`checked_in` set) is checked in the test cell of a function that calls
 the wrong one, where the reference of that caller is correct: its message must name the callee.
 A case with `caught_by` set is checked by an ungraded check cell instead, the one that ends with
 `passed("<caught_by>")` (an optional exercise's check, a per-layer check): that cell must fail with
@@ -20,6 +22,8 @@ class Mistake:
     message: str    # a phrase the visible check's message must contain
     checked_in: str = ""  # grade_id of a correct caller whose test cell must blame this mistake
     caught_by: str = ""   # what the ungraded check cell that must catch it passes to passed()
+    exact: bool = False   # `message` is the whole message, on the page and in the grader's verdict
+    grader: str = ""      # with `exact`: the grader's whole message where it differs from the page's
 
     def __str__(self):
         where = self.checked_in or self.caught_by.replace(" ", "-")

@@ -176,4 +176,22 @@ def initialize_parameters(layer_dims, rng, scale=0.01):
         parameters[f"b{l - 1}"] = np.zeros((layer_dims[l], 1))
     return parameters
 ''', "shifted by one layer"),
+    # An exception inside the student's function (issue 29, item 12): named with its line.
+    Mistake(INIT, "standard-normal-of-two-numbers", '''
+def initialize_parameters(layer_dims, rng, scale=0.01):
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters[f"W{l}"] = scale * rng.standard_normal(layer_dims[l], layer_dims[l - 1])
+        parameters[f"b{l}"] = np.zeros((layer_dims[l], 1))
+    return parameters
+''', ("initialize_parameters([3, 2, 1], np.random.default_rng(1)) raised TypeError: "
+             "Cannot interpret '3' as a data type\n"
+             "  In your code (line numbers count from the top of the function's cell):\n"
+             "    initialize_parameters, line 4: parameters[f\"W{l}\"] = scale * "
+             "rng.standard_normal(layer_dims[l], layer_dims[l - 1])\n"
+             "  The arguments: layer_dims is a list of 3 ints; rng is a numpy random "
+             "Generator.\n"
+             "  Hint: numpy read a number as a dtype: functions that build an array "
+             "(np.zeros, rng.standard_normal, ...) take its shape as one tuple, (n, m), and "
+             "their second argument is something else."), exact=True),
 ]

@@ -92,6 +92,23 @@ def linear_forward(A_prev, W, b):
     return Z, (A_prev.copy(), W.copy(), b.copy())
 ''', "Store the arrays you were given, not copies"),
 
+    # An exception inside the student's function (issue 29, item 12): named with its line.
+    Mistake(LINEAR, "operands-swapped", '''
+def linear_forward(A_prev, W, b):
+    Z = A_prev @ W + b
+    return Z, (A_prev, W, b)
+''', ("linear_forward(np.array([[1.0], [-2.0], [0.5]]), np.array([[1.0, 2.0, 0.0], "
+             "[-1.0, 0.5, 3.0], [2.0, 0.0, -1.0]]), np.array([[0.1], [0.2], [0.3]]))[0] "
+             "raised ValueError: matmul: Input operand 1 has a mismatch in its core dimension "
+             "0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size 3 is different from 1)\n"
+             "  In your code (line numbers count from the top of the function's cell):\n"
+             "    linear_forward, line 2: Z = A_prev @ W + b\n"
+             "  The arguments: A_prev is a numpy array of shape (3, 1) and dtype float64; W "
+             "is a numpy array of shape (3, 3) and dtype float64; b is a numpy array of shape "
+             "(3, 1) and dtype float64.\n"
+             "  Hint: A matrix product (n, k) @ (k, m) needs as many columns on the left as "
+             "rows on the right, and gives (n, m). Write the shape of each operand next to "
+             "that line: one of them is transposed, or the two are in the wrong order."), exact=True),
     Mistake(ACTIVATION, "cache-swapped", '''
 def activation_forward(A_prev, W, b, activation):
     functions = {"sigmoid": sigmoid, "relu": relu, "tanh": np.tanh}
@@ -224,6 +241,37 @@ def model_forward(X, parameters):
     return A, caches
 ''', 'model_forward changed its argument parameters in place'),
 
+    # An exception inside the student's function (issue 29, item 12): named with its line.
+    Mistake(MODEL, "L-counts-every-entry", '''
+def model_forward(X, parameters):
+    L = len(parameters)
+    caches = []
+    A = X
+    for l in range(1, L):
+        A, cache = activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        caches.append(cache)
+    AL, cache = activation_forward(A, parameters[f"W{L}"], parameters[f"b{L}"], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+''', ("model_forward(X, parameters) raised KeyError: 'W4'\n"
+             "  In your code (line numbers count from the top of the function's cell):\n"
+             "    model_forward, line 6: A, cache = activation_forward(A, "
+             "parameters[f\"W{l}\"], parameters[f\"b{l}\"], \"relu\")\n"
+             "  The arguments: X is a numpy array of shape (2, 4) and dtype float64; "
+             "parameters is a dict with keys ['W1', 'b1', 'W2', 'b2', 'W3', 'b3'].\n"
+             "  Hint: A dict was asked for the key 'W4', which it does not hold. parameters "
+             "holds ['W1', 'b1', 'W2', 'b2', 'W3', 'b3']. There is no layer 4: the layers run "
+             "from 1 to 3, so the loop, or the number of layers L it counts to, goes past the "
+             "last one. L is the number of layers, and each layer has one W and one b."), exact=True,
+            grader=("model_forward(X, parameters) raised NotTheExercisesInputs: model_forward called "
+             "activation_forward with inputs that the exercise's model_forward never passes "
+             "it here; check what model_forward gives activation_forward (its own test cell "
+             "checks activation_forward).\n"
+             "  In your code (line numbers count from the top of the function's cell):\n"
+             "    model_forward, line 6: A, cache = activation_forward(A, "
+             "parameters[f\"W{l}\"], parameters[f\"b{l}\"], \"relu\")\n"
+             "  The arguments: X is a numpy array of shape (2, 4) and dtype float64; "
+             "parameters is a dict with keys ['W1', 'b1', 'W2', 'b2', 'W3', 'b3'].")),
     Mistake(PREDICT, "returns-booleans", '''
 def predict(X, parameters):
     AL, _ = model_forward(X, parameters)
@@ -288,7 +336,7 @@ def stable_sigmoid(Z):
     _stable("where-evaluates-both-forms", '''
 def stable_sigmoid(Z):
     return np.where(Z >= 0, 1.0 / (1.0 + np.exp(-Z)), np.exp(Z) / (1.0 + np.exp(Z)))
-''', "computes both x and y for every entry before choosing"),
+''', "still computes both formulas for every entry before choosing"),
     _stable("tanh-identity", '''
 def stable_sigmoid(Z):
     return 0.5 * (1.0 + np.tanh(Z / 2.0))
@@ -310,4 +358,29 @@ def stable_sigmoid(Z):
     Z[~positive] = e / (1.0 + e)
     return Z
 ''', 'stable_sigmoid changed its argument Z in place'),
+]
+
+
+# Mistakes whose value a detector recognises (issue 29, item 13): named for what they are, not for
+# what the difference alone suggests (a 1-D array added to a column, a missing keepdims).
+MISTAKES += [
+    Mistake(LINEAR, "entrywise-product", '''
+def linear_forward(A_prev, W, b):
+    Z = W * A_prev + b
+    return Z, (A_prev, W, b)
+''', ("Z = linear_forward(np.array([[1.0], [-2.0], [0.5]]), np.array([[1.0, 2.0, 0.0], "
+             "[-1.0, 0.5, 3.0], [2.0, 0.0, -1.0]]), np.array([[0.1], [0.2], [0.3]]))[0] has "
+             "shape (3, 3), expected (3, 1).\n"
+             "  Hint: Z here is W * A_prev + b: * multiplies entries one by one (numpy "
+             "stretched A_prev across W to make the shapes fit), while each z_k adds up, over "
+             "the inputs j, the products w_kj a_j of row k of W with the inputs: a matrix "
+             "product, which has one column per example."), exact=True),
+    Mistake(RELU, "max-over-an-axis", '''
+def relu(Z):
+    return np.max(Z, 0)
+''', ("relu(np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]])) has shape (5,), expected (1, 5).\n"
+             "  Hint: This is the largest entry of each column of Z: a reduction along axis "
+             "0, which compares the entries of Z with each other (the second argument of a "
+             "reduction over an array is the axis). relu compares each entry with 0 on its "
+             "own, max(0, z), and keeps the shape of Z."), exact=True),
 ]

@@ -196,6 +196,32 @@ def train_logistic_regression(X, Y, learning_rate, num_iterations):
         b = b + learning_rate * grads["db"]
     return W, b, costs
 ''', "takes a step against the gradient"),
+    # An exception inside the student's function (issue 29, item 12): named with its line.
+    Mistake(TRAIN, "starts-inside-the-loop", '''
+def train_logistic_regression(X, Y, learning_rate, num_iterations):
+    costs = []
+    for t in range(num_iterations):
+        if t == 0:
+            W = np.zeros((1, X.shape[0]))
+            b = np.zeros((1, 1))
+        grads, cost = logistic_propagate(W, b, X, Y)
+        costs.append(cost)
+        W = W - learning_rate * grads["dW"]
+        b = b - learning_rate * grads["db"]
+    return W, b, costs
+''', ("train_logistic_regression(np.random.default_rng(4).standard_normal((3, 6)), "
+             "np.array([[1.0, 0.0, 0.0, 1.0, 1.0, 0.0]]), 0.5, 0) raised UnboundLocalError: "
+             "cannot access local variable 'W' where it is not associated with a value\n"
+             "  In your code (line numbers count from the top of the function's cell):\n"
+             "    train_logistic_regression, line 11: return W, b, costs\n"
+             "  The arguments: X is a numpy array of shape (3, 6) and dtype float64; Y is a "
+             "numpy array of shape (1, 6) and dtype float64; learning_rate is the float 0.5; "
+             "num_iterations is the int 0.\n"
+             "  Hint: A local variable was read before any line gave it a value on the path "
+             "the call took: it is assigned only inside an if branch that did not run, or "
+             "inside a loop that ran zero times (here num_iterations is 0, so a loop over "
+             "range(num_iterations) runs zero times). Give it a value on every path before "
+             "the line that reads it."), exact=True),
 ]
 
 

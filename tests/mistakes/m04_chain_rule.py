@@ -25,7 +25,7 @@ def numerical_derivative(f, x, eps=1e-5):
 def numerical_derivative(f, x, eps=1e-5):
     h = 1e-5
     return float((f(x + h) - f(x - h)) / (2 * h))
-''', "must use the eps it is given"),
+''', "it does not use the eps it is given, but a step of its own"),
     Mistake(DERIVATIVE, "backwards", '''
 def numerical_derivative(f, x, eps=1e-5):
     return float((f(x - eps) - f(x + eps)) / (2 * eps))
@@ -104,7 +104,7 @@ def numerical_gradient(f, X, eps=1e-5):
     Mistake(CHAIN, "first-path-only", '''
 def multivariate_chain(df_dg, dg_dx):
     return float(df_dg[0] * dg_dx[0])
-''', "The first path alone gives 12.0"),
+''', "the path through g_1 (df_dg[1] · dg_dx[1] = 1.0) is missing"),
     Mistake(CHAIN, "product-of-sums", '''
 def multivariate_chain(df_dg, dg_dx):
     return float(sum(df_dg) * sum(dg_dx))
@@ -177,4 +177,94 @@ def dcost_dA(W, dZ):
 def dcost_dA(W, dZ):
     return dZ.T @ W
 ''', "The shape is transposed. dA_prev has shape (n[l-1], m)"),
+]
+
+
+# Mistakes whose value a detector recognises (issue 29, item 13): named for what they are, not for
+# what the difference alone suggests (a forward difference, a flattened copy, a missing factor).
+MISTAKES += [
+    Mistake(DERIVATIVE, "divides-by-2-then-multiplies-by-eps", '''
+def numerical_derivative(f, x, eps=1e-5):
+    return float((f(x + eps) - f(x - eps)) / 2 * eps)
+''', ("numerical_derivative(np.exp, 2.0) is 7.389056099116332e-10, expected "
+             "7.38905609911633 (difference -7.39).\n"
+             "  Hint: It is eps² times the expected value, which is what `... / 2 * eps` "
+             "gives: Python applies / and * from left to right, so it divides by 2 and then "
+             "multiplies by eps. The difference of the two values of f must be divided by the "
+             "whole distance between the two points, 2·eps."), exact=True),
+    Mistake(DERIVATIVE, "a-step-of-its-own", '''
+def numerical_derivative(f, x, eps=1e-5):
+    h = 1e-3
+    return float((f(x + h) - f(x - h)) / (2 * h))
+''', ("numerical_derivative(np.exp, 2.0) is 7.389057330439375, expected "
+             "7.38905609911633 (difference 1.23e-06).\n"
+             "  Hint: It gives exactly the same value with eps = 1e-05 and with eps = 0.0001: "
+             "it does not use the eps it is given, but a step of its own. The centred "
+             "difference must be taken with the eps passed in (its default when none is "
+             "given)."), exact=True),
+    Mistake(GRADIENT, "aliased-copies", '''
+def numerical_gradient(f, X, eps=1e-5):
+    grad = np.zeros(X.shape)
+    for idx in np.ndindex(X.shape):
+        saved = X[idx]
+        X_plus = X
+        X_plus[idx] = saved + eps
+        X_minus = X
+        X_minus[idx] = saved - eps
+        grad[idx] = (f(X_plus) - f(X_minus)) / (2 * eps)
+        X[idx] = saved
+    return grad
+''', ("numerical_gradient(lambda X: float(np.sum(np.exp(X))), np.array([2.0])) has the "
+             "right shape (1,) and dtype float64, but 1 of 1 entries differ (rtol=1e-07, "
+             "atol=1e-10).\n"
+             "    at [0]: got 0.0, expected 7.38905609911633\n"
+             "  Hint: Every entry is 0: each difference compared f at one and the same point. "
+             "Giving an array a second name (X_plus = X) does not copy it: both names are X "
+             "itself, so the change made for one side is undone by the change for the other "
+             "before f sees either. f must see X moved up by eps, then X moved down by eps."), exact=True),
+    Mistake(CHAIN, "paths-counted-from-1", '''
+def multivariate_chain(df_dg, dg_dx):
+    total = 0.0
+    for k in range(1, len(df_dg)):
+        total += df_dg[k] * dg_dx[k]
+    return float(total)
+''', ("multivariate_chain([2.0, 1.0], [6.0, 1.0]) is 1.0, expected 13.0 (difference "
+             "-12).\n"
+             "  Hint: It is the sum over every path but one: the path through g_0 (df_dg[0] · "
+             "dg_dx[0] = 12.0) is missing. Each of the 2 paths from x to f adds its own "
+             "product; positions run from 0 to 1."), exact=True),
+    Mistake(GRADIENT, "divides-by-2-then-multiplies-by-eps", '''
+def numerical_gradient(f, X, eps=1e-5):
+    grad = np.zeros(X.shape)
+    for idx in np.ndindex(X.shape):
+        saved = X[idx]
+        X[idx] = saved + eps
+        f_plus = f(X)
+        X[idx] = saved - eps
+        f_minus = f(X)
+        X[idx] = saved
+        grad[idx] = (f_plus - f_minus) / 2 * eps
+    return grad
+''', ("numerical_gradient(lambda X: float(np.sum(np.exp(X))), np.array([2.0])) has the "
+             "right shape (1,) and dtype float64, but 1 of 1 entries differ (rtol=1e-07, "
+             "atol=1e-10).\n"
+             "    at [0]: got 7.389056099116332e-10, expected 7.38905609911633\n"
+             "  Hint: It is eps² times the expected value, which is what `... / 2 * eps` "
+             "gives: Python applies / and * from left to right, so it divides by 2 and then "
+             "multiplies by eps. The difference of the two values of f must be divided by the "
+             "whole distance between the two points, 2·eps."), exact=True),
+    Mistake(LAYER, "entrywise-product", '''
+def dcost_dA(W, dZ):
+    return W.T * dZ
+''', ("dcost_dA(np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]]), np.array([[0.2, -1.0, "
+             "0.5, 2.0], [-0.4, 0.3, 1.0, -1.5]])) raised ValueError: operands could not be "
+             "broadcast together with shapes (3,2) (2,4) \n"
+             "  In your code (line numbers count from the top of the function's cell):\n"
+             "    dcost_dA, line 2: return W.T * dZ\n"
+             "  The arguments: W is a numpy array of shape (2, 3) and dtype float64; dZ is a "
+             "numpy array of shape (2, 4) and dtype float64.\n"
+             "  Hint: +, -, * and / work entry by entry: their operands must have equal "
+             "shapes, or shapes numpy can broadcast (an axis of size 1 stretches to match). "
+             "Write the shape of each operand next to that line; where a sum over an index "
+             "was meant, the operation is a matrix product (@), not *."), exact=True),
 ]

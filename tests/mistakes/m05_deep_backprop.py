@@ -145,6 +145,20 @@ def relu_backward(dA, Z):
                                            db="np.sum(dZ, axis=1, keepdims=True) / A_prev.shape[0]"),
             "Every entry is 1.33333 times the expected one"),
 
+    # Named by its detector (issue 29, item 13), not as a missing transpose.
+    Mistake(LINEAR, "entrywise-dA_prev", _linear(dA_prev="W.T * dZ"), ("dA_prev = linear_backward(np.array([[1.0, -2.0], [0.5, 3.0]]), (np.array([[2.0, "
+             "-1.0], [0.5, 4.0]]), np.array([[1.0, 2.0], [-3.0, 0.5]]), np.array([[0.5], "
+             "[-1.0]])))[0] has the right shape (2, 2) and dtype float64, but 4 of 4 entries "
+             "differ (rtol=1e-07, atol=1e-10).\n"
+             "    at [0, 0]: got 1.0, expected -0.5\n"
+             "    at [0, 1]: got 6.0, expected -11.0\n"
+             "    at [1, 0]: got 1.0, expected 2.25\n"
+             "    at [1, 1]: got 1.5, expected -2.5\n"
+             "  Hint: dA_prev here is W.T * dZ: * multiplies entries one by one, while entry "
+             "(j, i) of dA_prev adds W[k, j] dZ[k, i] over every unit k of the layer, the sum "
+             "over the paths from unit j: a matrix product. The transpose is right; the "
+             "product is not."), exact=True),
+
     Mistake(ACTIVATION, "swaps-sigmoid-and-relu",
             _activation(sigmoid="relu_backward(dA, Z)", relu="sigmoid_backward(dA, Z)"),
             "the slope of the activation named taken at the cached Z"),
@@ -168,6 +182,47 @@ def relu_backward(dA, Z):
     Mistake(MODEL, "relu-in-the-output-layer", _model(activation='"relu"'),
             "the activation that layer used forward"),
 
+    # Exceptions inside the student's function (issue 29, item 12): named with their line.
+    Mistake(MODEL, "reads-dA-one-layer-up", '''
+def model_backward(AL, Y, caches):
+    L = len(caches)
+    grads = {f"dA{L}": -(Y / AL - (1 - Y) / (1 - AL))}
+    for l in range(L, 0, -1):
+        activation = "sigmoid" if l == L else "relu"
+        dA_prev, dW, db = activation_backward(grads[f"dA{l + 1}"], caches[l - 1], activation)
+        grads[f"dA{l - 1}"], grads[f"dW{l}"], grads[f"db{l}"] = dA_prev, dW, db
+    return grads
+''', ("model_backward(1 / (1 + np.exp(-np.array([[-0.75, 0.25, -0.25]]))), "
+             "np.array([[1.0, 0.0, 0.0]]), [((np.array([[1.0, -2.0, 0.5]]), "
+             "np.array([[1.0]]), np.array([[0.5]])), np.array([[1.5, -1.5, 1.0]])), "
+             "((np.array([[1.5, 0.0, 1.0]]), np.array([[2.0]]), np.array([[-1.0]])), "
+             "np.array([[2.0, -1.0, 1.0]])), ((np.array([[2.0, 0.0, 1.0]]), "
+             "np.array([[-0.5]]), np.array([[0.25]])), np.array([[-0.75, 0.25, -0.25]]))]) "
+             "raised KeyError: 'dA4'\n"
+             "  In your code (line numbers count from the top of the function's cell):\n"
+             "    model_backward, line 6: dA_prev, dW, db = activation_backward(grads[f\"dA{l "
+             "+ 1}\"], caches[l - 1], activation)\n"
+             "  The arguments: AL is a numpy array of shape (1, 3) and dtype float64; Y is a "
+             "numpy array of shape (1, 3) and dtype float64; caches is a list of 3 tuples.\n"
+             "  Hint: A dict was asked for the key 'dA4', which it does not hold. A dict "
+             "built inside the function holds only the keys stored in it so far: a key is "
+             "read before the line that stores it, or under another number."), exact=True),
+    Mistake(MODEL, "caches-indexed-by-layer", _model(cache="caches[l]"), ("model_backward(1 / (1 + np.exp(-np.array([[-0.75, 0.25, -0.25]]))), "
+             "np.array([[1.0, 0.0, 0.0]]), [((np.array([[1.0, -2.0, 0.5]]), "
+             "np.array([[1.0]]), np.array([[0.5]])), np.array([[1.5, -1.5, 1.0]])), "
+             "((np.array([[1.5, 0.0, 1.0]]), np.array([[2.0]]), np.array([[-1.0]])), "
+             "np.array([[2.0, -1.0, 1.0]])), ((np.array([[2.0, 0.0, 1.0]]), "
+             "np.array([[-0.5]]), np.array([[0.25]])), np.array([[-0.75, 0.25, -0.25]]))]) "
+             "raised IndexError: list index out of range\n"
+             "  In your code (line numbers count from the top of the function's cell):\n"
+             "    model_backward, line 7: dA, dW, db = activation_backward(dA, caches[l], "
+             "activation)\n"
+             "  The arguments: AL is a numpy array of shape (1, 3) and dtype float64; Y is a "
+             "numpy array of shape (1, 3) and dtype float64; caches is a list of 3 tuples.\n"
+             "  Hint: Positions count from 0: an axis (or a list) of length n has the indices "
+             "0, ..., n - 1. Compare the index on that line with the length of what it "
+             "indexes (the shapes are given above). Layers count from 1, list positions from "
+             "0."), exact=True),
     Mistake(CHECK, "one-sided-differences", _check('''\
             moved = {key: value.copy() for key, value in parameters.items()}
             moved[name][index] += epsilon
@@ -188,6 +243,17 @@ def relu_backward(dA, Z):
         difference="(plus - minus) / (2 * epsilon)"), result="error"),
             "expected 'float'"),
 
+    # Named by the visible check (issue 29, item 13): right where a parameter's entries have
+    # only one order, wrong with a matrix.
+    Mistake(CHECK, "g-and-g_num-in-other-orders", _CHECK_BODY.replace(
+        'grads["d" + name].ravel()', 'grads["d" + name].T.ravel()').format(
+        loop=_CENTRED_IN_PLACE.format(difference="(plus - minus) / (2 * epsilon)"), result="float(error)"),
+            ("gradient_check(parameters, X, Y) < 1e-7 is a bool (False), expected True.\n"
+             "  Hint: The relative error is 0.216, but 1.76e-09 for a network whose "
+             "parameters are single rows, where a parameter's entries have only one order: g "
+             "and g_num list the entries of a matrix in different orders (row by row in one, "
+             "column by column in the other). Both must take each parameter's entries in one "
+             "and the same order."), exact=True),
 ]
 
 
@@ -240,4 +306,20 @@ MISTAKES += [
                "dA_prev = activation_backward(dA, cache, 'relu')[0] has the right shape (3, 5)"),
     _per_layer(ACTIVATION, "tanh-slope-at-Z",
                "dA_prev = activation_backward(dA, cache, 'tanh')[0] has the right shape (3, 5)"),
+]
+
+
+# Mistakes that pass the visible checks and that the grader's hidden checks name exactly (issue 29,
+# item 13): a step of its own in place of the epsilon given (the visible checks use epsilons for
+# which a step of 1e-7 passes).
+HIDDEN_ONLY = [
+    Mistake(CHECK, "a-step-of-its-own", _CHECK_BODY.replace("epsilon=1e-7):", "epsilon=1e-7):\n    h = 1e-7").format(
+        loop=_CENTRED_IN_PLACE.replace("epsilon", "h").format(difference="(plus - minus) / (2 * h)"),
+        result="float(error)"), ("gradient_check(parameters, X, Y, epsilon=0.001) for layer sizes [2, 2, 1], m = "
+             "1 is 9.759424290016938e-10, expected 7.2527979168445585e-09 (difference "
+             "-6.28e-09).\n"
+             "  Hint: gradient_check gives exactly the same relative error, "
+             "9.759424290016938e-10, with epsilon = 0.001 and with epsilon = 0.01: it does "
+             "not use the epsilon it is given, but a step of its own. The centred differences "
+             "must be taken with the epsilon passed in (its default when none is given)."), exact=True),
 ]

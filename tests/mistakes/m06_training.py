@@ -94,3 +94,22 @@ MISTAKES += [
     _knock_on(UPDATE, "plus-instead-of-minus", TRAIN),
     _knock_on(UPDATE, "ignores-learning-rate", TRAIN),
 ]
+
+
+# Named by its detector (issue 29, item 13), not as a missing factor.
+MISTAKES += [
+    Mistake(UPDATE, "leaves-b-behind", '''
+def update_parameters(parameters, grads, learning_rate):
+    updated = dict(parameters)
+    for l in range(1, len(parameters) // 2 + 1):
+        updated[f"W{l}"] = parameters[f"W{l}"] - learning_rate * grads[f"dW{l}"]
+    return updated
+''', ("parameters = update_parameters({'W1': np.array([[1.0, -2.0, 0.5]]), 'b1': "
+             "np.array([[0.25]])}, {'dA0': np.array([[0.5], [-1.0], [0.5]]), 'dW1': "
+             "np.array([[0.5, 1.0, -1.5]]), 'db1': np.array([[2.0]])}, 0.1)['b1'] has the "
+             "right shape (1, 1) and dtype float64, but 1 of 1 entries differ (rtol=1e-07, "
+             "atol=1e-10).\n"
+             "    at [0, 0]: got 0.25, expected 0.04999999999999999\n"
+             "  Hint: b1 is still what it was before the update, while W1 took its step. "
+             "Every parameter, each W and each b, takes a step against its own gradient."), exact=True),
+]

@@ -27,6 +27,8 @@ import types
 
 import numpy as np
 
+from .raised import student_frames
+
 MARK = "@@probe@@"
 MAX_DEPTH = 24
 _MODULES = {"numpy": np, "math": math}
@@ -230,7 +232,8 @@ def answer(namespace, request):
     """Call the function a request names, in `namespace`; return the JSON-ready reply.
 
     request: JSON text {"function": name, "args": [...], "kwargs": {...}, "errstate": {...}}.
-    The reply: {"value": ...} or {"raises": name, "message": text}, and "changed": the inputs
+    The reply: {"value": ...} or {"raises": name, "message": text, "trace": the student's frames
+    [[function, line, source]]}, and "changed": the inputs
     (by position in the request) that the call modified, as they are after it.
     """
     request = json.loads(request)
@@ -251,6 +254,8 @@ def answer(namespace, request):
     except Exception as error:
         reply["raises"] = type(error).__name__
         reply["message"] = str(error)[:500]
+        # The lines of the student's own code it passed through (utils.raised words the message).
+        reply["trace"] = [list(frame) for frame in student_frames(error.__traceback__, namespace)]
     finally:
         for name, kept in own.items():
             if kept is _MISSING:

@@ -29,6 +29,8 @@ MAX_LISTED = 5
 
 _SYMBOL = re.compile(r"(d?)(W|b|Z|A|X|AL|A_prev)(\d*)")
 _NAMED_ENTRIES = re.compile(r"\(\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)+)\s*\) = (.+)", re.S)
+# Words that start the part of a label saying which inputs a value came from.
+_CONTEXT_WORDS = (" for ", " with ", " after ", " from ", " against ", " under ", " of ")
 _LAST_PART = re.compile(r"""(?:\[['"]?([^\]'"]+)['"]?\]|([A-Za-z_][A-Za-z_0-9]*))$""")
 
 
@@ -48,18 +50,27 @@ class CheckError(AssertionError):
         return ["\x1b[31mCheckError\x1b[0m: " + str(self)]
 
 
-def check(name, got, want, *, rtol=RTOL, atol=ATOL, hint=None):
+def check(name, got, want, *, rtol=RTOL, atol=ATOL, hint=None, advise=True):
     """Raise CheckError unless `got` matches `want`.
 
     name: how the student knows the value, e.g. 'layer_shapes([4, 3, 1])["W1"]'.
     got: the student's value.  want: the expected value; its type picks the comparison.
     rtol, atol: tolerances for floating-point values (numpy.isclose semantics).
     hint: a sentence naming the likely mistake, shown when the values differ.
+    advise: False leaves out the guesses drawn from the difference alone (a factor, a transpose,
+        a 1-D array, ...), for a caller that knows the mistake (utils.detect).
     """
     __tracebackhide__ = True
-    problem = _compare(name, got, want, rtol, atol)
+    _ADVISE[0] = advise
+    try:
+        problem = _compare(name, got, want, rtol, atol)
+    finally:
+        _ADVISE[0] = True
     if problem is not None:
         raise CheckError(problem, hint)
+
+
+_ADVISE = [True]  # whether messages add guesses drawn from the difference alone (see check)
 
 
 def check_raises(name, call, exception, *, hint=None):
@@ -74,8 +85,10 @@ def check_raises(name, call, exception, *, hint=None):
     except exception:
         return
     except Exception as error:
-        message = (f"{name} raised {type(error).__name__} ({error}); "
-                   f"expected {exception.__name__}.")
+        # An error from a student's function that a check reports (utils.raised) keeps its kind.
+        kind, text = getattr(error, "kind", type(error).__name__), getattr(error, "text", error)
+        message = f"{name} raised {kind} ({text}); expected {exception.__name__}."
+
     else:
         message = f"{name} returned normally; expected it to raise {exception.__name__}."
     raise CheckError(message, hint)
@@ -125,10 +138,14 @@ def _describe(value):
         return f"a {type(value).__name__} of length {len(value)}"
     if value is None:
         return "None (did the function forget to `return`?)"
-    text = repr(value)
+    kind = getattr(value, "kind", None)  # an error raised in a student's function (utils.raised)
+    if isinstance(value, BaseException) and kind:
+        text, name = f"{kind}({value.text!r})", kind
+    else:
+        text, name = repr(value), type(value).__name__
     if len(text) > 60:
         text = text[:57] + "..."
-    return f"a {type(value).__name__} ({text})"
+    return f"a {name} ({text})"
 
 
 def _compare_int(name, got, want):
@@ -165,7 +182,7 @@ def _compare_float(name, got, want, rtol, atol):
     if math.isclose(got, want, rel_tol=rtol, abs_tol=atol):
         return None
     message = f"{name} is {got!r}, expected {want!r} (difference {got - want:.3g})."
-    relation = _scalar_relation(got, want, rtol, atol)
+    relation = _ADVISE[0] and _scalar_relation(got, want, rtol, atol)
     if relation:
         message += f"\n  {relation}"
     return message
@@ -202,8 +219,38 @@ def _entry_labels(name, count):
     if match:
         names = [part.strip() for part in match.group(1).split(",")]
         if len(names) == count:
-            return [f"{entry} = {match.group(2)}[{i}]" for i, entry in enumerate(names)]
-    return [f"{name}[{i}]" for i in range(count)]
+            return [f"{entry} = {_entry(match.group(2), f'[{i}]')}" for i, entry in enumerate(names)]
+    return [_entry(name, f"[{i}]") for i in range(count)]
+
+
+def _entry(name, subscript):
+    """The label of one entry of the value labelled `name`: the subscript follows the value, not
+    the words that say which inputs it came from ("f(X)[0] for m = 19", never "m = 19[0]")."""
+    subject, context = _split_context(name)
+    return f"{subject}{subscript}{context}"
+
+
+def _split_context(name):
+    """(value, context) of a label, split before the first of _CONTEXT_WORDS that stands outside
+    brackets and quotes right after a name, a call or a subscript; ("label", "") if none does.
+
+    "f(X, Y) for n_x = 3, m = 19" -> ("f(X, Y)", " for n_x = 3, m = 19").
+    """
+    depth, quote = 0, None
+    for i, char in enumerate(name):
+        before = name[i - 1] if i else " "
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"" and not before.isalnum():
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == " " and depth == 0 and (before.isalnum() or before in "_)]"):
+            if any(name.startswith(word, i) for word in _CONTEXT_WORDS):
+                return name[:i], name[i:]
+    return name, ""
 
 
 def _is_shape(value):
@@ -220,7 +267,7 @@ def _compare_shape_tuple(name, got, want):
     if got == want:
         return None
     message = f"{name} is {got!r}, expected {want!r}."
-    advice = _shape_advice(name, got, want)
+    advice = _ADVISE[0] and _shape_advice(name, got, want)
     if advice:
         message += f"\n  {advice}"
     return message
@@ -237,13 +284,13 @@ def _compare_dict(name, got, want, rtol, atol):
             parts.append(f"missing: {_keys(missing)}")
         if extra:
             parts.append(f"unexpected: {_keys(extra)}")
-        advice = _key_advice(list(got), list(want))
+        advice = _ADVISE[0] and _key_advice(list(got), list(want))
         message = " ".join(parts[:1]) + " " + "; ".join(parts[1:]) + "."
         if advice:
             message += f"\n  {advice}"
         return message
     for key in want:
-        problem = _compare(f"{name}[{key!r}]", got[key], want[key], rtol, atol)
+        problem = _compare(_entry(name, f"[{key!r}]"), got[key], want[key], rtol, atol)
         if problem is not None:
             return problem
     return None
@@ -281,7 +328,7 @@ def _compare_array(name, got, want, rtol, atol):
         return f"{name} is {_describe(got)}; expected a numpy array of shape {want.shape}."
     if got.shape != want.shape:
         message = f"{name} has shape {got.shape}, expected {want.shape}."
-        advice = _shape_advice(name, got.shape, want.shape)
+        advice = _ADVISE[0] and _shape_advice(name, got.shape, want.shape)
         if advice:
             message += f"\n  {advice}"
         return message
@@ -323,7 +370,7 @@ def _value_message(name, got, want, wrong, rtol, atol):
         lines.append(f"    at {_index(index)}: got {got[i].item()!r}, expected {want[i].item()!r}")
     if count > MAX_LISTED:
         lines.append(f"    ... and {count - MAX_LISTED} more")
-    relation = _array_relation(got, want, rtol, atol)
+    relation = _ADVISE[0] and _array_relation(got, want, rtol, atol)
     if relation:
         lines.append(f"  {relation}")
     return "\n".join(lines)
@@ -414,14 +461,13 @@ def _shape_advice(name, got, want):
 
 def _symbol(name):
     """('W', '1') for names like 'params["W1"]' or 'W1'; None when the name is not a symbol."""
-    name = name.split(" = ", 1)[0] if " = " in name else name
-    last = _LAST_PART.search(name.strip())
-    if not last:
-        return None
-    match = _SYMBOL.fullmatch(last.group(1) or last.group(2))
-    if not match:
-        return None
-    return match.group(1) + match.group(2), match.group(3)
+    named, _, value = name.partition(" = ")
+    for part in (named, _split_context(value)[0]) if value else (_split_context(name)[0],):
+        last = _LAST_PART.search(part.strip())
+        match = _SYMBOL.fullmatch(last.group(1) or last.group(2)) if last else None
+        if match:
+            return match.group(1) + match.group(2), match.group(3)
+    return None
 
 
 def _shape_meaning(symbol, want):

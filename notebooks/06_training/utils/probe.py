@@ -27,6 +27,8 @@ import types
 
 import numpy as np
 
+from .raised import student_frames
+
 MARK = "@@probe@@"
 MAX_DEPTH = 24
 _MODULES = {"numpy": np, "math": math}
@@ -39,8 +41,7 @@ def encode_input(value, depth=0):
     if depth > MAX_DEPTH:
         raise TypeError("input nested too deeply")
     if isinstance(value, np.ndarray):
-        return {"array": [_number(v) for v in value.ravel().tolist()], "dtype": value.dtype.str,
-                "shape": list(value.shape)}
+        return {"array": _numbers(value), "dtype": value.dtype.str, "shape": list(value.shape)}
     if isinstance(value, np.generic):
         return {"scalar": _number(value.item()), "dtype": value.dtype.str}
     if isinstance(value, float):
@@ -64,6 +65,14 @@ def encode_input(value, depth=0):
     if isinstance(value, types.ModuleType) and value.__name__ in _MODULES:
         return {"module": value.__name__}
     raise TypeError(f"cannot send a {type(value).__name__} to the kernel")
+
+
+def _numbers(array):
+    """An array's entries, flat, as `_number`s (one pass in numpy when all are finite)."""
+    flat = np.asarray(array).ravel()
+    if flat.dtype.kind != "f" or np.isfinite(flat).all():
+        return flat.tolist()
+    return [_number(v) for v in flat.tolist()]
 
 
 def _number(x):
@@ -159,7 +168,7 @@ def encode_value(value, inputs=(), depth=0):
         if value.dtype.kind not in "biuf" or value.dtype.fields is not None:
             return {"other": f"a numpy array of dtype {value.dtype}", "shape": list(value.shape)}
         plain = np.asarray(value)
-        return {"array": [_number(v) for v in plain.ravel().tolist()], "dtype": plain.dtype.str,
+        return {"array": _numbers(plain), "dtype": plain.dtype.str,
                 "shape": list(plain.shape), "matrix": isinstance(value, np.matrix)}
     if isinstance(value, np.generic):
         if value.dtype.kind not in "biuf":
@@ -223,7 +232,8 @@ def answer(namespace, request):
     """Call the function a request names, in `namespace`; return the JSON-ready reply.
 
     request: JSON text {"function": name, "args": [...], "kwargs": {...}, "errstate": {...}}.
-    The reply: {"value": ...} or {"raises": name, "message": text}, and "changed": the inputs
+    The reply: {"value": ...} or {"raises": name, "message": text, "trace": the student's frames
+    [[function, line, source]]}, and "changed": the inputs
     (by position in the request) that the call modified, as they are after it.
     """
     request = json.loads(request)
@@ -244,6 +254,8 @@ def answer(namespace, request):
     except Exception as error:
         reply["raises"] = type(error).__name__
         reply["message"] = str(error)[:500]
+        # The lines of the student's own code it passed through (utils.raised words the message).
+        reply["trace"] = [list(frame) for frame in student_frames(error.__traceback__, namespace)]
     finally:
         for name, kept in own.items():
             if kept is _MISSING:
