@@ -94,8 +94,18 @@ def test_report_lists_students_and_whole_messages_escaped(tmp_path):
             for tr in soup.select("table#students tbody tr")]
     assert rows == [["adam", "1 / 5", "—", "1 / 5"], ["eve", "2 / 5", "4 / 4", "6 / 9"],
                     ["zoe", "3 / 5", "—", "3 / 5"]]
-    assert [th.get_text() for th in soup.select("table#students th")] == \
+    headings = soup.select("table#students thead th")
+    assert [th.get_text() for th in headings] == \
         ["student", "01_notation", "02_forward_propagation", "total"]
+    # headings are buttons that say how the rows are sorted; row headings name the student
+    assert [(th["scope"], th["aria-sort"], th.button["type"]) for th in headings] == \
+        [("col", "ascending", "button")] + [("col", "none", "button")] * 3
+    assert [th["scope"] for th in soup.select("table#students tbody th")] == ["row"] * 3
+    assert [len(soup.find_all(tag)) for tag in ("main", "table", "caption")] == [1, 3, 3]
+    assert all(th.get("scope") == "col" for th in soup.select("table.exercises th"))
+    assert all(box.table and box["tabindex"] == "0" and box["role"] == "group" and
+               box["aria-label"] == box.table.caption.get_text()
+               for box in soup.select("div.scroll-box"))
     messages = [pre.get_text() for pre in soup.select("pre.message")]
     assert TRANSPOSED.format(2, 3) + "\n  " + long_hint in messages  # whole, numbers kept
     assert "Boom: <script>window.pwned=1</script>" in messages  # shown as text ...
