@@ -222,3 +222,44 @@ def test_printed_dark_on_light(browser, markup_class, tmp_path, name):  # noqa: 
              if luminance(background) < 0.8 or contrast(colour, background) < 4.5]
     assert faint == []
     assert pdf.read_bytes().startswith(b"%PDF-") and pdf.stat().st_size > 20_000
+
+
+def test_a_late_page_with_wide_tables_and_coloured_tracebacks(browser, tmp_path):  # noqa: F811
+    """What the class does not show: a late penalty in the summary, a markdown table and an HTML
+    output table wider than 320 px, 256-colour tracebacks; rendered by the course's exporter."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from test_feedback_exporter import course_exporter, grades
+
+    wide = "| " + " | ".join(f"column {i}" for i in range(12)) + " |\n" + "|---" * 12 + "|\n" + \
+        "| " + " | ".join(f"$W^{{[{i}]}}_{{jk}} + b^{{[{i}]}}_j$" for i in range(12)) + " |\n"
+    output_table = ("<table><thead><tr>" + "".join(f"<th>feature {i}</th>" for i in range(15)) +
+                    "</tr></thead><tbody><tr>" + "".join(f"<td>{i}.5</td>" for i in range(15)) +
+                    "</tr></tbody></table>")
+    nb = new_notebook(cells=[
+        new_markdown_cell("## Shapes\n\n" + wide),
+        new_code_cell("table()", execution_count=1, outputs=[
+            new_output("display_data", data={"text/html": output_table, "text/plain": "t"})]),
+        new_code_cell("check()", execution_count=2, outputs=[new_output(
+            "error", ename="CheckError", evalue="wrong",
+            traceback=["\x1b[38;5;66mCell\x1b[0m \x1b[1;38;5;28mIn[2]\x1b[0m, line 1",
+                       "\x1b[38;5;241m----> 1\x1b[0m check()",
+                       "\x1b[38;5;208mCheckError\x1b[0m: wrong"])]),
+    ], metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"}})
+    resources = grades()
+    resources["nbgrader"]["late_penalty"] = 1
+    path = tmp_path / "late.html"
+    path.write_text(course_exporter().from_notebook_node(nb, resources)[0])
+    for width in WIDTHS:
+        context, page = open_page(browser, path, width)
+        try:
+            page.evaluate(AXE.read_text() + "\n;0")
+            assert page.evaluate(RUN_AXE, WCAG_TAGS) == [], width
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            assert page.locator("li.late-penalty").inner_text().startswith("Late submission")
+            boxes = page.evaluate(SCROLLING_BOXES)
+        finally:
+            context.close()
+        assert all(box["tabindex"] == 0 and box["name"] for box in boxes)
+        if width == NARROW:  # both tables scroll in their boxes
+            assert sorted(box["name"] for box in boxes) == ["Table", "Table"]
