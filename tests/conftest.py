@@ -30,16 +30,27 @@ def fresh_release(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def markup_class(tmp_path_factory):
-    """tests/submissions/markup.py graded once through `python -m autograder grade`.
+    """tests/submissions/markup.py, with blank work, graded once through `python -m autograder grade`;
+    complete, partial and blank (empty) work hand in 04_chain_rule as well.
 
-    Shared by test_report.py and test_browser.py (one xdist group, so one worker grades it).
-    Returns (work directory, {student: the score it must get}, the finished process).
+    A class with two assignments, the widest maths of the course (04) and full, partial and blank
+    work of each: shared by test_report.py, test_browser.py and test_accessibility.py (one xdist
+    group, so one worker grades it). Returns (work directory, {student: the total score it must
+    get over its assignments}, the finished process).
     """
     from grading import grade_cli, hand_in
+    from submissions import s01_notation, s04_chain_rule
     from submissions.markup import ID, submissions
 
+    def named(fixtures, *students):
+        return [fixture for fixture in fixtures if fixture.student in students]
+
     root = tmp_path_factory.mktemp("markup")
-    expected = hand_in(root / "submissions", ID, submissions())
+    expected = hand_in(root / "submissions", ID,
+                       submissions() + named(s01_notation.submissions(), "empty"))
+    also = hand_in(root / "submissions", s04_chain_rule.ID,
+                   named(s04_chain_rule.submissions(), "complete", "partial", "empty"))
+    expected = {student: score + also.get(student, 0) for student, score in expected.items()}
     run = grade_cli(root / "submissions", root / "work")
     assert run.returncode == 0, run.stderr[-3000:]
     return root / "work", expected, run

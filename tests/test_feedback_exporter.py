@@ -2,6 +2,7 @@
 nbconvert's HTMLExporter page; by default it runs and loads nothing a student wrote."""
 
 import base64
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -10,10 +11,13 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from nbgrader.converters import GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 
-from autograder.grading import feedback
+from autograder.grading import feedback, safe_html
+from autograder.grading.colours import (AA_CONTRAST, CODE_BACKGROUND, contrast, highlight_css,
+                                        readable)
 from autograder.preprocessors import NameTestCells, NumberCellsInOrder
 from autograder.grading.feedback import (MAX_REMEMBERED_SOURCE, MISSING_ALT, FeedbackExporter,
-                                         MemoryBytecodeCache, RenderedCells, accessible)
+                                         MemoryBytecodeCache, RenderedCells, accessible,
+                                         readable_ansi2html, scroll_boxes)
 
 PNG = base64.b64encode(bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -42,7 +46,7 @@ def outputs_notebook():
 
 
 # FeedbackExporter's own additions off: what is left must be exactly nbconvert's page.
-AS_STOCK = {"sanitize_html": False, "offline_math": False}
+AS_STOCK = {"sanitize_html": False, "offline_math": False, "accessible_pages": False}
 
 
 def nbgrader_feedback_config():
@@ -247,3 +251,53 @@ def test_exercises_are_named_and_cells_numbered_in_order():
     assert [label.text for label in soup.select(".nbgrader-label")] == [
         "Tests of Exercise 1: layer_shapes", "Tests of Exercise 2: count"]
     assert soup.find(id="test_a") and soup.find(id="test_b")  # where the summary's links go
+
+
+# --- pages everyone can read (the browser checks: tests/test_accessibility.py) ------------------
+
+def test_each_formula_carries_its_tex_through_the_sanitiser():
+    tex = r'\frac{a}{b} < c \quad \text{"quoted" & more}'
+    rendered = safe_html.clean(safe_html.mathml(f"  {tex} ", display=True))
+    formula = BeautifulSoup(rendered, "html.parser").math
+    assert formula["alttext"] == tex and formula["display"] == "block" and formula.find("mfrac")
+    assert "<code>" in safe_html.mathml(r"\frac{a}{")  # what does not convert stays text
+
+
+def test_wide_maths_and_tables_get_boxes_of_their_own():
+    short, long = safe_html.mathml("x^2"), safe_html.mathml(r"a + b + c + d + e + f + g + h + i + j + k")
+    display = safe_html.mathml("y", display=True)
+    table = ("<table><thead><tr><th>a</th><th scope=\"row\">b</th></tr></thead>"
+             "<tbody><tr><th>c</th><td>d</td></tr></tbody></table>")
+    soup = BeautifulSoup(scroll_boxes(f"<p>{short} and {long}</p>{display}{table}"), "html.parser")
+    boxes = soup.select(".scroll-box")
+    assert [(box.name, box["aria-label"], box["tabindex"], box["role"]) for box in boxes] == [
+        ("span", "Equation", "0", "group"), ("div", "Equation", "0", "group"),
+        ("div", "Table", "0", "group")]
+    assert boxes[0].math["alttext"] == "a + b + c + d + e + f + g + h + i + j + k"
+    assert soup.p.find("math", recursive=False)["alttext"] == "x^2"  # short: not in a box
+    assert [th.get("scope") for th in soup.find_all("th")] == ["col", "row", "row"]
+
+
+def test_code_colours_are_made_readable_and_only_those():
+    assert readable("#008000") == "#008000"  # Pygments' keywords: 4.8:1 already
+    darker = readable("#3D7B7B")  # its comments: 4.46:1 on CODE_BACKGROUND
+    assert darker != "#3d7b7b" and AA_CONTRAST <= contrast(darker, CODE_BACKGROUND) < 4.8
+    rules = highlight_css()
+    assert ".highlight .c1 { color: " + darker + " }" in rules and ".highlight .k " not in rules
+    assert all(contrast(rule.split("color: ")[1][:7], CODE_BACKGROUND) >= AA_CONTRAST
+               for rule in rules.splitlines())
+    traceback = readable_ansi2html("\x1b[38;5;66mCell\x1b[0m \x1b[1;38;5;28mIn[3]\x1b[0m")
+    colours = re.findall(r"color: (#[0-9a-f]{6})", traceback)
+    assert len(colours) == 2 and all(contrast(c, CODE_BACKGROUND) >= AA_CONTRAST for c in colours)
+    with pytest.raises(ValueError, match="not a colour: 'teal'"):
+        readable("teal")
+
+
+def test_course_page_has_language_one_main_and_the_summary_in_it():
+    page = course_exporter().from_notebook_node(hostile_notebook(), grades())[0]
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.html["lang"] == "en" and len(soup.find_all("main")) == 1
+    assert len(soup.find_all("body")) == 1
+    assert "01_notation (Score: 3.0 / 10.0)" in soup.main.h1.get_text()
+    assert soup.main.select_one("#notebook div.text_cell_render")
+    assert all(formula.get("alttext") for formula in soup.find_all("math"))

@@ -2,6 +2,7 @@
 shows each mistake whole, and feedback pages that run and load nothing a student wrote."""
 
 import base64
+import collections
 import csv
 import hashlib
 import re
@@ -89,12 +90,22 @@ def test_report_lists_students_and_whole_messages_escaped(tmp_path):
     write_report(path, results)
     page = path.read_text()
     soup = BeautifulSoup(page, "html.parser")
-    rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")]
+    rows = [[td.get_text(" ", strip=True) for td in tr.find_all(["th", "td"])]
             for tr in soup.select("table#students tbody tr")]
     assert rows == [["adam", "1 / 5", "—", "1 / 5"], ["eve", "2 / 5", "4 / 4", "6 / 9"],
                     ["zoe", "3 / 5", "—", "3 / 5"]]
-    assert [th.get_text() for th in soup.select("table#students th")] == \
+    headings = soup.select("table#students thead th")
+    assert [th.get_text() for th in headings] == \
         ["student", "01_notation", "02_forward_propagation", "total"]
+    # headings are buttons that say how the rows are sorted; row headings name the student
+    assert [(th["scope"], th["aria-sort"], th.button["type"]) for th in headings] == \
+        [("col", "ascending", "button")] + [("col", "none", "button")] * 3
+    assert [th["scope"] for th in soup.select("table#students tbody th")] == ["row"] * 3
+    assert [len(soup.find_all(tag)) for tag in ("main", "table", "caption")] == [1, 3, 3]
+    assert all(th.get("scope") == "col" for th in soup.select("table.exercises th"))
+    assert all(box.table and box["tabindex"] == "0" and box["role"] == "group" and
+               box["aria-label"] == box.table.caption.get_text()
+               for box in soup.select("div.scroll-box"))
     messages = [pre.get_text() for pre in soup.select("pre.message")]
     assert TRANSPOSED.format(2, 3) + "\n  " + long_hint in messages  # whole, numbers kept
     assert "Boom: <script>window.pwned=1</script>" in messages  # shown as text ...
@@ -116,7 +127,9 @@ def page_of(workdir, student):
 @pytest.mark.xdist_group("markup_class")
 def test_markup_class_gets_exact_scores(markup_class):
     workdir, expected, _ = markup_class
-    scores = {r["student_id"]: float(r["score"]) for r in read_csv(workdir / "grades.csv")}
+    scores = collections.Counter()
+    for row in read_csv(workdir / "grades.csv"):
+        scores[row["student_id"]] += float(row["score"])
     assert scores == {neutral(student): score for student, score in expected.items()}
 
 
@@ -214,9 +227,14 @@ def test_report_of_a_graded_class(markup_class):
     workdir, expected, _ = markup_class
     page = (workdir / "report.html").read_text()
     soup = BeautifulSoup(page, "html.parser")
-    rows = {tr.td.get_text(): tr.find_all("td")[-1].get_text()
+    rows = {tr.th.get_text(): tr.find_all("td")[-1].get_text()
             for tr in soup.select("table#students tbody tr")}
-    assert rows == {student: f"{score:g} / 10" for student, score in expected.items()}
+    maxima = collections.Counter()
+    for row in read_csv(workdir / "grades.csv"):
+        maxima[row["student_id"].lstrip("'")] += float(row["max_score"])
+    assert set(maxima.values()) == {10, 24}  # 01 alone, or 01 and 04
+    assert rows == {student: f"{score:g} / {maxima[student]:g}"
+                    for student, score in expected.items()}
     messages = [pre.get_text() for pre in soup.select("pre.message")]
     transposed = next(m for m in messages if "has shape (2, 3), expected (3, 2)" in m)
     assert "transposed" in transposed.split("\n", 1)[1]  # the diagnosis, on its own line

@@ -25,6 +25,11 @@ open it: markdown, HTML outputs and raw cells go through `safe_html.clean`, scri
 outputs are dropped (nbconvert's `sanitize_html`), and LaTeX in markdown becomes MathML when the
 page is written, so maths shows without MathJax, offline. The course's template (TEMPLATES,
 `course_feedback`, chosen in autograder/nbgrader_config.py) adds the Content-Security-Policy.
+
+So is `accessible_pages`, for pages everyone can read (WCAG 2.1 AA, checked with axe-core in
+tests/test_accessibility.py): code and traceback colours with enough contrast (colours.py), and
+display maths and tables in boxes of their own (`scroll_boxes`) that scroll sideways, reachable by
+keyboard, where they are wider than a narrow screen, so that the page itself never does.
 """
 
 import collections
@@ -32,14 +37,17 @@ import html as html_module
 import html.parser
 import pathlib
 
+import re
+
 import jinja2
 from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.filters.ansi import ansi2html
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets import Bool, default
 
-from . import safe_html
+from . import colours, safe_html
 
 # The course's nbconvert templates: course_feedback/ extends nbgrader's feedback template.
 TEMPLATES = pathlib.Path(__file__).parent / "templates"
@@ -185,6 +193,50 @@ class _TagsToChange(html.parser.HTMLParser):
                              f"<{tag}{written}{' />' if closed else '>'}"))
 
 
+# A box that scrolls sideways on its own when what it holds is wider than the page; focusable, so
+# that it scrolls from the keyboard too, and named for what it holds.
+_SCROLL_BOX = '<{tag} class="scroll-box" tabindex="0" role="group" aria-label="{name}">'
+# An inline formula with this many characters of maths (x, =, 2, ...) or more may be wider than
+# a line of text at 320 px (up to 10 px a character): it gets a box of its own. Shorter ones
+# cannot be, and stay unboxed, so the keyboard does not stop at each symbol in the text.
+LONG_INLINE_FORMULA = 20
+_FORMULA = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
+_TABLE_START, _TABLE_END = re.compile(r"<table\b"), re.compile(r"</table\s*>")
+_TABLE_PART = re.compile(r"<(thead|tbody)\b.*?</\1\s*>", re.S)
+_HEADER_CELL_WITHOUT_SCOPE = re.compile(r"<th(?=[\s>])(?![^>]*\bscope=)")
+
+
+def _boxed_formula(found):
+    formula = found.group(0)
+    if re.match(r'<math\b[^>]*\bdisplay="block"', formula):
+        return _SCROLL_BOX.format(tag="div", name="Equation") + formula + "</div>"
+    characters = html_module.unescape(re.sub(r"<[^>]*>", "", formula))
+    if len("".join(characters.split())) >= LONG_INLINE_FORMULA:
+        return _SCROLL_BOX.format(tag="span", name="Equation") + formula + "</span>"
+    return formula
+
+
+def scroll_boxes(markup):
+    """`markup` (sanitised HTML) with each display formula, each long inline one and each table
+    in a scroll box, and a scope on each header cell without one: "col" in a table's head, "row"
+    in its body."""
+    markup = _FORMULA.sub(_boxed_formula, markup)
+    markup = _TABLE_START.sub(_SCROLL_BOX.format(tag="div", name="Table") + "<table", markup)
+    markup = _TABLE_END.sub("</table></div>", markup)
+    return _TABLE_PART.sub(
+        lambda m: _HEADER_CELL_WITHOUT_SCOPE.sub(
+            f'<th scope="{"col" if m.group(1) == "thead" else "row"}"', m.group(0)), markup)
+
+
+def readable_ansi2html(text):
+    """nbconvert's ansi2html, its inline colours made readable on the pages' code background."""
+    return colours.readable_inline_colours(ansi2html(text))
+
+
+# The pages' code colours, those of Pygments' default style too faint made readable (CSS rules).
+HIGHLIGHT_CSS = colours.highlight_css()
+
+
 class MathMLRenderer(IPythonRenderer):
     """nbconvert's markdown renderer with LaTeX written out as MathML instead of left for MathJax."""
 
@@ -205,6 +257,10 @@ class FeedbackExporter(HTMLExporter):
     offline_math = Bool(True, help="Render LaTeX in markdown as MathML when the page is written "
                                    "(no MathJax)").tag(config=True)
 
+    accessible_pages = Bool(True, help="Code colours with enough contrast, display maths and "
+                                       "tables in boxes that scroll sideways on their own, "
+                                       "header cells with a scope (WCAG 2.1 AA)").tag(config=True)
+
     @default("sanitize_html")
     def _sanitize_html_default(self):
         return True
@@ -218,10 +274,14 @@ class FeedbackExporter(HTMLExporter):
         yield from super().default_filters()
         if self.sanitize_html:
             yield ("clean_html", safe_html.clean)
+        if self.accessible_pages:
+            yield ("ansi2html", readable_ansi2html)
+        yield ("scroll_boxes", scroll_boxes if self.accessible_pages else (lambda markup: markup))
 
     def _init_resources(self, resources):
         resources = super()._init_resources(resources)
         resources["content_security_policy"] = safe_html.CONTENT_SECURITY_POLICY
+        resources["readable_code_css"] = HIGHLIGHT_CSS if self.accessible_pages else ""
         return resources
 
     @jinja2.pass_context
@@ -231,7 +291,8 @@ class FeedbackExporter(HTMLExporter):
         if context.get("cell", {}).get("attachments") or self.embed_images:
             return self._markdown2html(context, source)
         options = ("markdown", self.anchor_link_text, self.exclude_anchor_links,
-                   repr(sorted(self.lexer_options.items())), self.offline_math, self.sanitize_html)
+                   repr(sorted(self.lexer_options.items())), self.offline_math, self.sanitize_html,
+                   self.accessible_pages)
         return RENDERED_CELLS.get(options, source, lambda: self._markdown2html(context, source))
 
     def _markdown2html(self, context, source):
@@ -246,7 +307,8 @@ class FeedbackExporter(HTMLExporter):
                 anchor_link_text=self.anchor_link_text,
                 exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
             rendered = MarkdownWithMath(renderer=renderer).render(source)
-        return safe_html.clean(rendered) if self.sanitize_html else rendered
+        rendered = safe_html.clean(rendered) if self.sanitize_html else rendered
+        return scroll_boxes(rendered) if self.accessible_pages else rendered
 
     def from_notebook_node(self, nb, resources=None, **kw):
         """Render like HTMLExporter.from_notebook_node; add its attributes with `accessible`."""

@@ -10,7 +10,8 @@ there:
 - `CONTENT_SECURITY_POLICY` goes into every page's <head>: no script runs, nothing is fetched
   except inline `data:` images and fonts, even if something slipped past `clean`.
 - `mathml(latex, display)` renders maths at page-generation time, so it shows offline without
-  MathJax (Chromium and Firefox lay MathML out natively).
+  MathJax (Chromium and Firefox lay MathML out natively); each `<math>` carries its TeX as
+  `alttext`, the text a screen reader can speak when it cannot read the MathML itself.
 """
 
 import html
@@ -36,7 +37,7 @@ CONTENT_SECURITY_POLICY = content_security_policy()
 MATHML_TAGS = {"math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "ms", "mtext",
                "mspace", "msup", "msub", "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder",
                "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose"}
-MATHML_ATTRIBUTES = {"display", "xmlns", "mathvariant", "stretchy", "fence", "separator", "form",
+MATHML_ATTRIBUTES = {"alttext", "display", "xmlns", "mathvariant", "stretchy", "fence", "separator", "form",
                      "lspace", "rspace", "accent", "accentunder", "movablelimits", "largeop",
                      "symmetric", "width", "height", "depth", "linethickness", "displaystyle",
                      "scriptlevel", "columnalign", "rowalign", "columnspacing", "rowspacing",
@@ -73,14 +74,15 @@ def clean(markup):
 
 
 def mathml(latex, display=False):
-    """MathML for a LaTeX formula (no delimiters); the LaTeX as plain text if it cannot convert.
+    """MathML for a LaTeX formula (no delimiters), its TeX in `alttext`; the LaTeX as plain text
+    if it cannot convert.
 
     display: a block formula ($$...$$, \\begin{...}) rather than one inside a line of text.
     """
+    tex = latex.strip()
     try:
-        rendered = latex2mathml.converter.convert(latex.strip(),
-                                                  display="block" if display else "inline")
+        rendered = latex2mathml.converter.convert(tex, display="block" if display else "inline")
     except Exception:  # latex2mathml raises many kinds of errors on LaTeX it does not know
         delimiter = "$$" if display else "$"
         return f"<code>{html.escape(delimiter + latex + delimiter)}</code>"
-    return rendered
+    return rendered.replace("<math ", f'<math alttext="{html.escape(tex, quote=True)}" ', 1)
