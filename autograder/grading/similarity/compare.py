@@ -1,0 +1,200 @@
+"""Which students' code is alike: an index of fingerprints, rarity weights, pairs and clusters.
+
+Per assignment, every student's fingerprints (fingerprints.py) go into one index, fingerprint ->
+the students who have it. Only fingerprints that several but not many students share are
+evidence, and the rarer the more:
+
+    df(h)  = number of students whose code has fingerprint h (n students in all)
+    w(h)   = ln((n + 1) / df(h)) if df(h) <= cap, else 0, with cap = max(COMMON_FLOOR,
+             COMMON_FRACTION * n): what more than a fifth of the class writes is common code
+    W(s)   = sum of w(h) over s's fingerprints
+    score(a, b) = sum of w(h) over the fingerprints a and b share / min(W(a), W(b))
+
+so a score is the weighted share of the smaller text found in the other (1: all of it). Pairs
+come from the index's postings, never from comparing every pair of texts: a pair that shares no
+kept fingerprint costs nothing. A pair is reported when its score reaches the threshold and it
+shares at least MIN_SHARED kept fingerprints.
+
+The reference solution is matched the same way, without the cap (if many students handed in the
+reference's code, its fragments are common, and that is the finding): reference(s) = sum of w(h)
+over s's fingerprints found in the reference / W(s), with w uncapped.
+
+Clusters: the students linked by reported pairs, taken together (connected components), when
+three or more.
+"""
+
+import collections
+import dataclasses
+import math
+
+from .fingerprints import K
+
+THRESHOLD = 0.6
+REFERENCE_THRESHOLD = 0.8
+COMMON_FRACTION = 0.2
+COMMON_FLOOR = 3
+MIN_SHARED = 3
+
+
+@dataclasses.dataclass
+class Options:
+    threshold: float = THRESHOLD
+    reference_threshold: float = REFERENCE_THRESHOLD
+    common_fraction: float = COMMON_FRACTION
+    common_floor: int = COMMON_FLOOR
+    min_shared: int = MIN_SHARED
+
+
+@dataclasses.dataclass
+class Match:
+    """Two texts alike: b is None for a match with the reference solution.
+
+    lines_a, lines_b: [(cell grade id, first line, last line)] of the matched fragments.
+    """
+    assignment: str
+    a: str
+    b: str
+    score: float
+    shared: int
+    lines_a: list
+    lines_b: list
+    cluster: str = ""
+    cells_a: list = None   # [(grade id, code)] of a, then of b (the reference's): for the pages
+    cells_b: list = None
+
+
+@dataclasses.dataclass
+class Outcome:
+    """One assignment's findings: how many students had code of their own; the pairs at or
+    above the threshold, best first (Match); the students whose code is the reference's (Match);
+    the clusters [(name, [students])]; and, for measuring, every pair's score [(score, a, b)] and
+    every student's reference score [(score, student)], best first."""
+    assignment: str
+    students: int
+    pairs: list
+    reference: list
+    clusters: list
+    scores: list
+    reference_scores: list
+
+
+class _Doc:
+    """A student's cells and {hash: [(cell index, token position)]}."""
+
+    def __init__(self, cells):
+        self.cells = cells
+        self.where = collections.defaultdict(list)
+        for index, cell in enumerate(cells):
+            for h, position in cell.prints:
+                self.where[h].append((index, position))
+
+
+def compare(assignment, documents, reference_cells, options=Options(), k=K):
+    """The Outcome of one assignment.
+
+    documents: {student: [CellPrint]}; reference_cells: [CellPrint] of the reference solution.
+    """
+    docs = {s: _Doc(cells) for s, cells in documents.items()}
+    docs = {s: d for s, d in docs.items() if d.where}
+    n = len(docs)
+    index = collections.defaultdict(list)        # fingerprint -> students, in student order
+    for student in sorted(docs):
+        for h in docs[student].where:
+            index[h].append(student)
+    cap = max(options.common_floor, int(options.common_fraction * n))
+    weight = {h: math.log((n + 1) / len(owners)) for h, owners in index.items()}
+    kept = {h for h, owners in index.items() if len(owners) <= cap}
+    total = {s: sum(weight[h] for h in d.where if h in kept) for s, d in docs.items()}
+
+    shared = collections.defaultdict(float)
+    count = collections.Counter()
+    for h in kept:
+        owners = index[h]
+        for i, a in enumerate(owners):
+            for b in owners[i + 1:]:
+                shared[a, b] += weight[h]
+                count[a, b] += 1
+    pairs = []
+    for (a, b), common in shared.items():
+        smaller = min(total[a], total[b])
+        score = common / smaller if smaller > 0 else 0.0
+        if count[a, b] >= options.min_shared:
+            pairs.append((round(score, 4), a, b))
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    reported = []
+    for score, a, b in pairs:
+        if score < options.threshold:
+            break
+        hashes = [h for h in docs[a].where if h in kept and h in docs[b].where]
+        reported.append(Match(assignment, a, b, score, count[a, b],
+                              _lines(docs[a], hashes, k), _lines(docs[b], hashes, k), "",
+                              _texts(docs[a]), _texts(docs[b])))
+
+    reference = _Doc(reference_cells)
+    scored = []
+    for student, doc in sorted(docs.items()):
+        everything = sum(weight[h] for h in doc.where)
+        hashes = [h for h in doc.where if h in reference.where]
+        if len(hashes) < options.min_shared or everything <= 0:
+            continue
+        scored.append((round(sum(weight[h] for h in hashes) / everything, 4), student, hashes))
+    scored.sort(key=lambda m: (-m[0], m[1]))
+    found = [Match(assignment, student, None, score, len(hashes), _lines(docs[student], hashes, k),
+                   _lines(reference, hashes, k), "", _texts(docs[student]), _texts(reference))
+             for score, student, hashes in scored if score >= options.reference_threshold]
+
+    clusters = _clusters(assignment, reported)
+    return Outcome(assignment, n, reported, found, clusters, pairs,
+                   [(score, student) for score, student, _ in scored])
+
+
+def _texts(doc):
+    return [(cell.cell, cell.source) for cell in doc.cells]
+
+
+def _lines(doc, hashes, k):
+    """[(cell grade id, first, last)]: the lines that the k-grams of `hashes` cover, merged."""
+    covered = collections.defaultdict(set)
+    for h in hashes:
+        for index, position in doc.where.get(h, ()):
+            cell = doc.cells[index]
+            for first, last in cell.lines[position:position + k]:
+                covered[index].update(range(first, last + 1))
+    ranges = []
+    for index in sorted(covered):
+        lines = sorted(covered[index])
+        start = previous = lines[0]
+        for line in lines[1:] + [None]:
+            if line is not None and line == previous + 1:
+                previous = line
+                continue
+            ranges.append((doc.cells[index].cell, start, previous))
+            if line is not None:
+                start = previous = line
+    return ranges
+
+
+def _clusters(assignment, reported):
+    """[(name, [students])] of the connected groups of three or more, strongest first."""
+    parent = {}
+
+    def root(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for m in reported:
+        parent[root(m.a)] = root(m.b)
+    groups = collections.defaultdict(list)
+    for student in parent:
+        groups[root(student)].append(student)
+    big = [sorted(g) for g in groups.values() if len(g) >= 3]
+    best = {s: max(m.score for m in reported if s in (m.a, m.b)) for g in big for s in g}
+    big.sort(key=lambda g: (-max(best[s] for s in g), g))
+    named = [(f"{assignment} cluster {i}", g) for i, g in enumerate(big, start=1)]
+    member = {s: name for name, g in named for s in g}
+    for m in reported:
+        m.cluster = member.get(m.a, "")
+    return named
