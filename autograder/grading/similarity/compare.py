@@ -5,19 +5,22 @@ the students who have it. Only fingerprints that several but not many students s
 evidence, and the rarer the more:
 
     df(h)  = number of students whose code has fingerprint h (n students in all)
-    w(h)   = ln((n + 1) / df(h)) if df(h) <= cap, else 0, with cap = max(COMMON_FLOOR,
-             COMMON_FRACTION * n): what more than a fifth of the class writes is common code
-    W(s)   = sum of w(h) over s's fingerprints
-    score(a, b) = sum of w(h) over the fingerprints a and b share / min(W(a), W(b))
+    w(h)   = ln((n + 1) / df(h)): inverse document frequency, near 0 for what nearly all write
+    cap    = max(COMMON_FLOOR, COMMON_FRACTION * n): a fingerprint that more students share is
+             common code (what half the class writes alike), and is left out altogether
+    W(s)   = sum of w(h) over s's fingerprints, df(h) <= cap
+    score(a, b) = sum of w(h) over the fingerprints a and b share, df(h) <= cap
+                  / min(W(a), W(b))
 
-so a score is the weighted share of the smaller text found in the other (1: all of it). Pairs
-come from the index's postings, never from comparing every pair of texts: a pair that shares no
-kept fingerprint costs nothing. A pair is reported when its score reaches the threshold and it
-shares at least MIN_SHARED kept fingerprints.
+so a score is the weighted share of the smaller text found in the other (1: all of it, none of
+it common). Pairs come from the index's postings, never from comparing every pair of texts: a
+pair that shares no fingerprint under the cap costs nothing. A pair is reported when its score
+reaches the threshold and it shares at least MIN_SHARED fingerprints under the cap.
 
-The reference solution is matched the same way, without the cap (if many students handed in the
-reference's code, its fragments are common, and that is the finding): reference(s) = sum of w(h)
-over s's fingerprints found in the reference / W(s), with w uncapped.
+The reference solution is matched twice, and the higher score counts: as one more student in a
+pair score (disguised copies of the reference), and without the cap, as the weighted share of
+all of s's fingerprints found in the reference (if many students handed in the reference's code,
+its fragments are common, and that is the finding).
 
 Clusters: the students linked by reported pairs, taken together (connected components), when
 three or more.
@@ -29,9 +32,9 @@ import math
 
 from .fingerprints import K
 
-THRESHOLD = 0.6
-REFERENCE_THRESHOLD = 0.8
-COMMON_FRACTION = 0.2
+THRESHOLD = 0.75
+REFERENCE_THRESHOLD = 0.75
+COMMON_FRACTION = 0.5
 COMMON_FLOOR = 3
 MIN_SHARED = 3
 
@@ -131,13 +134,22 @@ def compare(assignment, documents, reference_cells, options=Options(), k=K):
                               _texts(docs[a]), _texts(docs[b])))
 
     reference = _Doc(reference_cells)
+    own = sum(math.log((n + 2) / (len(index.get(h, ())) + 1)) for h in reference.where
+              if len(index.get(h, ())) + 1 <= cap)
     scored = []
     for student, doc in sorted(docs.items()):
-        everything = sum(weight[h] for h in doc.where)
         hashes = [h for h in doc.where if h in reference.where]
+        everything = sum(weight[h] for h in doc.where)
         if len(hashes) < options.min_shared or everything <= 0:
             continue
-        scored.append((round(sum(weight[h] for h in hashes) / everything, 4), student, hashes))
+        whole = sum(weight[h] for h in hashes) / everything
+        # as a pair with the reference as one more student (df + 1), under the cap
+        rare = [math.log((n + 2) / (len(index[h]) + 1)) for h in hashes if len(index[h]) + 1 <= cap]
+        mine = sum(math.log((n + 2) / (len(index[h]) + 1)) for h in doc.where
+                   if len(index[h]) + 1 <= cap)
+        smaller = min(mine, own)
+        as_pair = sum(rare) / smaller if smaller > 0 and len(rare) >= options.min_shared else 0
+        scored.append((round(max(whole, as_pair), 4), student, hashes))
     scored.sort(key=lambda m: (-m[0], m[1]))
     found = [Match(assignment, student, None, score, len(hashes), _lines(docs[student], hashes, k),
                    _lines(reference, hashes, k), "", _texts(docs[student]), _texts(reference))

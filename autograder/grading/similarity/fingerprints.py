@@ -6,7 +6,8 @@ A cell's code becomes a list of normalised tokens (Python's own `tokenize`):
   renaming changes nothing; keywords, builtins (`len`, `range`) and attribute names after a dot
   (`.shape`, `.T`, `np.exp`'s `exp`) stay as written, since renaming a variable never changes them;
 - every literal (number, string, f-string, docstring) becomes `L`;
-- comments, blank lines, indentation and line breaks inside brackets are dropped; the end of a
+- comments, blank lines, indentation, line breaks inside brackets and round brackets are
+  dropped (a syntax tree has no brackets either: `return (a, b)` is `return a, b`); the end of a
   statement (a newline or `;`) is one token `;`, so reformatting changes nothing.
 
 Each run of K consecutive tokens (a k-gram) is hashed (a stable 64-bit hash: the same in every
@@ -24,8 +25,8 @@ import keyword
 import token as token_kinds
 import tokenize
 
-K = 10        # tokens per k-gram: a statement such as `m = X.shape[1]` is 9
-WINDOW = 5    # k-grams per winnowing window: fragments of 14 tokens or more are always seen
+K = 5         # tokens per k-gram (`m = X . shape [` is one)
+WINDOW = 2    # k-grams per winnowing window: any fragment of 6 tokens or more is always seen
 
 NAME, LITERAL, END = "N", "L", ";"
 _KEPT_NAMES = set(keyword.kwlist) | set(dir(builtins))
@@ -68,6 +69,9 @@ def normalised_tokens(code, given_lines=frozenset()):
             text = LITERAL
         elif kind == token_kinds.ERRORTOKEN and not text.strip():
             continue
+        elif text in "()":
+            previous = text
+            continue  # grouping is the syntax tree's, not a token: `(a + b)` and `a + b` alike
         previous = text
         if all(n in given for n in range(first, last + 1)):
             continue
