@@ -113,6 +113,9 @@ def grade_class(submissions_dir, workdir, settings=Settings(), stream=sys.stdout
 
     regraded = {(s.student_id, s.assignment_id) for s in pending}
     regenerate_feedback(workdir, db_url, [key for key in hand_graded(db_url) if key in regraded])
+    from .similarity import after_grading
+
+    run_problems += after_grading(submissions_dir, workdir, stream)
     results = write_outputs(workdir, load_results(workdir), problems + run_problems, db_url)
     if run_problems:
         raise RunProblems([p["problem"] for p in run_problems], results)

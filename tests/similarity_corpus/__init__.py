@@ -16,10 +16,9 @@ helpers inserted).
 """
 
 import ast
-import builtins
+import functools
 import io
 import itertools
-import keyword
 import random
 import re
 import tokenize
@@ -58,9 +57,14 @@ DEAD = ["unused_value = None", "if False:\n    print(\"debug\")", "_scratch = [0
 DEAD_HELPER = "def _unused_helper(value):\n    return value * 2\n\n\n"
 
 
+@functools.lru_cache(maxsize=None)
+def _release(assignment):
+    return release(assignment)
+
+
 def stub(assignment):
     """{solution grade id: the release's code} of an assignment's solution code cells."""
-    nb = release(assignment)
+    nb = _release(assignment)
     return {gid: cell.source for gid, cell in cells_by_id(nb).items()
             if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")}
 
@@ -71,6 +75,7 @@ def answer(stub_code, helpers, body):
     return helpers + STUB.sub(lambda _: body, stub_code)
 
 
+@functools.lru_cache(maxsize=None)
 def honest_class(assignment, count=HONEST, seed=0):
     """{student: {grade id: code}} of `count` honest students of `assignment`."""
     rng = random.Random(f"{assignment}-{seed}")
@@ -101,14 +106,15 @@ def reference_answers(assignment):
     return {f: code for f, code in reference(assignment).items() if f in stub(assignment)}
 
 
+@functools.lru_cache(maxsize=None)
 def build(assignment, seed=0):
     """(students {name: answers}, plagiarised pairs {(a, b)}, reference copiers [names]).
 
     Plagiarised pairs are (source, copy); the reference copiers are also plagiarised pairs among
-    themselves (they share a source).
+    themselves (they share a source). Made once per process: do not change what it returns.
     """
     rng = random.Random(f"{assignment}-copies-{seed}")
-    students = honest_class(assignment, seed=seed)
+    students = dict(honest_class(assignment, seed=seed))
     sources = rng.sample(sorted(students), len(DISGUISES))
     pairs = set()
     for number, (source, how) in enumerate(zip(sources, DISGUISES), start=1):
@@ -126,7 +132,7 @@ def build(assignment, seed=0):
 
 def notebook(assignment, answers):
     """The release notebook with `answers` in its solution cells, as a student hands it in."""
-    return filled(release(assignment), answers)
+    return filled(_release(assignment), answers)
 
 
 def hand_in(folder, assignment, students):

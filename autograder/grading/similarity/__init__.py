@@ -111,14 +111,38 @@ def run(submissions_dir, workdir, stream=sys.stdout, options=Options()):
 
 def after_grading(submissions_dir, workdir, stream=sys.stdout):
     """`grade`'s step: run(), but a failure of its own becomes a problems.csv row, never a lost
-    grading run. Returns the problem rows."""
+    grading run. Returns the rows ([] when it went well; a notebook that cannot be read is
+    already reported by its grading job)."""
     try:
-        return run(submissions_dir, workdir, stream)[1]
+        run(submissions_dir, workdir, stream)
+        return []
     except Exception as error:
         traceback.print_exc(file=sys.stderr)
         return [{"student_id": "", "assignment": "", "zero": False,
                  "problem": f"the similarity report could not be written ({type(error).__name__}: "
                             f"{str(error)[:200]})"}]
+
+
+def compare_graded_class(submissions_dir, workdir, db_url=None, stream=sys.stdout):
+    """`python -m autograder similarity`: run() on a class that `grade` graded in workdir, then
+    report.html again with its section. Returns (files written, problem sentences)."""
+    from autograder.grading.class_gradebook import with_gradebook_scores
+    from autograder.grading.class_grader import load_results
+    from autograder.grading.report import write_report
+
+    workdir = pathlib.Path(workdir).resolve()
+    results = load_results(workdir) if (workdir / "results").is_dir() else []
+    if not results:
+        raise CourseError(f"{workdir} holds no graded class: run `python -m autograder grade "
+                          f"{submissions_dir} --workdir {workdir}` first")
+    _, problems = run(submissions_dir, workdir, stream)
+    db_url = db_url or f"sqlite:///{workdir / 'gradebook.db'}"
+    if not db_url.startswith("sqlite:///") or pathlib.Path(db_url[len("sqlite:///"):]).is_file():
+        results = with_gradebook_scores(results, db_url)
+    write_report(workdir / "report.html", results)
+    for p in problems:
+        stream.write(f"  {p['student_id']}/{p['assignment']}: {p['problem']}\n")
+    return [output.CSV, f"{output.FOLDER}/", "report.html"], [p["problem"] for p in problems]
 
 
 def report_section(workdir):

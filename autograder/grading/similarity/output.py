@@ -16,7 +16,6 @@ import html
 import json
 import shutil
 
-from autograder.grading.class_grader import SpreadsheetSafeWriter
 from autograder.grading.safe_html import content_security_policy
 
 FOLDER = "similarity"
@@ -29,13 +28,17 @@ def _e(text):
 
 
 def line_ranges(ranges):
-    """'cell 3-7; other 2' from [(cell, first, last)]."""
-    return "; ".join(f"{cell} {first}" if first == last else f"{cell} {first}-{last}"
-                     for cell, first, last in ranges)
+    """'cell 3-7, 9; other 2' from [(cell, first, last)] (in cell order)."""
+    by_cell = {}
+    for cell, first, last in ranges:
+        by_cell.setdefault(cell, []).append(str(first) if first == last else f"{first}-{last}")
+    return "; ".join(f"{cell} {', '.join(spans)}" for cell, spans in by_cell.items())
 
 
 def write(workdir, outcomes, options):
     """Write every output above for [Outcome]; the folder of an earlier run is replaced."""
+    from autograder.grading.class_grader import SpreadsheetSafeWriter  # (it imports report.py)
+
     folder = workdir / FOLDER
     if folder.is_symlink() or folder.is_file():
         folder.unlink()
