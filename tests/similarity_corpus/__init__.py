@@ -76,8 +76,12 @@ def answer(stub_code, helpers, body):
 
 
 @functools.lru_cache(maxsize=None)
-def honest_class(assignment, count=HONEST, seed=0):
-    """{student: {grade id: code}} of `count` honest students of `assignment`."""
+def honest_class(assignment, count=HONEST, seed=0, spread=True):
+    """{student: {grade id: code}} of `count` honest students of `assignment`.
+
+    spread=False: bodies chosen at random, with no bound on what two students share (for
+    classes larger than the bodies can spread over: benchmarks/similarity_class.py).
+    """
     rng = random.Random(f"{assignment}-{seed}")
     stubs = stub(assignment)
     missing = [f for f in stubs if f not in VARIANTS]
@@ -90,7 +94,8 @@ def honest_class(assignment, count=HONEST, seed=0):
         if tries % 20000 == 0:
             most += 1   # no more such students to be found: allow one more body in common
         combo = tuple(rng.randrange(len(VARIANTS[f])) for f in functions)
-        if all(sum(x == y for x, y in zip(combo, other)) <= most for other in chosen):
+        if not spread or all(sum(x == y for x, y in zip(combo, other)) <= most
+                             for other in chosen):
             chosen.append(combo)
     students = {}
     for number, combo in enumerate(chosen, start=1):

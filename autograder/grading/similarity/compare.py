@@ -30,6 +30,9 @@ import collections
 import dataclasses
 import math
 
+import numpy
+import scipy.sparse
+
 from .fingerprints import K
 
 THRESHOLD = 0.75
@@ -109,27 +112,13 @@ def compare(assignment, documents, reference_cells, options=Options(), k=K):
     kept = {h for h, owners in index.items() if len(owners) <= cap}
     total = {s: sum(weight[h] for h in d.where if h in kept) for s, d in docs.items()}
 
-    shared = collections.defaultdict(float)
-    count = collections.Counter()
-    for h in kept:
-        owners = index[h]
-        for i, a in enumerate(owners):
-            for b in owners[i + 1:]:
-                shared[a, b] += weight[h]
-                count[a, b] += 1
-    pairs = []
-    for (a, b), common in shared.items():
-        smaller = min(total[a], total[b])
-        score = common / smaller if smaller > 0 else 0.0
-        if count[a, b] >= options.min_shared:
-            pairs.append((round(score, 4), a, b))
-    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    pairs = _shared(sorted(docs), index, kept, weight, total, options.min_shared)
     reported = []
     for score, a, b in pairs:
         if score < options.threshold:
             break
         hashes = [h for h in docs[a].where if h in kept and h in docs[b].where]
-        reported.append(Match(assignment, a, b, score, count[a, b],
+        reported.append(Match(assignment, a, b, score, len(hashes),
                               _lines(docs[a], hashes, k), _lines(docs[b], hashes, k), "",
                               _texts(docs[a]), _texts(docs[b])))
 
@@ -160,6 +149,45 @@ def compare(assignment, documents, reference_cells, options=Options(), k=K):
                    [(score, student) for score, student, _ in scored])
 
 
+def _shared(students, index, kept, weight, total, min_shared):
+    """[(score, a, b)] of every pair (a < b) sharing at least min_shared kept fingerprints, best
+    first (then in student order).
+
+    The index's postings of the kept fingerprints, as a sparse matrix P (students x
+    fingerprints, 1 where a student has one): (P diag(w) P^T)[a, b] is the weight a and b share,
+    (P P^T)[a, b] how many fingerprints; only pairs that share one are ever touched.
+    """
+    if not kept:
+        return []
+    row_of = {s: i for i, s in enumerate(students)}
+    columns = sorted(kept)
+    rows, cols = [], []
+    for j, h in enumerate(columns):
+        for student in index[h]:
+            rows.append(row_of[student])
+            cols.append(j)
+    postings = scipy.sparse.csr_matrix((numpy.ones(len(rows)), (rows, cols)),
+                                       shape=(len(students), len(columns)))
+    weights = scipy.sparse.diags(numpy.array([weight[h] for h in columns]))
+    shared = scipy.sparse.triu(postings @ weights @ postings.T, k=1).tocsr()
+    counts = scipy.sparse.triu(postings @ postings.T, k=1).tocsr()
+    shared.sort_indices()
+    counts.sort_indices()
+    # weights are > 0, so both have the same entries: the pairs that share a kept fingerprint
+    assert (numpy.array_equal(shared.indptr, counts.indptr)
+            and numpy.array_equal(shared.indices, counts.indices))
+    rows = numpy.repeat(numpy.arange(len(students)), numpy.diff(shared.indptr))
+    cols = shared.indices
+    own = numpy.array([total[s] for s in students])
+    smaller = numpy.minimum(own[rows], own[cols])
+    keep = (counts.data >= min_shared) & (smaller > 0)
+    scores = numpy.round(shared.data[keep] / smaller[keep], 4)
+    rows, cols = rows[keep], cols[keep]
+    order = numpy.lexsort((cols, rows, -scores))   # best first, then by student order
+    found = [(float(scores[i]), students[rows[i]], students[cols[i]]) for i in order]
+    return found
+
+
 def _texts(doc):
     return [(cell.cell, cell.source) for cell in doc.cells]
 
@@ -169,9 +197,8 @@ def _lines(doc, hashes, k):
     covered = collections.defaultdict(set)
     for h in hashes:
         for index, position in doc.where.get(h, ()):
-            cell = doc.cells[index]
-            for first, last in cell.lines[position:position + k]:
-                covered[index].update(range(first, last + 1))
+            spans = doc.cells[index].lines[position:position + k]
+            covered[index].update(range(spans[0][0], spans[-1][1] + 1))
     ranges = []
     for index in sorted(covered):
         lines = sorted(covered[index])
@@ -203,7 +230,9 @@ def _clusters(assignment, reported):
     for student in parent:
         groups[root(student)].append(student)
     big = [sorted(g) for g in groups.values() if len(g) >= 3]
-    best = {s: max(m.score for m in reported if s in (m.a, m.b)) for g in big for s in g}
+    best = collections.defaultdict(float)
+    for m in reported:
+        best[m.a], best[m.b] = max(best[m.a], m.score), max(best[m.b], m.score)
     big.sort(key=lambda g: (-max(best[s] for s in g), g))
     named = [(f"{assignment} cluster {i}", g) for i, g in enumerate(big, start=1)]
     member = {s: name for name, g in named for s in g}
