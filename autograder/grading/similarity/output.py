@@ -85,8 +85,10 @@ def write(workdir, outcomes, options):
 PAGE_STYLE = """
 body{font-family:sans-serif;max-width:90em;margin:1em auto;padding:0 1em;color:#111}
 a{color:#0645ad;text-decoration:underline}
-table{border-collapse:collapse;margin:1em 0}
-td,th{border:1px solid #767676;padding:.3em .6em;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:1em 0;width:100%;table-layout:fixed}
+td,th{border:1px solid #767676;padding:.3em .6em;text-align:left;vertical-align:top;
+overflow-wrap:anywhere}
+h1,h2,h3{overflow-wrap:anywhere}
 .sides{display:grid;grid-template-columns:1fr 1fr;gap:1em}
 .sides>section{min-width:0}
 @media (max-width:50em){.sides{grid-template-columns:1fr}}
