@@ -139,6 +139,15 @@ def test_a_small_class_ranks_exactly(tmp_path):
     assert pages == ["pair-1.html", "pair-2.html", "reference-1.html"]
 
 
+def test_a_large_class_is_read_by_a_process_per_core_alike(tmp_path, monkeypatch):
+    import autograder.grading.similarity as similarity
+
+    corpus.hand_in(tmp_path / "submissions", ID, small_class())
+    monkeypatch.setattr(similarity, "POOL_FROM", 1)
+    outcomes, _ = run(tmp_path / "submissions", tmp_path / "work", QUIET)
+    assert ranking(tmp_path / "work") == RANKING
+
+
 def test_student_code_is_escaped_on_the_side_by_side_page(tmp_path):
     corpus.hand_in(tmp_path / "submissions", ID, small_class())
     run(tmp_path / "submissions", tmp_path / "work", QUIET)

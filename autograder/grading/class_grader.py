@@ -9,6 +9,7 @@ Layout of the work directory:
     results/<student>/<assignment>.json   a finished submission; its presence means "done"
     feedback/<student>/<assignment>/<assignment>.html
     grades.csv, cells.csv, problems.csv, report.html
+    similarity.csv, similarity/     whose code is alike (autograder/grading/similarity/)
 """
 
 import concurrent.futures

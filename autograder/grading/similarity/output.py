@@ -174,8 +174,8 @@ def report_section(workdir):
             f"</td><td>{_e(p['lines_a'])}</td><td><a href='{_e(p['page'])}'>pair {p['rank']} "
             f"side by side</a></td></tr>" for p in summary["pairs"])
         parts.append(_table("Pairs of students whose code is alike, most alike first",
-                            ["rank", "assignment", "student", "student", "score", "cluster",
-                             "matched lines (first student)", "view"], rows))
+                            ["rank", "assignment", "first student", "second student", "score",
+                             "cluster", "matched lines (first student)", "view"], rows))
     if summary["clusters"]:
         rows = "".join(f"<tr><td>{_e(c['name'])}</td><td>{len(c['students'])}</td>"
                        f"<td>{_e(', '.join(c['students']))}</td></tr>"
