@@ -113,6 +113,13 @@ def main(argv=None):
     cmd.add_argument("--workdir", help="(required) the work directory of `grade`")
     cmd.add_argument("--db-url", help="SQLAlchemy URL of the class gradebook, if `grade` was "
                                       "given one")
+    cmd = commands.add_parser("similarity", help="compare a graded class's code: similarity.csv, "
+                                                  "side-by-side pages and report.html's section "
+                                                  "(grade does this too)")
+    cmd.add_argument("submissions", help="the folder of submissions that `grade` was given")
+    cmd.add_argument("--workdir", help="(required) the work directory of `grade`")
+    cmd.add_argument("--db-url", help="SQLAlchemy URL of the class gradebook, if `grade` was "
+                                      "given one")
     # JupyterLab's own options (`start --no-browser`) are not this parser's: argparse's REMAINDER
     # takes them only after a word that is not an option, so unknown ones are passed on here.
     args, unknown = parser.parse_known_args(argv)
@@ -120,7 +127,7 @@ def main(argv=None):
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command in ("start", "formgrader"):
         args.jupyterlab_options = unknown + args.jupyterlab_options
-    if args.command in ("grade", "export") and not args.workdir:
+    if args.command in ("grade", "export", "similarity") and not args.workdir:
         commands.choices[args.command].error("the following arguments are required: --workdir")
 
     try:
@@ -251,6 +258,13 @@ def main(argv=None):
             if blockers:
                 return 1
             print(f"{args.id} may be released: every notebook whose answers it holds is due")
+        elif args.command == "similarity":
+            from .grading.similarity import compare_graded_class
+
+            written, problems = compare_graded_class(args.submissions, args.workdir, args.db_url)
+            print(f"wrote {', '.join(written)} in {args.workdir}"
+                  + (f" ({len(problems)} notebook(s) could not be read, listed above)"
+                     if problems else ""))
         elif args.command == "export":
             from .grading.export import export
 

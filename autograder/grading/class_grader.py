@@ -9,6 +9,7 @@ Layout of the work directory:
     results/<student>/<assignment>.json   a finished submission; its presence means "done"
     feedback/<student>/<assignment>/<assignment>.html
     grades.csv, cells.csv, problems.csv, report.html
+    similarity.csv, similarity/     whose code is alike (autograder/grading/similarity/)
 """
 
 import concurrent.futures
@@ -114,6 +115,9 @@ def grade_class(submissions_dir, workdir, settings=Settings(), stream=sys.stdout
 
     regraded = {(s.student_id, s.assignment_id) for s in pending}
     regenerate_feedback(workdir, db_url, [key for key in hand_graded(db_url) if key in regraded])
+    from .similarity import after_grading
+
+    run_problems += after_grading(submissions_dir, workdir, stream)
     results = write_outputs(workdir, load_results(workdir), problems + run_problems, db_url)
     if run_problems:
         raise RunProblems([p["problem"] for p in run_problems], results)

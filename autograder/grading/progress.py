@@ -4,8 +4,8 @@ import time
 
 
 class Progress:
-    def __init__(self, total, stream):
-        self.total, self.stream = total, stream
+    def __init__(self, total, stream, verb="graded"):
+        self.total, self.stream, self.verb = total, stream, verb
         self.done = self.failed = 0
         self.started = time.monotonic()
         self.tty = hasattr(stream, "isatty") and stream.isatty()
@@ -15,7 +15,7 @@ class Progress:
         self.failed += bool(failed)
         elapsed = time.monotonic() - self.started
         eta = elapsed / self.done * (self.total - self.done)
-        status = (f"{self.done}/{self.total} graded, {self.failed} with problems, "
+        status = (f"{self.done}/{self.total} {self.verb}, {self.failed} with problems, "
                   f"ETA {eta:.0f} s")
         if self.tty:
             width = 30
@@ -29,7 +29,7 @@ class Progress:
         """The closing line; kept: submissions whose result from an earlier run was kept."""
         elapsed = time.monotonic() - self.started
         end = "\n" if self.tty and self.total else ""
-        line = (f"{end}graded {self.done} submission{'' if self.done == 1 else 's'} in "
+        line = (f"{end}{self.verb} {self.done} submission{'' if self.done == 1 else 's'} in "
                 f"{elapsed:.1f} s, {self.failed} with problems")
         if kept:
             line += (f"; kept {kept} result{'' if kept == 1 else 's'} from an earlier run "

@@ -36,6 +36,7 @@ from autograder.course import SOLUTIONS, assignment_ids  # noqa: E402
 from autograder.preprocessors import NameTestCells  # noqa: E402
 
 from .safe_html import content_security_policy  # noqa: E402
+from .similarity import report_section as similarity_section  # noqa: E402
 
 TOP_MISTAKES = 3
 STUDENTS_LISTED = 8
@@ -104,6 +105,7 @@ def write_report(path, results):
         if graded:
             parts.append(_histogram(assignment, graded))
         parts.append(_cell_table(assignment, group, exercise_names(assignment)))
+    parts.append(similarity_section(path.parent))
     parts.append(f"</main><script>{SORT_SCRIPT}</script></body></html>")
     path.write_text("\n".join(parts))
 
