@@ -53,8 +53,9 @@ for _trial in range(4):
                 f"compute_cost(AL, Y) for AL, Y of shape (1, {_m}) holding predictions of exactly 0 "
                 f"and 1 writes a RuntimeWarning, {str(_error)!r}: the exercise asks for none (this "
                 f"check turns numpy's warnings into errors).",
-                hint="A log of 0 must be taken inside `with np.errstate(divide=\"ignore\"):`, and "
-                     "np.where(condition, x, y) computes all of x and all of y before it chooses.") from None
+                hint="Tell numpy, for that one log, that a division by zero is expected (section 2.1); "
+                     "and an elementwise choice between two arrays computes both arrays in full "
+                     "before it chooses.") from None
 
 # %% test_logistic_dz
 _rng = trial_rng(3202)
