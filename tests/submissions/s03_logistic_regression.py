@@ -30,12 +30,15 @@ def submissions():
 
     cascade = dict(reference, compute_cost=mistake(MISTAKES, "compute_cost", "seed-bracket"))
 
-    # correct, but writes warnings of its own to stderr (not numpy's: a log of 0 outside
-    # np.errstate fails compute_cost's check that computing the cost writes no RuntimeWarning)
+    # correct, but writes a warning of its own to stderr where a label is predicted to be
+    # impossible, as np.log(0) would; not numpy's own, since a log of 0 outside np.errstate fails
+    # compute_cost's check that computing the cost writes no RuntimeWarning
     assert reference["compute_cost"].count(GUARDED_LOG) == 1
+    own_warning = ('    if np.any(p_observed == 0.0):\n'
+                   '        warnings.warn("compute_cost: a label predicted to be impossible")\n')
     warns = dict(reference,
-                 compute_cost=warns_by_itself(reference["compute_cost"], GUARDED_LOG.split("\n")[0],
-                                              "compute_cost"),
+                 compute_cost="import warnings\n" + reference["compute_cost"].replace(
+                     GUARDED_LOG, own_warning + GUARDED_LOG),
                  train_logistic_regression=warns_by_itself(
                      reference["train_logistic_regression"], "    costs = []",
                      "train_logistic_regression"))
