@@ -182,6 +182,35 @@ def _store(grads, l, dA_prev, dW, db):
         upstream = results[0]
     return gradients
 """),
+        ("", """\
+    layers = len(caches)
+    kinds = ["sigmoid"] + ["relu"] * (layers - 1)
+    dA = (1 - Y) / (1 - AL) - Y / AL
+    results = []
+    for kind, cache in zip(kinds, reversed(caches)):
+        dA_prev, dW, db = activation_backward(dA, cache, kind)
+        results.append((dA_prev, dW, db))
+        dA = dA_prev
+    grads = {}
+    for depth, (dA_prev, dW, db) in zip(range(layers, 0, -1), results):
+        grads["dA" + str(depth - 1)] = dA_prev
+        grads["dW" + str(depth)] = dW
+        grads["db" + str(depth)] = db
+    return grads
+"""),
+        ("""\
+def _backward_from(l, dA, caches, grads):
+    if l == 0:
+        return grads
+    kind = "sigmoid" if l == len(caches) else "relu"
+    dA_prev, grads["dW%d" % l], grads["db%d" % l] = activation_backward(dA, caches[l - 1], kind)
+    grads["dA%d" % (l - 1)] = dA_prev
+    return _backward_from(l - 1, dA_prev, caches, grads)
+
+""", """\
+    start = -np.divide(Y, AL) + np.divide(1 - Y, 1 - AL)
+    return _backward_from(len(caches), start, caches, {})
+"""),
     ],
     "gradient_check": [
         ("", """\
@@ -271,6 +300,40 @@ def _cost_at(parameters, X, Y):
                      - compute_cost(model_forward(X, unpack(vector - e))[0], Y)) / (2 * epsilon)
     return float(np.linalg.norm(grad_vec - approx)
                  / (np.linalg.norm(grad_vec) + np.linalg.norm(approx)))
+"""),
+        ("", """\
+    AL, caches = model_forward(X, parameters)
+    grads = model_backward(AL, Y, caches)
+    exact, approx = [], []
+    for key, value in parameters.items():
+        def cost_of(array, key=key):
+            trial = dict(parameters)
+            trial[key] = array
+            return compute_cost(model_forward(X, trial)[0], Y)
+        approx.append(numerical_gradient(cost_of, value.copy(), epsilon).ravel())
+        exact.append(grads["d" + key].ravel())
+    exact, approx = np.concatenate(exact), np.concatenate(approx)
+    return float(np.linalg.norm(exact - approx) / (np.linalg.norm(exact) + np.linalg.norm(approx)))
+"""),
+        ("", """\
+    forward = model_forward(X, parameters)
+    backward = model_backward(forward[0], Y, forward[1])
+    differences, exact_sq, approx_sq = [], 0.0, 0.0
+    for name in sorted(parameters):
+        shape = parameters[name].shape
+        for flat in range(parameters[name].size):
+            pos = np.unravel_index(flat, shape)
+            costs = []
+            for sign in (1, -1):
+                nudged = {k: np.array(v, copy=True) for k, v in parameters.items()}
+                nudged[name][pos] += sign * epsilon
+                costs.append(compute_cost(model_forward(X, nudged)[0], Y))
+            estimate = (costs[0] - costs[1]) / (2 * epsilon)
+            analytic = backward["d" + name][pos]
+            differences.append(analytic - estimate)
+            exact_sq += analytic ** 2
+            approx_sq += estimate ** 2
+    return float(np.linalg.norm(differences) / (np.sqrt(exact_sq) + np.sqrt(approx_sq)))
 """),
     ],
 }
