@@ -2,7 +2,8 @@
 
 Honest students: each graded function of notebooks 01-05 has four bodies written independently of
 each other and of the reference solution, in different styles (loops or vectorised, other
-helpers, other numpy calls, other order). Notebook 06 has only two graded functions: nine bodies
+helpers, other numpy calls, other order); 05's `model_backward` and `gradient_check`, the two
+longest of its six, have six. Notebook 06 has only two graded functions: nine bodies
 of `update_parameters`, and `train_model` joined from two parts written independently, eight
 initialisations and eight training loops (variants_06.py). A student's notebook takes one body
 (one of each part) per function, chosen so that no two honest students share more than half of
@@ -36,7 +37,7 @@ from .variants_03_04 import VARIANTS as _V3
 from .variants_05 import VARIANTS as _V5
 from .variants_06 import VARIANTS as _V6
 
-# {function: [(helpers, body)]}, or {function: ([(helpers, part)], ...)} for a body joined from parts
+# {function: [(helpers, body)]}, or {function: ([(helpers, part)], ...)}: a body joined from parts
 VARIANTS = {**_V1, **_V3, **_V5, **_V6}
 HONEST = 30
 STUB = re.compile(r"[ \t]*# YOUR CODE HERE\n[ \t]*raise NotImplementedError\(\)\n?")

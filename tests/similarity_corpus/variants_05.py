@@ -1,5 +1,5 @@
 """Independently written bodies of the graded functions of notebook 05, in different styles.
-Each entry is (helpers defined before the function, the body). Notebook 06's are in variants_06.py."""
+Each entry is (helpers defined before the function, the body). Notebook 06's: variants_06.py."""
 
 VARIANTS = {
     "sigmoid_backward": [
