@@ -81,6 +81,61 @@ def test_the_corpus_is_what_it_claims(assignment_id):
         assert students[a] != students[b]
 
 
+def test_the_bodies_of_06_give_the_reference_outputs_and_draws():
+    """Every body of notebook 06's corpus, in the release's cell, computes what the reference does:
+    the same values, the same keys in order, the same draws from rng, the inputs kept."""
+    import importlib.util
+    import itertools
+
+    import numpy as np
+
+    assignment = "06_training"
+    spec = importlib.util.spec_from_file_location(
+        "course_functions_06", REPO / "solutions" / assignment / "course_functions.py")
+    given = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(given)
+
+    def define(code, function, update=None):
+        space = {"np": np, "compute_cost": given.compute_cost, "model_forward": given.model_forward,
+                 "model_backward": given.model_backward, "update_parameters": update}
+        exec(code, space)
+        return space[function]
+
+    reference = corpus.reference_answers(assignment)
+    stubs = corpus.stub(assignment)
+    update = define(reference["update_parameters"], "update_parameters")
+    train = define(reference["train_model"], "train_model", update)
+    rng = np.random.default_rng(5)
+    params = {k: rng.standard_normal(s) for k, s in
+              (("W1", (3, 4)), ("b1", (3, 1)), ("W2", (1, 3)), ("b2", (1, 1)))}
+    grads = {"d" + k: rng.standard_normal(v.shape) for k, v in params.items()}
+    grads["dA1"] = rng.standard_normal((3, 5))
+    want = update(params, grads, 0.3)
+    kept = {k: v.copy() for k, v in params.items()}
+    (updates,) = corpus.parts("update_parameters")
+    for helpers, body in updates:
+        got = define(corpus.answer(stubs["update_parameters"], helpers, body),
+                     "update_parameters")(params, grads, 0.3)
+        assert list(got) == list(want), body
+        assert all(np.allclose(got[k], want[k], rtol=1e-12, atol=0) for k in want), body
+        assert all(np.array_equal(kept[k], params[k]) for k in params), body
+    X, Y = rng.standard_normal((4, 7)), (rng.random((1, 7)) > 0.5).astype(float)
+    for dims, steps in (([4, 3, 2, 1], 6), ([4, 1], 3)):
+        drawn = np.random.default_rng(11)
+        want_params, want_costs = train(X, Y, dims, 0.1, steps, drawn)
+        next_draw = drawn.random()
+        for (hi, init), (hl, loop) in itertools.product(*corpus.parts("train_model")):
+            drawn = np.random.default_rng(11)
+            got_params, got_costs = define(corpus.answer(stubs["train_model"], hi + hl, init + loop),
+                                           "train_model", update)(X, Y, dims, 0.1, steps, drawn)
+            assert drawn.random() == next_draw, init  # W1..WL drawn in order, nothing else
+            assert list(got_params) == list(want_params), init
+            assert all(np.allclose(got_params[k], want_params[k], rtol=1e-12)
+                       for k in want_params), (init, loop)
+            assert [type(c) for c in got_costs] == [float] * steps, loop
+            assert np.allclose(got_costs, want_costs, rtol=1e-12), loop
+
+
 def test_every_plagiarised_pair_ranks_above_every_honest_pair(corpus_outcomes, assignment_id):
     outcome, pairs, _ = corpus_outcomes[assignment_id]
     scores = {(a, b): score for score, a, b in outcome.scores}

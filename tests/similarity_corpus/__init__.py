@@ -1,12 +1,15 @@
 """A corpus for measuring the similarity report: honest classes and plagiarised copies.
 
-Honest students: each graded function has four bodies written independently of each other and of
-the reference solution, in different styles (loops or vectorised, other helpers, other numpy
-calls, other order). A student's notebook takes one body per function, chosen so that no two
-honest students share the same body for more than half of the notebook's functions (one more
-where no more such students can be found: notebook 04's five functions), and their
-own names for local variables and their own habits of writing (habits.py: `W @ A` or
-`np.dot(W, A)`, `f"W{l}"` or `"W" + str(l)`, ...).
+Honest students: each graded function of notebooks 01-05 has four bodies written independently of
+each other and of the reference solution, in different styles (loops or vectorised, other
+helpers, other numpy calls, other order); 05's `model_backward` and `gradient_check`, the two
+longest of its six, have six. Notebook 06 has only two graded functions: nine bodies
+of `update_parameters`, and `train_model` joined from two parts written independently, eight
+initialisations and eight training loops (variants_06.py). A student's notebook takes one body
+(one of each part) per function, chosen so that no two honest students share more than half of
+the notebook's bodies and parts (one more where no more such students can be found: notebook
+04's five functions), and their own names for local variables and their own habits of writing
+(habits.py: `W @ A` or `np.dot(W, A)`, `f"W{l}"` or `"W" + str(l)`, ...).
 
 Plagiarised students copy an honest student's notebook (or the reference solution) and disguise
 it with the transformations below, alone and combined: `rename` (local variables), `reformat`
@@ -32,8 +35,10 @@ from . import habits as writing
 from .variants_01_02 import VARIANTS as _V1
 from .variants_03_04 import VARIANTS as _V3
 from .variants_05 import VARIANTS as _V5
+from .variants_06 import VARIANTS as _V6
 
-VARIANTS = {**_V1, **_V3, **_V5}
+# {function: [(helpers, body)]}, or {function: ([(helpers, part)], ...)}: a body joined from parts
+VARIANTS = {**_V1, **_V3, **_V5, **_V6}
 HONEST = 30
 STUB = re.compile(r"[ \t]*# YOUR CODE HERE\n[ \t]*raise NotImplementedError\(\)\n?")
 
@@ -75,6 +80,12 @@ def answer(stub_code, helpers, body):
     return helpers + STUB.sub(lambda _: body, stub_code)
 
 
+def parts(function):
+    """([(helpers, code)], ...): the lists a body of `function` joins one item of each of."""
+    variants = VARIANTS[function]
+    return variants if isinstance(variants, tuple) else (variants,)
+
+
 @functools.lru_cache(maxsize=None)
 def honest_class(assignment, count=HONEST, seed=0, spread=True):
     """{student: {grade id: code}} of `count` honest students of `assignment`.
@@ -87,21 +98,26 @@ def honest_class(assignment, count=HONEST, seed=0, spread=True):
     missing = [f for f in stubs if f not in VARIANTS]
     assert not missing, f"no corpus variants for {missing}"
     functions = list(stubs)
-    most = len(functions) // 2
+    units = [(f, part) for f in functions for part in parts(f)]
+    most = len(units) // 2
     chosen, tries = [], 0
     while len(chosen) < count:
         tries += 1
         if tries % 20000 == 0:
             most += 1   # no more such students to be found: allow one more body in common
-        combo = tuple(rng.randrange(len(VARIANTS[f])) for f in functions)
+        combo = tuple(rng.randrange(len(part)) for _, part in units)
         if not spread or all(sum(x == y for x, y in zip(combo, other)) <= most
                              for other in chosen):
             chosen.append(combo)
     students = {}
     for number, combo in enumerate(chosen, start=1):
         own = writing.choose(rng)
-        answers = {f: writing.apply(answer(stubs[f], *VARIANTS[f][v]), own)
-                   for f, v in zip(functions, combo)}
+        picked = {f: [] for f in functions}
+        for (f, part), v in zip(units, combo):
+            picked[f].append(part[v])
+        answers = {f: writing.apply(answer(stubs[f], "".join(h for h, _ in pieces),
+                                           "".join(b for _, b in pieces)), own)
+                   for f, pieces in picked.items()}
         students[f"honest{number:02d}"] = disguise(answers, ("rename",), rng)
     return students
 

@@ -1,5 +1,5 @@
-"""Independently written bodies of the graded functions of notebook 05 (and 06 once it is split
-off), in different styles. Each entry is (helpers defined before the function, the body)."""
+"""Independently written bodies of the graded functions of notebook 05, in different styles.
+Each entry is (helpers defined before the function, the body). Notebook 06's: variants_06.py."""
 
 VARIANTS = {
     "sigmoid_backward": [
@@ -182,6 +182,35 @@ def _store(grads, l, dA_prev, dW, db):
         upstream = results[0]
     return gradients
 """),
+        ("", """\
+    layers = len(caches)
+    kinds = ["sigmoid"] + ["relu"] * (layers - 1)
+    dA = (1 - Y) / (1 - AL) - Y / AL
+    results = []
+    for kind, cache in zip(kinds, reversed(caches)):
+        dA_prev, dW, db = activation_backward(dA, cache, kind)
+        results.append((dA_prev, dW, db))
+        dA = dA_prev
+    grads = {}
+    for depth, (dA_prev, dW, db) in zip(range(layers, 0, -1), results):
+        grads["dA" + str(depth - 1)] = dA_prev
+        grads["dW" + str(depth)] = dW
+        grads["db" + str(depth)] = db
+    return grads
+"""),
+        ("""\
+def _backward_from(l, dA, caches, grads):
+    if l == 0:
+        return grads
+    kind = "sigmoid" if l == len(caches) else "relu"
+    dA_prev, grads["dW%d" % l], grads["db%d" % l] = activation_backward(dA, caches[l - 1], kind)
+    grads["dA%d" % (l - 1)] = dA_prev
+    return _backward_from(l - 1, dA_prev, caches, grads)
+
+""", """\
+    start = -np.divide(Y, AL) + np.divide(1 - Y, 1 - AL)
+    return _backward_from(len(caches), start, caches, {})
+"""),
     ],
     "gradient_check": [
         ("", """\
@@ -272,95 +301,39 @@ def _cost_at(parameters, X, Y):
     return float(np.linalg.norm(grad_vec - approx)
                  / (np.linalg.norm(grad_vec) + np.linalg.norm(approx)))
 """),
-    ],
-    "update_parameters": [
         ("", """\
-    new = {}
-    L = len(parameters) // 2
-    for l in range(1, L + 1):
-        new["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
-        new["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
-    return new
-"""),
-        ("", """\
-    return {k: v - learning_rate * grads["d" + k] for k, v in parameters.items()}
-"""),
-        ("import copy\n\n", """\
-    result = copy.deepcopy(parameters)
-    for name in result:
-        result[name] = result[name] - learning_rate * grads[f"d{name}"]
-    return result
+    AL, caches = model_forward(X, parameters)
+    grads = model_backward(AL, Y, caches)
+    exact, approx = [], []
+    for key, value in parameters.items():
+        def cost_of(array, key=key):
+            trial = dict(parameters)
+            trial[key] = array
+            return compute_cost(model_forward(X, trial)[0], Y)
+        approx.append(numerical_gradient(cost_of, value.copy(), epsilon).ravel())
+        exact.append(grads["d" + key].ravel())
+    exact, approx = np.concatenate(exact), np.concatenate(approx)
+    return float(np.linalg.norm(exact - approx) / (np.linalg.norm(exact) + np.linalg.norm(approx)))
 """),
         ("", """\
-    updated = dict()
-    for key in parameters.keys():
-        step = np.multiply(learning_rate, grads["d%s" % key])
-        updated[key] = np.subtract(parameters[key], step)
-    return updated
-"""),
-    ],
-    "train_model": [
-        ("", """\
-    params = {}
-    for l in range(1, len(layer_dims)):
-        params["W" + str(l)] = rng.standard_normal((layer_dims[l], layer_dims[l - 1])) * np.sqrt(2.0 / layer_dims[l - 1])
-        params["b" + str(l)] = np.zeros((layer_dims[l], 1))
-    costs = []
-    for i in range(num_iterations):
-        AL, caches = model_forward(X, params)
-        cost = compute_cost(AL, Y)
-        grads = model_backward(AL, Y, caches)
-        params = update_parameters(params, grads, learning_rate)
-        costs.append(float(cost))
-    return params, costs
-"""),
-        ("""\
-def _he_init(layer_dims, rng):
-    p = {}
-    for l, (n_in, n_out) in enumerate(zip(layer_dims[:-1], layer_dims[1:]), start=1):
-        p[f"W{l}"] = rng.standard_normal((n_out, n_in)) * (2 / n_in) ** 0.5
-        p[f"b{l}"] = np.zeros((n_out, 1))
-    return p
-
-""", """\
-    parameters = _he_init(layer_dims, rng)
-    history = []
-    for _ in range(num_iterations):
-        output, caches = model_forward(X, parameters)
-        history.append(float(compute_cost(output, Y)))
-        parameters = update_parameters(parameters, model_backward(output, Y, caches), learning_rate)
-    return parameters, history
-"""),
-        ("", """\
-    parameters = dict()
-    L = len(layer_dims) - 1
-    for layer in range(1, L + 1):
-        fan_in = layer_dims[layer - 1]
-        weights = rng.standard_normal(size=(layer_dims[layer], fan_in))
-        parameters["W%d" % layer] = weights * np.sqrt(2 / fan_in)
-        parameters["b%d" % layer] = np.zeros(shape=(layer_dims[layer], 1))
-    costs = []
-    iteration = 0
-    while iteration < num_iterations:
-        AL, caches = model_forward(X, parameters)
-        costs.append(float(compute_cost(AL, Y)))
-        grads = model_backward(AL, Y, caches)
-        parameters = update_parameters(parameters, grads, learning_rate)
-        iteration += 1
-    return parameters, costs
-"""),
-        ("", """\
-    shapes = [(layer_dims[i], layer_dims[i - 1]) for i in range(1, len(layer_dims))]
-    model = {}
-    for i, shape in enumerate(shapes, start=1):
-        model["W{}".format(i)] = np.sqrt(2 / shape[1]) * rng.standard_normal(shape)
-        model["b{}".format(i)] = np.zeros((shape[0], 1))
-    costs = list()
-    for step in range(num_iterations):
-        predictions, memory = model_forward(X, model)
-        costs += [float(compute_cost(predictions, Y))]
-        model = update_parameters(model, model_backward(predictions, Y, memory), learning_rate)
-    return model, costs
+    forward = model_forward(X, parameters)
+    backward = model_backward(forward[0], Y, forward[1])
+    differences, exact_sq, approx_sq = [], 0.0, 0.0
+    for name in sorted(parameters):
+        shape = parameters[name].shape
+        for flat in range(parameters[name].size):
+            pos = np.unravel_index(flat, shape)
+            costs = []
+            for sign in (1, -1):
+                nudged = {k: np.array(v, copy=True) for k, v in parameters.items()}
+                nudged[name][pos] += sign * epsilon
+                costs.append(compute_cost(model_forward(X, nudged)[0], Y))
+            estimate = (costs[0] - costs[1]) / (2 * epsilon)
+            analytic = backward["d" + name][pos]
+            differences.append(analytic - estimate)
+            exact_sq += analytic ** 2
+            approx_sq += estimate ** 2
+    return float(np.linalg.norm(differences) / (np.sqrt(exact_sq) + np.sqrt(approx_sq)))
 """),
     ],
 }
