@@ -323,7 +323,7 @@ def test_side_by_side_page_in_a_browser(graded_small_class, tmp_path):
                 boxes = page.eval_on_selector_all(
                     "[tabindex='0']", "els => els.map(e => [e.getAttribute('role'), "
                                       "e.getAttribute('aria-label')])")
-                assert boxes and all(role == "region" and label for role, label in boxes)
+                assert boxes and all(role == "group" and label for role, label in boxes)
                 context.close()
         finally:
             browser.close()

@@ -51,7 +51,7 @@ for _trial in range(4):
         except FloatingPointError as _error:
             raise CheckError(
                 f"compute_cost(AL, Y) for AL, Y of shape (1, {_m}) holding predictions of exactly 0 "
-                f"and 1 writes a RuntimeWarning, {str(_error)!r}: the exercise asks for none (this "
+                f"and 1 writes a RuntimeWarning, {getattr(_error, 'text', str(_error))!r}: the exercise asks for none (this "
                 f"check turns numpy's warnings into errors).",
                 hint="Tell numpy, for that one log, that a division by zero is expected (section 2.1); "
                      "and an elementwise choice between two arrays computes both arrays in full "

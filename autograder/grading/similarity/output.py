@@ -140,7 +140,7 @@ def _side(name, cells, ranges, key):
                 rows.append(f"<span class='ln'>{n:>{width}}&raquo;</span> <mark>{text}</mark>")
             else:
                 rows.append(f"<span class='ln'>{n:>{width}} </span> {text}")
-        out.append(f"<h3>{_e(cell)}</h3><div class='code' tabindex='0' role='region' "
+        out.append(f"<h3>{_e(cell)}</h3><div class='code' tabindex='0' role='group' "
                    f"aria-label='{_e(name)}: {_e(cell)}'><pre>{chr(10).join(rows)}</pre></div>")
     out.append("</section>")
     return "".join(out)
@@ -196,6 +196,6 @@ def report_section(workdir):
 
 def _table(caption, headings, rows):
     head = "".join(f"<th scope='col'>{_e(h)}</th>" for h in headings)
-    return (f"<div class='similarity-table' tabindex='0' role='region' aria-label='{_e(caption)}' "
+    return (f"<div class='similarity-table' tabindex='0' role='group' aria-label='{_e(caption)}' "
             f"style='overflow-x:auto;max-width:100%'><table><caption>{_e(caption)}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
