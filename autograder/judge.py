@@ -118,7 +118,7 @@ def _recording(reference, callees):
     """While the reference runs, record each call it makes of a graded function in `callees`.
 
     Yields the list of stand-in entries [callee, args, kwargs (encoded before the call), reply,
-    args and kwargs after it]: in the kernel, while the student's function runs for the grader, each
+    args and kwargs after it, each None where the call left it as it was]: in the kernel, while the student's function runs for the grader, each
     callee's name answers from these (utils.probe), so that a graded function is judged with the
     reference in each callee's place and a mistake costs its own cell only. Only values enter the
     kernel, never the reference's code; only the calls the reference itself makes are recorded,
@@ -144,8 +144,10 @@ def _recording(reference, callees):
                 raise
             finally:
                 depth[0] -= 1
+                after = [encode_input(list(args)), encode_input(kwargs)]
+                # None: left as it was (the usual case, and half the text of the entry)
                 entries.append([callee, *before, reply,
-                                encode_input(list(args)), encode_input(kwargs)])
+                                *(None if a == b else a for a, b in zip(after, before))])
             return value
         return recorded
 

@@ -279,7 +279,7 @@ def _standin(name, entries, caller):
     """What answers for the graded function `name` while the grader judges `caller`.
 
     entries: [name, args, kwargs, reply, args after, kwargs after] as the reference made those
-    calls (autograder.judge._recording). A call with the same inputs (or the same to 1e-9) gets
+    calls (autograder.judge._recording); an "after" of None: left as it was. A call with the same inputs (or the same to 1e-9) gets
     that reply, and its inputs are left as the reference left them; the student's own `name` is
     judged in its own cell.
     """
@@ -293,7 +293,7 @@ def _standin(name, entries, caller):
                 f"{caller} called {name} with inputs that the exercise's {caller} never passes it "
                 f"here; check what {caller} gives {name} (its own test cell checks {name}).")
         for before, after, value in ((entry[1], entry[4], list(args)), (entry[2], entry[5], kwargs)):
-            if before != after:
+            if after is not None and before != after:
                 _restore(value, decode_input(after))
         reply = entry[3]
         if "raises" in reply:
