@@ -327,3 +327,23 @@ def test_side_by_side_page_in_a_browser(graded_small_class, tmp_path):
                 context.close()
         finally:
             browser.close()
+
+
+@pytest.mark.slow
+def test_the_corpus_of_04_graded_through_the_cli_flags_every_copy(tmp_path):
+    """04's whole corpus (45 students) through `grade`, as an instructor runs it: the pairs that
+    similarity.csv flags are the plagiarised ones, the reference copiers are found, and the class
+    is graded too. 04 is the corpus's quickest notebook to grade."""
+    assignment = "04_chain_rule"
+    students, pairs, copiers = corpus.build(assignment)
+    corpus.hand_in(tmp_path / "submissions", assignment, students)
+    run_ = grade_cli(tmp_path / "submissions", tmp_path / "work", timeout=1200)
+    assert run_.returncode == 0, run_.stderr[-3000:]
+    assert len(read_csv(tmp_path / "work" / "grades.csv")) == len(students)
+    rows = read_csv(tmp_path / "work" / "similarity.csv")
+    flagged = {tuple(sorted((r["student_a"], r["student_b"]))) for r in rows if r["kind"] == "pair"}
+    plagiarised = {tuple(sorted(p)) for p in pairs}
+    assert plagiarised <= flagged
+    assert len(flagged - plagiarised) <= 1, flagged - plagiarised  # docs/grading.md: 1 of 91
+    assert set(copiers) <= {r["student_a"] for r in rows if r["kind"] == "reference"} | {
+        r["student_b"] for r in rows if r["kind"] == "reference"}
