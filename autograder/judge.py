@@ -201,9 +201,10 @@ class Truth:
                 and np.geterr() == self.errstate and not _holds_generator(encoded)):
             return False
         if self._unchanged is None:  # the reference left its inputs as they were
-            self._unchanged = json.dumps(self.encoded) == json.dumps(self.after)
+            self._text = json.dumps(self.encoded)
+            self._unchanged = self._text == json.dumps(self.after)
         # As text: 3 and 3.0, or 1 and True, are other inputs.
-        return self._unchanged and json.dumps(encoded) == json.dumps(self.encoded)
+        return self._unchanged and json.dumps(encoded) == self._text
 
 
 def _holds_generator(encoded):
@@ -356,8 +357,7 @@ def _reply(text, truth, grader_objects):
     if not (isinstance(changed, list) and isinstance(after, list) and len(changed) == len(after)
             and all(i in (0, 1) for i in changed)):
         raise kernel_values.ReplyError("the value that came back is malformed")
-    request = json.loads(truth.request)
-    left = [request["args"], request["kwargs"]]
+    left = list(truth.encoded)  # the request's inputs, as the grader encoded them
     for i, data in zip(changed, after):
         left[i] = data
     if "raises" in reply:

@@ -2,11 +2,12 @@
 
 The kernel runs student code, so its reply is hostile input here. Before parsing, the reply's size
 is bounded by the size of the value expected (the reference's reply to the same call) and its
-nesting depth is limited; arrays must declare a plain numeric dtype and a shape whose size matches
-the data sent and stays within a few times the expected size. Anything else is a `ReplyError`,
+nesting depth is limited; arrays (their bytes in base64) must declare a plain numeric dtype and a
+shape whose size matches the bytes sent and stays within a few times the expected size. Anything else is a `ReplyError`,
 which fails that student's check with a message; it never stops the grader.
 """
 
+import base64
 import json
 import math
 import re
@@ -50,12 +51,13 @@ def parse(text, limit):
 
 
 def count(data):
-    """How many scalars a decoded-to-be reply holds (bounds the arrays built from it)."""
+    """How many scalars a decoded-to-be reply holds (bounds the arrays built from it); data: the
+    reference's reply, as the grader itself encoded it."""
     if isinstance(data, list):
         return sum(count(v) for v in data)
     if isinstance(data, dict):
-        if "array" in data and isinstance(data["array"], list):
-            return len(data["array"])
+        if "array" in data and isinstance(data.get("shape"), list):
+            return math.prod(data["shape"])
         return sum(count(v) for v in data.values())
     return 1
 
@@ -115,25 +117,33 @@ def _float(text):
 
 
 def _array(data, max_size):
+    """The array of a reply's {"array": base64 bytes, "dtype", "shape"} (utils.probe.encode_array):
+    a plain numeric dtype, a shape whose size is at most max_size entries, and exactly the bytes
+    that shape needs."""
     dtype = DTYPES.get(data.get("dtype"))
-    shape, flat = data.get("shape"), data.get("array")
+    shape, text = data.get("shape"), data.get("array")
     if dtype is None:
         raise ReplyError(f"an array came back with dtype {str(data.get('dtype'))[:40]!r}, "
                          f"which is not a plain numeric dtype")
     if (not isinstance(shape, list) or len(shape) > MAX_NDIM
             or not all(type(n) is int and 0 <= n <= max_size for n in shape)):
         raise ReplyError("an array came back with an invalid shape")
-    if math.prod(shape) != len(flat) or len(flat) > max_size:
-        raise ReplyError(f"an array came back declaring shape {tuple(shape)} but holding "
-                         f"{len(flat)} entries, or far more than expected")
-    if not all(isinstance(v, (bool, int, float)) or (isinstance(v, dict) and "float" in v)
-               for v in flat):
-        raise ReplyError("an array came back holding something other than numbers")
+    size = math.prod(shape)
+    if (size > max_size or not isinstance(text, str)
+            or len(text) > 4 * (size * dtype.itemsize + 2) // 3 + 4):
+        raise ReplyError(f"an array came back declaring shape {tuple(shape)} but holding other "
+                         f"data, or far more than expected")
     try:
-        array = np.array([_float(v["float"]) if isinstance(v, dict) else v for v in flat],
-                         dtype=dtype).reshape(shape)
-    except (OverflowError, ValueError, TypeError):
-        raise ReplyError("an array came back whose entries do not fit its dtype") from None
+        raw = base64.b64decode(text, validate=True)
+    except (ValueError, TypeError):
+        raise ReplyError("an array came back holding something other than numbers") from None
+    if len(raw) != size * dtype.itemsize:
+        raise ReplyError(f"an array came back declaring shape {tuple(shape)} but holding "
+                         f"{len(raw) // dtype.itemsize} entries")
+    if dtype.kind == "b":  # a byte other than 0 or 1 is still a truth value: True
+        array = (np.frombuffer(raw, dtype=np.uint8) != 0).reshape(shape)
+    else:
+        array = np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
     return np.asmatrix(array) if data.get("matrix") is True and array.ndim == 2 else array
 
 

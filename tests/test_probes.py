@@ -5,6 +5,7 @@ in a notebook; the reference solutions pass them; inputs reach a kernel unchange
 from a kernel is bounded before anything is built from it.
 """
 
+import base64
 import json
 
 import numpy as np
@@ -73,15 +74,23 @@ def test_an_unreadable_reply_is_an_error_for_that_student(text, words):
         kernel_values.parse(text, kernel_values.size_limit('{"value": [1.0]}'))
 
 
+def b64(*numbers, dtype="<f8"):
+    """Entries as utils.probe.encode_array sends them."""
+    return base64.b64encode(np.array(numbers, dtype=dtype).tobytes()).decode()
+
+
 @pytest.mark.parametrize("data", [
-    {"array": [0.0], "dtype": "<f8", "shape": [40000, 40000]},   # 12.8 GB declared
-    {"array": [0.0] * 5000, "dtype": "<f8", "shape": [5000]},      # more than the bound
-    {"array": [0.0], "dtype": "|O", "shape": [1]},                 # object dtype
-    {"array": [0.0], "dtype": "|V16", "shape": [1]},               # structured / void
-    {"array": [0.0], "dtype": "<U1000000000", "shape": [1]},       # a string dtype
-    {"array": [0.0, 1.0], "dtype": "<f8", "shape": [3]},           # shape and data disagree
-    {"array": ["a"], "dtype": "<f8", "shape": [1]},                # not numbers
-    {"array": [0.0], "dtype": "<f8", "shape": [-1]},
+    {"array": b64(0.0), "dtype": "<f8", "shape": [40000, 40000]},        # 12.8 GB declared
+    {"array": b64(*[0.0] * 5000), "dtype": "<f8", "shape": [5000]},      # more than the bound
+    {"array": b64(0.0), "dtype": "|O", "shape": [1]},                    # object dtype
+    {"array": b64(0.0), "dtype": "|V16", "shape": [1]},                  # structured / void
+    {"array": b64(0.0), "dtype": "<U1000000000", "shape": [1]},          # a string dtype
+    {"array": b64(0.0, 1.0), "dtype": "<f8", "shape": [3]},              # shape and data disagree
+    {"array": b64(0.0, 1.0, 2.0), "dtype": "<f8", "shape": [2]},         # more data than the shape
+    {"array": b64(0.0)[:-1], "dtype": "<f8", "shape": [1]},              # bytes cut short
+    {"array": "not base64!", "dtype": "<f8", "shape": [1]},              # not numbers
+    {"array": [0.0], "dtype": "<f8", "shape": [1]},                      # a list, not bytes
+    {"array": b64(0.0), "dtype": "<f8", "shape": [-1]},
     {"ref": 5},
     {"scalar": 2 ** 70, "dtype": "<i8"},
     {"surprise": 1},
@@ -89,6 +98,18 @@ def test_an_unreadable_reply_is_an_error_for_that_student(text, words):
 def test_a_hostile_value_is_refused_before_it_is_built(data):
     with pytest.raises(ReplyError):
         kernel_values.value(data, [], max_size=4100)
+
+
+def test_arrays_cross_exactly_to_the_bit():
+    """NaN, infinities, -0.0 and the last bit of a float arrive as they were sent, both ways."""
+    A = np.array([[np.nan, -np.inf, -0.0], [1 / 3, 5e-324, 2.0 ** 60]])
+    (sent,) = decode_input(json.loads(json.dumps(encode_input([A]))))
+    assert sent.flags.writeable and sent.tobytes() == A.tobytes()
+    got = kernel_values.value(json.loads(json.dumps(encode_value(sent))), [], 100)
+    assert got.dtype == A.dtype and got.shape == (2, 3) and got.tobytes() == A.tobytes()
+    mask = kernel_values.value({"array": base64.b64encode(bytes([0, 1, 7])).decode(),
+                                "dtype": "|b1", "shape": [3]}, [], 100)
+    assert mask.tolist() == [False, True, True]
 
 
 def test_a_plain_reply_is_read_with_its_types():

@@ -355,7 +355,12 @@ def prepare(workdir, db_url, assignments):
     template = workdir / "template" / "gradebook.db"
     _empty(template.parent)
     template.parent.mkdir(parents=True)
-    _generate(workdir, f"sqlite:///{template}", template.parent / "release", assignments)
+    cached = template_cache(assignments)
+    if cached is not None and cached.is_file():
+        shutil.copy(cached, template)
+    else:
+        _generate(workdir, f"sqlite:///{template}", template.parent / "release", assignments)
+        _keep(template, cached)
     class_db = pathlib.Path(db_url.removeprefix("sqlite:///")) if db_url.startswith(
         "sqlite:///") else None
     if class_db is not None and not class_db.exists():
@@ -363,6 +368,40 @@ def prepare(workdir, db_url, assignments):
     else:
         _generate(workdir, db_url, template.parent / "class-release", assignments)
     return template
+
+
+def template_cache(assignments):
+    """Where this course version's template gradebook of `assignments` is kept between runs, or
+    None when there is no cache folder.
+
+    generate_assignment gives the same gradebook for the same course, so it runs once per course
+    version (as an instructor runs stock nbgrader's once per release), not once per run: the file
+    is named by the course's fingerprint (everything that decides a score, the package versions
+    included: engines/fingerprint.py) and the assignments. The folder is $AUTOGRADER_CACHE, else
+    the user's cache folder ($XDG_CACHE_HOME or ~/.cache) under backprop-course/.
+    """
+    from .engines.fingerprint import course_fingerprint
+
+    folder = os.environ.get("AUTOGRADER_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "backprop-course")
+    if not folder or folder.startswith("~"):
+        return None
+    key = hashlib.sha256("\0".join(sorted(assignments)).encode()).hexdigest()[:16]
+    return pathlib.Path(folder) / "templates" / f"{course_fingerprint()}-{key}.db"
+
+
+def _keep(template, cached):
+    """Copy a new template gradebook to the cache, whole or not at all (a failure only costs the
+    next run the time to generate it again)."""
+    if cached is None:
+        return
+    partial = cached.with_name(f".{cached.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(template, partial)
+        os.replace(partial, cached)
+    except OSError:
+        partial.unlink(missing_ok=True)
 
 
 def _generate(workdir, db_url, release, assignments):

@@ -105,7 +105,7 @@ def _forged(namespace, requests):
 utils.probe.answer_all = _forged
 '''
 # An array declared as 40000 x 40000 float64 (12.8 GB), holding one number.
-HUGE_ARRAY = '\'{"value": {"array": [0.0], "dtype": "<f8", "shape": [40000, 40000]}, "changed": [], "after": []}\''
+HUGE_ARRAY = '\'{"value": {"array": "AAAAAAAAAAA=", "dtype": "<f8", "shape": [40000, 40000]}, "changed": [], "after": []}\''
 # Nested 15000 levels deep: json.loads raises RecursionError on it.
 DEEP_REPLY = '\'{"value": \' + "[" * 15000 + "]" * 15000 + \'}\''
 

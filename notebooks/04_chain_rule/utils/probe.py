@@ -11,8 +11,12 @@ Inputs (grader -> kernel), `encode_input` / `decode_input`: arrays, numpy scalar
 tuples, lists, dicts with str keys, numpy Generators (as their state), numpy ufuncs (by name) and
 Python functions (code, defaults and closure, for checks that pass a function to differentiate).
 
-Replies (kernel -> grader), `encode_value`: the same plain containers, arrays as a flat list with
-dtype and shape, numpy scalars with their dtype, anything else as a short description. An object
+Replies (kernel -> grader), `encode_value`: the same plain containers, numpy scalars with their
+dtype, anything else as a short description.
+
+Arrays go both ways as their bytes in base64 with dtype and shape (`encode_array`): exact to the
+bit, NaN and infinities included, and a tenth of the time that a list of numbers takes to write and
+read (a 05 submission's checks send about 3 MB). An object
 that *is* one of the call's inputs comes back as {"ref": index} (a cache that holds the caller's
 arrays); inputs the call changed come back after it. The grader reads replies with
 `autograder.kernel_values`, which bounds them before building anything.
@@ -41,7 +45,7 @@ def encode_input(value, depth=0):
     if depth > MAX_DEPTH:
         raise TypeError("input nested too deeply")
     if isinstance(value, np.ndarray):
-        return {"array": _numbers(value), "dtype": value.dtype.str, "shape": list(value.shape)}
+        return encode_array(value)
     if isinstance(value, np.generic):
         return {"scalar": _number(value.item()), "dtype": value.dtype.str}
     if isinstance(value, float):
@@ -67,12 +71,18 @@ def encode_input(value, depth=0):
     raise TypeError(f"cannot send a {type(value).__name__} to the kernel")
 
 
-def _numbers(array):
-    """An array's entries, flat, as `_number`s (one pass in numpy when all are finite)."""
-    flat = np.asarray(array).ravel()
-    if flat.dtype.kind != "f" or np.isfinite(flat).all():
-        return flat.tolist()
-    return [_number(v) for v in flat.tolist()]
+def encode_array(array):
+    """{"array": the entries' bytes in C order, base64; "dtype": numpy's dtype.str; "shape"}."""
+    plain = np.ascontiguousarray(array)
+    return {"array": base64.b64encode(plain.tobytes()).decode("ascii"), "dtype": plain.dtype.str,
+            "shape": list(plain.shape)}
+
+
+def decode_array(data):
+    """The writable array that `encode_array` describes (no bounds: the kernel trusts the grader;
+    the grader reads replies with autograder.kernel_values)."""
+    flat = np.frombuffer(base64.b64decode(data["array"]), dtype=np.dtype(data["dtype"]))
+    return flat.reshape(data["shape"]).copy()
 
 
 def _number(x):
@@ -117,8 +127,7 @@ def decode_input(data, registry=None):
     if "float" in data:
         return float(data["float"])
     if "array" in data:
-        flat = [float(v["float"]) if isinstance(v, dict) else v for v in data["array"]]
-        value = np.array(flat, dtype=np.dtype(data["dtype"])).reshape(data["shape"])
+        value = decode_array(data)
         registry.append(value)
         return value
     if "scalar" in data:
@@ -167,9 +176,7 @@ def encode_value(value, inputs=(), depth=0):
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biuf" or value.dtype.fields is not None:
             return {"other": f"a numpy array of dtype {value.dtype}", "shape": list(value.shape)}
-        plain = np.asarray(value)
-        return {"array": _numbers(plain), "dtype": plain.dtype.str,
-                "shape": list(plain.shape), "matrix": isinstance(value, np.matrix)}
+        return dict(encode_array(np.asarray(value)), matrix=isinstance(value, np.matrix))
     if isinstance(value, np.generic):
         if value.dtype.kind not in "biuf":
             return {"other": f"a numpy scalar of type numpy.{type(value).__name__}"}
