@@ -1,4 +1,5 @@
-"""Parts of the class grader that need no kernel: new gradebooks, Ctrl-C during grading."""
+"""Parts of the class grader that need no kernel: new gradebooks, the template kept between runs,
+Ctrl-C during grading."""
 
 import signal
 
@@ -7,7 +8,9 @@ import sqlalchemy
 from nbgrader.api import Gradebook
 
 from autograder.course import put_environment_on_path
-from autograder.grading.class_grader import InterruptRequest, create_gradebook
+from autograder.grading.class_grader import (InterruptRequest, create_gradebook, prepare,
+                                             template_cache)
+from autograder.grading.engines.fingerprint import course_fingerprint
 
 
 def tables_and_version(db_url):
@@ -61,3 +64,36 @@ def test_an_ignored_ctrl_c_stays_ignored():
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+def gradebook_contents(db_path):
+    """Every row of the assignment tables nbgrader's generate_assignment fills, as plain tuples."""
+    engine = sqlalchemy.create_engine(f"sqlite:///{db_path}")
+    try:
+        with engine.connect() as connection:
+            return {table: sorted(map(tuple, connection.execute(sqlalchemy.text(
+                        f"SELECT * FROM {table}")).all()), key=repr)
+                    for table in ("assignment", "notebook", "grade_cells", "solution_cells",
+                                  "source_cell", "task_cells")}
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.slow
+def test_template_gradebook_is_generated_once_per_course_version(tmp_path, monkeypatch):
+    """The first run generates the template with nbgrader and keeps it under the course's
+    fingerprint; the next run, in another work directory, copies the very same gradebook and runs
+    no generate_assignment (which would have written a release folder beside it)."""
+    monkeypatch.setenv("AUTOGRADER_CACHE", str(tmp_path / "cache"))
+    ids = ["01_notation", "04_chain_rule"]
+    cached = template_cache(ids)
+    assert cached.parent == tmp_path / "cache" / "templates"
+    assert cached.name.startswith(course_fingerprint()) and cached != template_cache(ids[:1])
+    first = prepare(tmp_path / "first", f"sqlite:///{tmp_path / 'first.db'}", ids)
+    assert (first.parent / "release" / "01_notation").is_dir() and cached.is_file()
+    assert [p.name for p in cached.parent.iterdir()] == [cached.name]  # no partial copy left
+    second = prepare(tmp_path / "second", f"sqlite:///{tmp_path / 'second.db'}", ids)
+    assert not (second.parent / "release").exists()
+    contents = gradebook_contents(second)
+    assert contents == gradebook_contents(first) == gradebook_contents(tmp_path / "second.db")
+    assert {row[1] for row in contents["assignment"]} == set(ids)
