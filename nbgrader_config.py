@@ -3,4 +3,4 @@
 import os
 
 c = get_config()  # noqa: F821
-load_subconfig(os.path.join(os.path.dirname(__file__), "autograder", "nbgrader_config.py"))  # noqa: F821
+load_subconfig(os.path.join(os.path.dirname(__file__), "autograder", "course", "nbgrader_config.py"))  # noqa: F821

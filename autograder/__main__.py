@@ -8,9 +8,10 @@ import traceback
 
 # Only what `start` needs is imported here: a student's environment has numpy and JupyterLab but
 # none of the instructor's tools. Each other command imports its own modules.
-from . import roles, start
-from .course import REPO, CourseError, assignment_ids, source_notebook
-from .grading import settings as grading_settings
+from autograder.start.workspace import roles
+from autograder.start.workspace import workspace as start
+from autograder.course import REPO, CourseError, assignment_ids, source_notebook
+from autograder.grading import settings as grading_settings
 
 
 UNSAFE_WARNING = """\
@@ -132,7 +133,7 @@ def main(argv=None):
 
     try:
         if args.command == "expected":
-            from . import expected_values
+            from autograder.course import expected_values
 
             ids = args.ids or assignment_ids()
             if args.check:
@@ -145,8 +146,11 @@ def main(argv=None):
             else:
                 report_changes([expected_values.write(i) for i in ids], "wrote", "expected.json")
         elif args.command == "release":
-            from . import datasets, expected_values, provided, rubric
-            from .release import release
+            from autograder.course import datasets
+            from autograder.course import expected_values
+            from autograder.course import provided
+            from autograder.course import rubric
+            from autograder.course.release import release
 
             ids = args.ids or assignment_ids()
             generated = [path for i in ids
@@ -158,12 +162,12 @@ def main(argv=None):
             check = args.check or os.environ.get(start.CHECK_VARIABLE) == "1"
             return start.start(args.workspace or start.WORKSPACE, args.jupyterlab_options, check)
         elif args.command == "formgrader":
-            from .instructor_view import open_formgrader
+            from autograder.start.instructor_view import open_formgrader
 
             check = args.check or os.environ.get(start.CHECK_VARIABLE) == "1"
             return open_formgrader(args.course, args.jupyterlab_options, check)
         elif args.command == "student-package":
-            from .student_package import notes, write_package
+            from autograder.start.student_package import notes, write_package
 
             ids = args.ids or assignment_ids()
             files, archive = write_package(args.out, ids, git=args.git, as_zip=args.zip)
@@ -188,8 +192,8 @@ def main(argv=None):
                   f"JUPYTER_CONFIG_PATH={args.config_dir.resolve()} (not needed if that is their Python environment's etc/jupyter); they hide: "
                   f"{hidden}")
         elif args.command == "grade":
-            from .grading.class_grader import RunProblems, grade_class
-            from .sandbox import SandboxError
+            from autograder.grading.class_grader import RunProblems, grade_class
+            from autograder.sandbox import SandboxError
 
             settings = grading_settings.from_arguments(args)
             if args.unsafe_no_sandbox:
@@ -228,7 +232,7 @@ def main(argv=None):
                       f"says why", file=sys.stderr)
                 return 1
         elif args.command == "cluster-certs":
-            from .grading.engines import certificates
+            from autograder.grading.engines import certificates
 
             try:
                 folder = certificates.write_certificates(args.folder)
@@ -240,7 +244,7 @@ def main(argv=None):
             for line in certificates.commands(folder, args.host):
                 print(f"  {line}")
         elif args.command == "setup-course":
-            from .course_folder import setup_course
+            from autograder.course.folder import setup_course
 
             path, said = setup_course(args.folder, args.course_id, args.exchange)
             for sentence in said:
@@ -248,7 +252,7 @@ def main(argv=None):
             print(f"wrote {path}: run nbgrader's commands and `python -m autograder grade "
                   f"submitted --workdir .` in {path.parent}")
         elif args.command == "check-release":
-            from .schedule import gradebook_duedates, release_blockers
+            from autograder.course.schedule import gradebook_duedates, release_blockers
 
             source_notebook(args.id)
             db_url = args.db_url or f"sqlite:///{pathlib.Path(args.workdir).resolve() / 'gradebook.db'}"
@@ -259,14 +263,14 @@ def main(argv=None):
                 return 1
             print(f"{args.id} may be released: every notebook whose answers it holds is due")
         elif args.command == "similarity":
-            from .grading.similarity import compare_graded_class
+            from autograder.grading.similarity import compare_graded_class
 
             written, problems = compare_graded_class(args.submissions, args.workdir, args.db_url)
             print(f"wrote {', '.join(written)} in {args.workdir}"
                   + (f" ({len(problems)} notebook(s) could not be read, listed above)"
                      if problems else ""))
         elif args.command == "export":
-            from .grading.export import export
+            from autograder.grading.export import export
 
             pages = export(args.workdir, args.db_url)
             print(f"wrote grades.csv, cells.csv and report.html in {args.workdir} from its "

@@ -14,7 +14,7 @@ them), repeated under new student ids until it has at least --size submissions.
     python benchmarks/grade_class.py [--size 40] [--workers N] [--ours-only]
 
 After the comparison it prints where our grader's time goes, per notebook and per stage (the
-means of the jobs' stage times: autograder/stage_times.py), each as seconds of one worker:
+means of the jobs' stage times: autograder/grading/stage_times.py), each as seconds of one worker:
 fork (the kernel started), cells (the student's cells), checks (the test cells judged in place),
 teardown, the rest of `nbgrader autograde` (its bookkeeping), page (`generate_feedback`), the rest
 of the job (intake, reading results) and recording (in the class grader's process).

@@ -23,7 +23,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from autograder import provided  # noqa: E402
 from autograder.course import SOLUTIONS  # noqa: E402
-from autograder.expected_values import reference_namespace  # noqa: E402
+from autograder.course.expected_values import reference_namespace  # noqa: E402
 
 ID = "06_training"
 LAYER_DIMS = [64, 32, 16, 1]   # the notebook's deep network

@@ -6,7 +6,7 @@ import pytest
 
 from autograder.course import assignment_ids
 from autograder.sandbox.server import SINGLE_THREADED
-from autograder.release import release
+from autograder.course.release import release
 
 
 # Test workers run kernels side by side; one BLAS thread each keeps them from oversubscribing the

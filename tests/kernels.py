@@ -64,10 +64,10 @@ class Kernel:
 
 
 def kernel_link(kernel, cell_timeout=60):
-    """An autograder.judge.KernelLink whose calls run in `kernel` (as the grader's kernel B)."""
-    from autograder.judge import KernelLink
+    """An autograder.scoring.judge.KernelLink whose calls run in `kernel` (as the grader's kernel B)."""
+    from autograder.scoring.judge import KernelLink
 
-    from autograder.evidence import CALLS, _replies_text
+    from autograder.scoring.evidence import CALLS, _replies_text
 
     def send(requests, limit, timeout):
         run = kernel.run("pass", user_expressions={"replies": CALLS.format(requests)})

@@ -5,10 +5,10 @@ import re
 import nbformat
 
 from autograder.course import NOTEBOOKS, SOLUTIONS, assignment_ids
-from autograder.judge import hidden_checks
+from autograder.scoring.judge import hidden_checks
 
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)  # none left
-from autograder.notebook_files import SOLUTION_REGION, solution_code  # noqa: F401 (re-exported)
+from autograder.course.notebook_files import SOLUTION_REGION, solution_code  # noqa: F401 (re-exported)
 
 
 
@@ -39,7 +39,7 @@ def cells_by_id(nb):
 
 
 def hidden_code(cell):
-    """The hidden checks of a test cell (autograder/hidden_checks/), or '' if it has none."""
+    """The hidden checks of a test cell (autograder/scoring/hidden_checks/), or '' if it has none."""
     grade_id = nbgrader_meta(cell).get("grade_id")
     if not is_test(cell):
         return ""

@@ -3,7 +3,7 @@ one meaning. Fast: reads the notebooks, runs nothing."""
 
 import re
 
-from autograder.judge import hidden_checks
+from autograder.scoring.judge import hidden_checks
 from notebook_parts import SOLUTION_REGION, cells_by_id, nbgrader_meta, release, solution_code, source
 
 # A sum, product or list of examples, units or paths that starts at 1, e.g. \sum_{i=1}^{m} or
@@ -193,7 +193,7 @@ def test_grading_guides_are_current_and_hold_the_model_answer(assignment_id):
     """docs/rubrics/<id>.md is generated from the answer cells graded by hand (formgrader never
     shows the source's model answer): current, with the model answer and a case per partial
     answer, and none of it in the release."""
-    from autograder import rubric
+    from autograder.course import rubric
 
     assert rubric.is_current(assignment_id), "run `python -m autograder release`"
     answers = [c for c in source(assignment_id).cells if rubric.hand_graded(c)]
@@ -211,7 +211,7 @@ def test_grading_guides_are_current_and_hold_the_model_answer(assignment_id):
 
 
 def test_04s_rubric_has_a_case_for_every_expected_partial_answer():
-    from autograder import rubric
+    from autograder.course import rubric
 
     page = rubric.render("04_chain_rule")
     model = page.split("### Model answer and rubric", 1)[1]

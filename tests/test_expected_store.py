@@ -11,7 +11,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import expected_values
+from autograder.course import expected_values
 from autograder.course import REPO
 from notebook_parts import source
 from utils import CheckError

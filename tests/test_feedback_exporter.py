@@ -14,7 +14,7 @@ from nbgrader.coursedir import CourseDirectory
 from autograder.grading import feedback, safe_html
 from autograder.grading.colours import (AA_CONTRAST, CODE_BACKGROUND, contrast, highlight_css,
                                         readable)
-from autograder.preprocessors import NameTestCells, NumberCellsInOrder
+from autograder.scoring.preprocessors import NameTestCells, NumberCellsInOrder
 from autograder.grading.feedback import (MAX_REMEMBERED_SOURCE, MISSING_ALT, FeedbackExporter,
                                          MemoryBytecodeCache, RenderedCells, accessible,
                                          readable_ansi2html, scroll_boxes)

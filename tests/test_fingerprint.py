@@ -14,9 +14,9 @@ import pytest
 from autograder.course import REPO
 from autograder.grading.engines.fingerprint import PACKAGES, PARTS, course_fingerprint, versions
 
-PIECES = ["autograder/judge.py", "autograder/evidence.py", "autograder/kernel_values.py",
-          "autograder/scores.py", "autograder/grading/job.py", "autograder/nbgrader_config.py",
-          "autograder/hidden_checks/01_notation.py", "autograder/sandbox/forkserver.py",
+PIECES = ["autograder/scoring/judge.py", "autograder/scoring/evidence.py", "autograder/scoring/kernel_values.py",
+          "autograder/scoring/scores.py", "autograder/grading/job.py", "autograder/course/nbgrader_config.py",
+          "autograder/scoring/hidden_checks/01_notation.py", "autograder/sandbox/forkserver.py",
           "nbgrader_config.py", "solutions/01_notation/01_notation.ipynb", "utils/__init__.py"]
 
 
@@ -74,7 +74,7 @@ def test_the_python_version_is_covered():
 IMPORTS = """
 import importlib.metadata, json, sys
 import autograder.grading.job, autograder.grading.engines.worker, autograder.grading.engines.local
-import autograder.grading.feedback, autograder.preprocessors
+import autograder.grading.feedback, autograder.scoring.preprocessors
 import nbgrader.apps.autogradeapp, nbgrader.apps.generatefeedbackapp
 from autograder.sandbox.forkserver import PRELOAD, preload
 preload()
@@ -97,7 +97,7 @@ def test_every_module_a_job_imports_is_covered():
     ours = {name for name, (path, _) in modules.items()
             if path and (REPO / "autograder" in _parents(path) or REPO / "utils" in
                          _parents(path))}
-    assert "autograder.judge" in ours and "utils" in ours
+    assert "autograder.scoring.judge" in ours and "utils" in ours
     for name in ours:
         assert any(p in _parents(modules[name][0]) for p in PARTS), name
     distributions = {d for _, ds in modules.values() for d in ds} - {"backprop-course"}

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from autograder.course import SOLUTIONS
-from autograder.judge import hidden_checks
+from autograder.scoring.judge import hidden_checks
 from mistakes import m02_forward_propagation, m05_deep_backprop, m06_training
 from notebook_parts import cells_by_id, graded_functions, is_solution, is_test, nbgrader_meta, \
     release, solution_code, source

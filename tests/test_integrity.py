@@ -1,6 +1,6 @@
 """Score tricks graded through `python -m autograder grade`: none beats its control, none leaks.
 
-Every graded cell is decided in the grader's process (autograder/judge.py) on values computed by a
+Every graded cell is decided in the grader's process (autograder/scoring/judge.py) on values computed by a
 second, clean kernel, so what a trick does in the kernel whose outputs become the feedback page
 changes no score; and since no hidden check, reference or expected value runs in any kernel, no
 trick can print one. The watcher fixture checks that last claim from inside both kernels.
@@ -112,7 +112,7 @@ def test_no_kernel_that_ran_student_code_held_instructor_material(graded):
 
 def test_the_watcher_sees_hidden_checks_in_a_kernel(tmp_path):
     """The watcher is able to fail: a kernel that runs a hidden check is caught at once."""
-    from autograder.judge import hidden_checks
+    from autograder.scoring.judge import hidden_checks
     with Kernel(tmp_path) as kernel:
         assert kernel.run("import numpy as np\nfrom utils import check\n"
                           + secret_detector(hidden_check_lines())).ok

@@ -1,5 +1,5 @@
 """Each plausible mistake fails its visible check with the message meant for it, and the grader's
-verdict (visible and hidden checks judged outside the kernel, autograder/judge.py); a mistake meant
+verdict (visible and hidden checks judged outside the kernel, autograder/scoring/judge.py); a mistake meant
 for an ungraded check (an optional exercise's, the per-layer check) fails that check."""
 
 import importlib
@@ -7,7 +7,7 @@ import importlib
 import pytest
 
 from autograder.course import SOLUTIONS, assignment_ids
-from autograder.judge import judge_cell
+from autograder.scoring.judge import judge_cell
 from kernels import Kernel, kernel_link
 from mistakes import writes_into_an_input
 from notebook_parts import cells_by_id, graded_functions, is_solution, nbgrader_meta, release, \

@@ -1,6 +1,6 @@
 """Hidden checks and the values that cross the kernel boundary (no kernel started here).
 
-Every graded test cell has its hidden checks, written once (autograder/hidden_checks/) and nowhere
+Every graded test cell has its hidden checks, written once (autograder/scoring/hidden_checks/) and nowhere
 in a notebook; the reference solutions pass them; inputs reach a kernel unchanged; and a reply
 from a kernel is bounded before anything is built from it.
 """
@@ -11,11 +11,11 @@ import json
 import numpy as np
 import pytest
 
-from autograder import kernel_values
+from autograder.scoring import kernel_values
 from autograder.course import source_notebook
-from autograder.judge import Truth, _collect, hidden_checks, plan
-from autograder.judge import test_cells as graded_test_cells
-from autograder.kernel_values import ReplyError
+from autograder.scoring.judge import Truth, _collect, hidden_checks, plan
+from autograder.scoring.judge import test_cells as graded_test_cells
+from autograder.scoring.kernel_values import ReplyError
 from utils.probe import decode_input, encode_input, encode_value
 
 

@@ -17,8 +17,8 @@ import sys
 import pytest
 
 from autograder.course import REPO
-from autograder.release import release_files
-from autograder.student_package import OPEN_COMMAND
+from autograder.course.release import release_files
+from autograder.start.student_package import OPEN_COMMAND
 from grading import hand_in, read_csv
 from submissions.s01_notation import submissions
 

@@ -6,10 +6,14 @@ import shutil
 import nbformat
 import pytest
 
-from autograder import datasets, expected_values, provided
+from autograder.course import datasets
+
+from autograder.course import expected_values
+
+from autograder.course import provided
 from autograder.course import NOTEBOOKS, SOLUTIONS, assignment_ids
-from autograder.notebook_files import is_clean
-from autograder.release import NOT_RELEASE, UTILS, release, release_files
+from autograder.course.notebook_files import is_clean
+from autograder.course.release import NOT_RELEASE, UTILS, release, release_files
 from notebook_parts import HIDDEN_REGION, SOLUTION_REGION, cells_by_id, graded_functions, \
     hidden_code, nbgrader_meta, source
 from notebook_parts import release as release_notebook

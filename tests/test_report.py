@@ -15,7 +15,7 @@ from nbconvert.exporters import HTMLExporter
 from autograder.grading.class_grader import FORMULA_STARTS, neutral, write_outputs
 from autograder.grading.job import SCRATCH_STUDENT
 from autograder.grading.report import frequent_mistakes, write_report
-from autograder.preprocessors import HideHiddenTests
+from autograder.scoring.preprocessors import HideHiddenTests
 
 from grading import read_csv
 from submissions.markup import ATTACKER, FORMULA, ID

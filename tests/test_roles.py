@@ -20,10 +20,10 @@ import urllib.request
 
 import pytest
 
-from autograder import roles
+from autograder.start.workspace import roles
 from autograder.__main__ import main
 from autograder.course import NOTEBOOKS
-from autograder.launcher import http_status, page_config_of
+from autograder.start.launcher import http_status, page_config_of
 
 NBGRADER_LAB = {"@jupyter/nbgrader:menu", "@jupyter/nbgrader:formgrader",
                 "@jupyter/nbgrader:course-list", "@jupyter/nbgrader:create-assignment",

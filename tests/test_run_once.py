@@ -1,4 +1,4 @@
-"""One run of the student's cells per submission (autograder/evidence.py RunOnce), through `grade`.
+"""One run of the student's cells per submission (autograder/scoring/evidence.py RunOnce), through `grade`.
 
 A notebook whose cells count their own runs in a file of the kernel's scratch shows a count of 1
 on its feedback page. A notebook whose one run takes 18 s (three cells of 6 s) is graded in full
@@ -76,7 +76,7 @@ def test_each_test_cell_shows_its_visible_messages_and_hidden_verdict_in_place(g
 
 
 def test_each_result_says_where_its_time_went(graded):
-    """The stage times the benchmark prints (autograder/stage_times.py): the 18 s of sleeping
+    """The stage times the benchmark prints (autograder/grading/stage_times.py): the 18 s of sleeping
     are the student's cells, not the checks, and the stages add up inside the job."""
     work, _ = graded
     stages = json.loads((work / "results" / "sleeps-18-s" / f"{ID}.json").read_text())["stages"]

@@ -8,8 +8,8 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.course import REPO, put_environment_on_path
-from autograder.provided import PROVIDED
-from autograder.schedule import due_before, release_blockers
+from autograder.course.provided import PROVIDED
+from autograder.course.schedule import due_before, release_blockers
 
 NOW = datetime.datetime(2027, 3, 1, 12, 0)
 

@@ -29,7 +29,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.course import REPO, CourseError
-from autograder.course_folder import setup_course
+from autograder.course.folder import setup_course
 from grading import read_csv
 from submissions.s04_chain_rule import ID, POINTS, WRITTEN, submissions
 

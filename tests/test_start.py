@@ -9,11 +9,13 @@ import sys
 
 import pytest
 
-from autograder import roles, start as start_module
+from autograder.start.workspace import roles
+
+from autograder.start.workspace import workspace as start_module
 from autograder.course import NOTEBOOKS, REPO
-from autograder.release import release_files
-from autograder.launcher import jupyterlab_command
-from autograder.start import copy_release, start, write_validate_config
+from autograder.course.release import release_files
+from autograder.start.launcher import jupyterlab_command
+from autograder.start.workspace import copy_release, start, write_validate_config
 
 
 def test_the_copy_is_the_release_and_a_second_start_keeps_the_students_work(tmp_path):
@@ -97,7 +99,8 @@ def test_start_imports_none_of_the_instructors_tools():
                 if name.split(".")[0] in ("nbgrader", "sqlalchemy", "alembic", "pytest"):
                     raise ModuleNotFoundError(name)
         sys.meta_path.insert(0, Refuse())
-        from autograder import roles, start
+        from autograder.start.workspace import roles
+        from autograder.start.workspace import workspace as start
         from autograder.__main__ import main
         assert not roles.nbgrader_installed()
         try:

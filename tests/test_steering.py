@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from autograder.course import assignment_ids
-from autograder.judge import submission_salt
+from autograder.scoring.judge import submission_salt
 from grading import grade_cli, hand_in, read_csv
 from submissions import Submission
 from submissions.floors import VARIANTS, floor

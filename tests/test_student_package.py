@@ -2,7 +2,7 @@
 
 Checked by content, not only by path: no line of a reference solution, no line of a hidden check,
 no marker of either, in any file of the package, except the earlier functions that a later
-notebook's course_functions.py carries by design (autograder/provided.py), which the package of
+notebook's course_functions.py carries by design (autograder/course/provided.py), which the package of
 the first notebooks released leaves out too. The slow test runs the package's own README command
 in a fresh environment made from the package alone.
 """
@@ -17,11 +17,11 @@ import pytest
 
 from autograder.__main__ import main
 from autograder.course import REPO, CourseError, assignment_ids
-from autograder.judge import hidden_checks
-from autograder.notebook_files import SOLUTION_REGION
-from autograder.provided import FILE_NAME, PROVIDED
-from autograder.release import release_files
-from autograder.student_package import OPEN_COMMAND, write_package
+from autograder.scoring.judge import hidden_checks
+from autograder.course.notebook_files import SOLUTION_REGION
+from autograder.course.provided import FILE_NAME, PROVIDED
+from autograder.course.release import release_files
+from autograder.start.student_package import OPEN_COMMAND, write_package
 from notebook_parts import source
 from test_readme import newcomer_environment
 

@@ -24,7 +24,7 @@ Both are on by default, because a student wrote much of what a feedback page sho
 open it: markdown, HTML outputs and raw cells go through `safe_html.clean`, script and widget
 outputs are dropped (nbconvert's `sanitize_html`), and LaTeX in markdown becomes MathML when the
 page is written, so maths shows without MathJax, offline. The course's template (TEMPLATES,
-`course_feedback`, chosen in autograder/nbgrader_config.py) adds the Content-Security-Policy.
+`course_feedback`, chosen in autograder/course/nbgrader_config.py) adds the Content-Security-Policy.
 
 So is `accessible_pages`, for pages everyone can read (WCAG 2.1 AA, checked with axe-core in
 tests/test_accessibility.py): code and traceback colours with enough contrast (colours.py), and

@@ -24,12 +24,12 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
-from autograder.evidence import HIDDEN_PASSED, RunOnce, SandboxedRunOnce
-from autograder.preprocessors import timed_out_cells
+from autograder.scoring.evidence import HIDDEN_PASSED, RunOnce, SandboxedRunOnce
+from autograder.scoring.preprocessors import timed_out_cells
 from autograder.sandbox.cleanup import remove_tree
 from autograder.sandbox.kernels import OUTPUT_CAP_NOTE, take_cleanup_problems
-from autograder.stage_times import stage
-from autograder.stage_times import take as take_stage_times
+from autograder.grading.stage_times import stage
+from autograder.grading.stage_times import take as take_stage_times
 
 from .intake import IntakeLimits, Refused, take_in
 from .settings import Settings
@@ -224,7 +224,7 @@ def grade_cells(db_url, assignment_id, student_id):
 def _messages(nb):
     """{grade_id: the failure that decided that graded cell, as 'Name: message'}.
 
-    The grader's verdict is a test cell's last output (autograder.evidence): one line when the
+    The grader's verdict is a test cell's last output (autograder.scoring.evidence): one line when the
     hidden tests passed, else the failure, which is the last error (it is not repeated when the
     cell already shows the same error).
     """

@@ -33,7 +33,7 @@ import matplotlib.pyplot as plt  # noqa: E402 (after choosing the non-interactiv
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from autograder.course import SOLUTIONS, assignment_ids  # noqa: E402
-from autograder.preprocessors import NameTestCells  # noqa: E402
+from autograder.scoring.preprocessors import NameTestCells  # noqa: E402
 
 from .safe_html import content_security_policy  # noqa: E402
 from .similarity import report_section as similarity_section  # noqa: E402

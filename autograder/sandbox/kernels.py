@@ -17,7 +17,7 @@ import nbformat
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
-from autograder.preprocessors import ObservedExecute
+from autograder.scoring.preprocessors import ObservedExecute
 from traitlets import Integer, default
 
 from .cleanup import remove_tree

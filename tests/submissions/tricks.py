@@ -12,7 +12,7 @@ import json
 
 import nbformat
 
-from autograder.judge import hidden_checks
+from autograder.scoring.judge import hidden_checks
 from mistakes.m01_notation import MISTAKES
 from notebook_parts import cells_by_id, filled, release
 

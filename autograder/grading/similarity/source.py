@@ -15,7 +15,7 @@ import os
 
 from autograder.course import NOTEBOOKS, SOLUTIONS
 from autograder.grading.intake import IntakeLimits, Refused, _Copier
-from autograder.notebook_files import SOLUTION_REGION
+from autograder.course.notebook_files import SOLUTION_REGION
 
 MAX_CODE_CHARS = 256 * 1024   # a student's code in one notebook, all solution cells together
 

@@ -4,7 +4,7 @@
 student sees instead of a raw traceback: the call, the type (and shape, dtype) of each argument,
 the lines of the student's own code the error passed through (nothing of the checks' or numpy's
 frames), and what that kind of error usually means here. The visible checks in the notebook
-(utils.expected) and the grader (autograder.judge, from what utils.probe sends back) build it
+(utils.expected) and the grader (autograder.scoring.judge, from what utils.probe sends back) build it
 with this one function, so that a page and the grader say the same thing. In the notebook,
 `converting` wraps a function so that it raises that error, and `watch_check_cells` has every
 check cell (one that starts with `from utils import`) call the notebook's functions so wrapped.

@@ -19,7 +19,7 @@ bit, NaN and infinities included, and a tenth of the time that a list of numbers
 read (a 05 submission's checks send about 3 MB). An object
 that *is* one of the call's inputs comes back as {"ref": index} (a cache that holds the caller's
 arrays); inputs the call changed come back after it. The grader reads replies with
-`autograder.kernel_values`, which bounds them before building anything.
+`autograder.scoring.kernel_values`, which bounds them before building anything.
 """
 
 import base64
@@ -80,7 +80,7 @@ def encode_array(array):
 
 def decode_array(data):
     """The writable array that `encode_array` describes (no bounds: the kernel trusts the grader;
-    the grader reads replies with autograder.kernel_values)."""
+    the grader reads replies with autograder.scoring.kernel_values)."""
     flat = np.frombuffer(base64.b64decode(data["array"]), dtype=np.dtype(data["dtype"]))
     return flat.reshape(data["shape"]).copy()
 
@@ -286,7 +286,7 @@ def _standin(name, entries, caller):
     """What answers for the graded function `name` while the grader judges `caller`.
 
     entries: [name, args, kwargs, reply, args after, kwargs after] as the reference made those
-    calls (autograder.judge._recording); an "after" of None: left as it was. A call with the same inputs (or the same to 1e-9) gets
+    calls (autograder.scoring.judge._recording); an "after" of None: left as it was. A call with the same inputs (or the same to 1e-9) gets
     that reply, and its inputs are left as the reference left them; the student's own `name` is
     judged in its own cell.
     """

@@ -12,19 +12,19 @@ from nbgrader.preprocessors import (
     AssignLatePenalties, CheckCellMetadata, GetGrades, LimitOutput)
 
 from autograder.course import put_environment_on_path
-from autograder.evidence import RunOnce
+from autograder.scoring.evidence import RunOnce
 from autograder.grading.feedback import TEMPLATES, FeedbackExporter
 from autograder.grading.settings import Settings
-from autograder.preprocessors import (HideHiddenTests, NameTestCells, NumberCellsInOrder,
+from autograder.scoring.preprocessors import (HideHiddenTests, NameTestCells, NumberCellsInOrder,
                                       StderrAsStdout)
-from autograder.scores import SaveVerdicts
-from autograder.validator_lines import install as install_validator_lines
+from autograder.scoring.scores import SaveVerdicts
+from autograder.course.validator_lines import install as install_validator_lines
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
 put_environment_on_path()  # nbgrader runs `alembic`; `.venv/bin/nbgrader` alone would not find it
 
-_root = pathlib.Path(__file__).resolve().parents[1]
+_root = pathlib.Path(__file__).resolve().parents[2]
 c.CourseDirectory.root = str(_root)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
@@ -39,9 +39,9 @@ c.CourseDirectory.course_id = "default_course"
 c.Execute.timeout = Settings.cell_timeout
 
 # RunOnce runs the notebook once, in one kernel: the student's cells in order, and in the place of
-# each graded test cell the grader's judgement of it, made in this process (autograder/evidence.py
+# each graded test cell the grader's judgement of it, made in this process (autograder/scoring/evidence.py
 # and judge.py): the visible checks' messages as the page shows them, and the verdict of the
-# visible and hidden checks (autograder/hidden_checks/), computed with each call of a student's
+# visible and hidden checks (autograder/scoring/hidden_checks/), computed with each call of a student's
 # function answered by that kernel and compared here with the reference solutions. SaveVerdicts
 # records the verdicts as the scores. No test-cell code, hidden check, reference or expected value
 # ever runs in the kernel, and no output decides a score (docs/security.md).

@@ -18,11 +18,11 @@ import os
 import sys
 import tempfile
 
-from . import roles
-from .course import NOTEBOOKS, REPO
-from .launcher import (CHECK_VARIABLE, assignment_folders, check_serves, jupyterlab_command,
+from autograder.start.workspace import roles
+from autograder.course import NOTEBOOKS, REPO
+from autograder.start.launcher import (CHECK_VARIABLE, assignment_folders, check_serves, jupyterlab_command,
                        page_config_of, serve)
-from .release import release_files
+from autograder.course.release import release_files
 
 WORKSPACE = REPO / "work"
 

@@ -1,13 +1,13 @@
 """Decide a graded test cell in the grader's process, on values fetched from the student's kernel.
 
 A graded test cell's checks are its visible code (the test cell of the source notebook, as the
-student reads it) followed by its hidden checks (`autograder/hidden_checks/<assignment>.py`, one
+student reads it) followed by its hidden checks (`autograder/scoring/hidden_checks/<assignment>.py`, one
 `# %% <grade_id>` section per cell, never released and never sent to a kernel). Both run here,
 with `utils.checks` writing the messages, in a namespace where each function the student writes
 is a `KernelFunction`: calling it fixes the truth first (`Truth`: the reference's value, the
 state the inputs must be left in, the values of the graded functions it calls), then sends the
 inputs to the student's kernel (utils.probe.answer) and compares what came back, read under
-bounds (autograder.kernel_values). The reference solutions and every expected value stay in this
+bounds (autograder.scoring.kernel_values). The reference solutions and every expected value stay in this
 process; nothing the kernel does flows back into the grader's objects.
 """
 
@@ -34,9 +34,11 @@ from utils.expected import uses as stored_uses
 from utils.probe import MARK, encode_input, encode_value
 from utils.raised import LEFT_ALONE, MAX_FRAMES, calling, raised_in
 
-from . import kernel_values, provided
-from .course import CourseError, source_notebook
-from .expected_values import reference_namespace
+from autograder.scoring import kernel_values
+
+from autograder.course import provided
+from autograder.course import CourseError, source_notebook
+from autograder.course.expected_values import reference_namespace
 
 CHECKS = pathlib.Path(__file__).with_name("hidden_checks")
 SECTION = re.compile(r"^# %% (\S+)[ \t]*\n", re.M)

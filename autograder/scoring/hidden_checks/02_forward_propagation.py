@@ -1,6 +1,6 @@
 """Hidden checks of 02_forward_propagation: one section per graded test cell, run by the grader.
 
-Never released and never sent to a kernel: `autograder.judge` runs each section in the
+Never released and never sent to a kernel: `autograder.scoring.judge` runs each section in the
 grader's process after the cell's visible checks, in the same namespace, where each function
 the student writes is computed in the student's kernel on the inputs given here.
 """

@@ -1,7 +1,7 @@
 """Open a folder of the course in JupyterLab, or check that JupyterLab serves it and stop.
 
 Standard library only, and self-contained: this file is also the `open_course.py` of the student
-package (autograder/student_package.py), where it runs in an environment with JupyterLab and
+package (autograder/start/student_package.py), where it runs in an environment with JupyterLab and
 nothing of this repository. There, `python open_course.py` opens the package's own folder:
 
     python open_course.py [--check] [JUPYTERLAB OPTIONS]

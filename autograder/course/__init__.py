@@ -9,7 +9,7 @@ import pathlib
 import sys
 import warnings
 
-REPO = pathlib.Path(__file__).resolve().parents[1]
+REPO = pathlib.Path(__file__).resolve().parents[2]
 SOLUTIONS = REPO / "solutions"
 NOTEBOOKS = REPO / "notebooks"
 CONFIG_FILE = pathlib.Path(__file__).with_name("nbgrader_config.py")

@@ -7,9 +7,9 @@ import tempfile
 
 import nbformat
 
-from .course import (NOTEBOOKS, REPO, CourseError, assignment_ids, nbgrader_api, nbgrader_config,
+from autograder.course import (NOTEBOOKS, REPO, CourseError, assignment_ids, nbgrader_api, nbgrader_config,
                      source_notebook)
-from .notebook_files import write_clean
+from autograder.course.notebook_files import write_clean
 
 # Files that the tools of a person who opens the release create next to it: JupyterLab's
 # checkpoints and virtual documents, Python's bytecode caches, editors' and file managers' files.

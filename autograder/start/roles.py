@@ -82,7 +82,7 @@ def server_config(role):
 
 # The code that makes `nbgrader validate` wrap long lines; written into the hubs' nbgrader_config.py
 # as text (read, not imported: this module runs where nbgrader is not installed).
-VALIDATOR_LINES = pathlib.Path(__file__).with_name("validator_lines.py")
+VALIDATOR_LINES = pathlib.Path(__file__).parents[1] / "course" / "validator_lines.py"
 
 
 def hub_nbgrader_config(exchange=None, course=None):

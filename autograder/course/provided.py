@@ -7,8 +7,8 @@ is generated here from the earlier notebooks' solution cells, so the reference e
 
 import nbformat
 
-from .course import CourseError, source_notebook
-from .notebook_files import solution_code
+from autograder.course import CourseError, source_notebook
+from autograder.course.notebook_files import solution_code
 
 FILE_NAME = "course_functions.py"
 

@@ -11,7 +11,7 @@ import zipfile
 
 import numpy as np
 
-from .course import source_notebook
+from autograder.course import source_notebook
 
 FILE_NAME = "datasets.npz"
 

@@ -9,8 +9,8 @@ writes the pages again; nothing of them is released to students.
 
 import nbformat
 
-from .course import REPO, source_notebook
-from .notebook_files import SOLUTION_REGION
+from autograder.course import REPO, source_notebook
+from autograder.course.notebook_files import SOLUTION_REGION
 
 RUBRICS = REPO / "docs" / "rubrics"
 

@@ -14,7 +14,7 @@ Jupyter is started there.
 import pathlib
 import stat
 
-from .course import NOTEBOOKS, REPO, SOLUTIONS, CourseError
+from autograder.course import NOTEBOOKS, REPO, SOLUTIONS, CourseError
 
 CONFIG_NAME = "nbgrader_config.py"
 
@@ -24,7 +24,7 @@ def config_text(folder, course_id, exchange=None):
     lines = [
         "# Written by `python -m autograder setup-course`: this semester's nbgrader settings.",
         "c = get_config()  # noqa: F821",
-        "# The course: preprocessors, feedback pages, limits (autograder/nbgrader_config.py).",
+        "# The course: preprocessors, feedback pages, limits (autograder/course/nbgrader_config.py).",
         f"load_subconfig({str(REPO / CONFIG_NAME)!r})  # noqa: F821",
         "# This semester's folder: gradebook, submitted/, autograded/, feedback/.",
         f"c.CourseDirectory.root = {str(folder)!r}",

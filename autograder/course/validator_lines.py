@@ -4,7 +4,7 @@ nbgrader's Validator cuts every line of a failing cell's error at Validator.widt
 with "...", and a check's message (the call, the shapes, the hint) is longer than that: the student
 would lose the very part that says what is wrong. `install()` makes the lines wrap instead.
 
-The course configuration (autograder/nbgrader_config.py) installs it; `hub-config` writes this
+The course configuration (autograder/course/nbgrader_config.py) installs it; `hub-config` writes this
 file's code into the nbgrader_config.py of students' servers, which have nbgrader but not this
 repository, so it needs nothing but nbgrader and the standard library.
 """

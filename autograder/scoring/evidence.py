@@ -3,7 +3,7 @@
 `RunOnce` is the course's Execute. It runs the notebook's code cells in order in one kernel (in
 `grade`, forked by the worker's fork server; under stock `nbgrader autograde`, an ordinary local
 kernel), except the graded test cells: no test-cell code ever runs in the kernel. Where a graded
-test cell stands, `autograder.judge` runs that cell's checks in this process, calling the
+test cell stands, `autograder.scoring.judge` runs that cell's checks in this process, calling the
 student's functions in the kernel as they are at that point of the run:
 - for the page, the cell's visible checks as the notebook's own run would show them (the student's
   own callees; a wrong one named as the one to fix first), written into the cell as its output:
@@ -11,7 +11,7 @@ student's functions in the kernel as they are at that point of the run:
 - for the score, the visible and the hidden checks, with the reference's values in the place of
   every graded function the checked one calls: the verdict, in
   `resources["autograder"]["verdicts"]` ({grade_id: (passed, message)}), which
-  `autograder.scores.SaveVerdicts` records, and under the page's output one line saying that the
+  `autograder.scoring.scores.SaveVerdicts` records, and under the page's output one line saying that the
   hidden tests passed, or the first failure (unless the page already shows that very error).
 No reference code, expected value or hidden check ever runs in the kernel.
 """
@@ -22,11 +22,11 @@ import time
 
 import nbformat
 
-from .judge import KernelLink, is_test_cell, judge_and_show, submission_salt
-from .preprocessors import ObservedExecute
-from .sandbox.kernels import SandboxedExecute
-from .stage_times import add as add_stage_time
-from .stage_times import stage
+from autograder.scoring.judge import KernelLink, is_test_cell, judge_and_show, submission_salt
+from autograder.scoring.preprocessors import ObservedExecute
+from autograder.sandbox.kernels import SandboxedExecute
+from autograder.grading.stage_times import add as add_stage_time
+from autograder.grading.stage_times import stage
 
 HIDDEN_PASSED = "All hidden tests of this exercise passed."
 _NO_REPLY_SECONDS = 2

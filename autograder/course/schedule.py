@@ -1,14 +1,14 @@
 """Which notebooks must be due before another is released, and a check of a semester's due dates.
 
 A notebook's release can hold the answers of earlier ones: its course_functions.py carries the
-reference solutions of the functions it builds on (autograder/provided.py), and its prose may
+reference solutions of the functions it builds on (autograder/course/provided.py), and its prose may
 state what an earlier exercise asks students to find. So it is released only once those earlier
 notebooks are due; otherwise a student could copy the answers into the notebook still open.
 """
 
 import datetime
 
-from .provided import PROVIDED
+from autograder.course.provided import PROVIDED
 
 # Orderings that course_functions.py does not show: {assignment: {earlier: why}}. 03 may open
 # while 04 is open: 03 derives dW for its single layer, and 04's hand-graded derivation asks for
@@ -57,7 +57,7 @@ def gradebook_duedates(db_url):
 
     from nbgrader.api import Gradebook
 
-    from .course import CourseError, put_environment_on_path
+    from autograder.course import CourseError, put_environment_on_path
 
     if db_url.startswith("sqlite:///") and not pathlib.Path(db_url[10:]).is_file():
         raise CourseError(f"no gradebook at {db_url[10:]}: run this in the course folder, where "

@@ -16,8 +16,8 @@ import numpy as np
 
 from utils.expected import EXPECTED_FILE, encode, parse
 
-from . import provided
-from .course import CourseError, source_notebook
+from autograder.course import provided
+from autograder.course import CourseError, source_notebook
 
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.S)
 LOOKUPS = ("check_expected", "expected")

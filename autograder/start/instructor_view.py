@@ -14,10 +14,10 @@ without internet access.
 import sys
 import tempfile
 
-from . import roles
-from .course import CourseError
-from .launcher import check_serves, serve, jupyterlab_command, page_config_of
-from .start import jupyter_environment
+from autograder.start.workspace import roles
+from autograder.course import CourseError
+from autograder.start.launcher import check_serves, serve, jupyterlab_command, page_config_of
+from autograder.start.workspace import jupyter_environment
 
 MATHJAX = "/static/jupyter_server_mathjax/MathJax.js"
 

@@ -3,13 +3,13 @@
 nbgrader's SaveAutoGrades scores a graded code cell from its outputs (an error or stderr: 0; a
 result display: that number, or full marks if it is not one). Outputs come from the student's
 kernel, so here they decide nothing: a graded test cell gets its points exactly when its verdict
-from `autograder.evidence.RunOnce` passed, and 0 when it failed or is missing. Cells graded
+from `autograder.scoring.evidence.RunOnce` passed, and 0 when it failed or is missing. Cells graded
 by hand (written answers, solution cells) are left to nbgrader as before.
 """
 
 from nbgrader.preprocessors import SaveAutoGrades
 
-from .judge import is_test_cell
+from autograder.scoring.judge import is_test_cell
 
 
 class SaveVerdicts(SaveAutoGrades):

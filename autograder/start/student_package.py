@@ -5,7 +5,7 @@
 OUT receives, for the given assignments (default: all):
     <id>/                the release of notebooks/<id>/, with its own copy of utils/
     requirements.txt     requirements-student.txt: numpy, matplotlib, scikit-learn, JupyterLab
-    open_course.py       autograder/launcher.py: opens this folder in JupyterLab
+    open_course.py       autograder/start/launcher.py: opens this folder in JupyterLab
     README.md            the one command that sets up and opens the course, and how to hand in
     .gitignore           the student's environment and JupyterLab's own files
 
@@ -14,7 +14,7 @@ release, which `tests/test_release.py` proves free of solutions and hidden tests
 a git repository with the package committed (again on each run: students `git pull` new
 notebooks); with --zip, OUT.zip holds the same files in a folder named like OUT.
 
-A notebook whose release holds the answers of others (autograder/schedule.py) is packaged when
+A notebook whose release holds the answers of others (autograder/course/schedule.py) is packaged when
 asked for, with a note: hand the package out once those notebooks are due.
 """
 
@@ -25,10 +25,10 @@ import zipfile
 
 import nbformat
 
-from . import launcher
-from .course import NOTEBOOKS, REPO, CourseError, assignment_ids, source_notebook
-from .release import release_files
-from .schedule import due_before
+from autograder.start.workspace import launcher
+from autograder.course import NOTEBOOKS, REPO, CourseError, assignment_ids, source_notebook
+from autograder.course.release import release_files
+from autograder.course.schedule import due_before
 
 REQUIREMENTS = REPO / "requirements-student.txt"
 LAUNCHER = pathlib.Path(launcher.__file__).with_suffix(".py")
