@@ -8,8 +8,8 @@ import traceback
 
 # Only what `start` needs is imported here: a student's environment has numpy and JupyterLab but
 # none of the instructor's tools. Each other command imports its own modules.
-from autograder.start.workspace import roles
-from autograder.start.workspace import workspace as start
+from autograder.start import roles
+from autograder.start import workspace as start
 from autograder.course import REPO, CourseError, assignment_ids, source_notebook
 from autograder.grading import settings as grading_settings
 

@@ -20,7 +20,7 @@ import urllib.request
 
 import pytest
 
-from autograder.start.workspace import roles
+from autograder.start import roles
 from autograder.__main__ import main
 from autograder.course import NOTEBOOKS
 from autograder.start.launcher import http_status, page_config_of

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from autograder.start.workspace import roles
+from autograder.start import roles
 
-from autograder.start.workspace import workspace as start_module
+from autograder.start import workspace as start_module
 from autograder.course import NOTEBOOKS, REPO
 from autograder.course.release import release_files
 from autograder.start.launcher import jupyterlab_command
@@ -99,8 +99,8 @@ def test_start_imports_none_of_the_instructors_tools():
                 if name.split(".")[0] in ("nbgrader", "sqlalchemy", "alembic", "pytest"):
                     raise ModuleNotFoundError(name)
         sys.meta_path.insert(0, Refuse())
-        from autograder.start.workspace import roles
-        from autograder.start.workspace import workspace as start
+        from autograder.start import roles
+        from autograder.start import workspace as start
         from autograder.__main__ import main
         assert not roles.nbgrader_installed()
         try:

@@ -9,7 +9,7 @@ import sys
 import nbformat
 import pytest
 
-from autograder.start.workspace import roles
+from autograder.start import roles
 from autograder.course import REPO
 from submissions.s01_notation import ID, submissions
 

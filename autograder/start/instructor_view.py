@@ -14,7 +14,7 @@ without internet access.
 import sys
 import tempfile
 
-from autograder.start.workspace import roles
+from autograder.start import roles
 from autograder.course import CourseError
 from autograder.start.launcher import check_serves, serve, jupyterlab_command, page_config_of
 from autograder.start.workspace import jupyter_environment

@@ -25,7 +25,7 @@ import zipfile
 
 import nbformat
 
-from autograder.start.workspace import launcher
+from autograder.start import launcher
 from autograder.course import NOTEBOOKS, REPO, CourseError, assignment_ids, source_notebook
 from autograder.course.release import release_files
 from autograder.course.schedule import due_before

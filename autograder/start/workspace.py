@@ -18,7 +18,7 @@ import os
 import sys
 import tempfile
 
-from autograder.start.workspace import roles
+from autograder.start import roles
 from autograder.course import NOTEBOOKS, REPO
 from autograder.start.launcher import (CHECK_VARIABLE, assignment_folders, check_serves, jupyterlab_command,
                        page_config_of, serve)
