@@ -23,8 +23,8 @@ class StderrAsStdout(CoursePreprocessor):
     """Turn stderr stream outputs into stdout ones: a warning reads as ordinary text.
 
     Scores do not depend on outputs at all (they come from the grader's verdicts,
-    autograder.scores.SaveVerdicts); this only keeps the warning in the notebook and the feedback
-    as plain output for the student to read, not as an alarming red stderr block.
+    autograder.scores.SaveVerdicts); this only shows the warning in the notebook and the feedback
+    as ordinary output for the student to read.
     """
 
     def preprocess_cell(self, cell, resources, index):
