@@ -1,13 +1,11 @@
 """Pieces of the course notebooks that the tests take apart and put back together."""
 
-import re
 
 import nbformat
 
 from autograder.course import NOTEBOOKS, SOLUTIONS, assignment_ids
 from autograder.scoring.judge import hidden_checks
 
-HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)  # none left
 from autograder.course.notebook_files import SOLUTION_REGION, solution_code  # noqa: F401 (re-exported)
 
 

@@ -6,15 +6,11 @@ import shutil
 import nbformat
 import pytest
 
-from autograder.course import datasets
-
-from autograder.course import expected_values
-
-from autograder.course import provided
+from autograder.course import datasets, expected_values, provided
 from autograder.course import NOTEBOOKS, SOLUTIONS, assignment_ids
 from autograder.course.notebook_files import is_clean
 from autograder.course.release import NOT_RELEASE, UTILS, release, release_files
-from notebook_parts import HIDDEN_REGION, SOLUTION_REGION, cells_by_id, graded_functions, \
+from notebook_parts import SOLUTION_REGION, cells_by_id, graded_functions, \
     hidden_code, nbgrader_meta, source
 from notebook_parts import release as release_notebook
 
@@ -107,7 +103,7 @@ def test_release_leaks_no_solution_or_hidden_test(assignment_id):
             secret_lines |= {line.strip() for line in region.splitlines()}
     secret_lines = {line for line in secret_lines
                     if len(line) > 12 and not line.startswith("#") and re.search(r"\w", line)}
-    public = "\n".join(SOLUTION_REGION.sub("", HIDDEN_REGION.sub("", c.source))
+    public = "\n".join(SOLUTION_REGION.sub("", c.source)
                        for c in source(assignment_id).cells)
     public += "\n".join(content.decode() for content in release_files(UTILS).values())
     leaked = sorted(line for line in secret_lines if line in released and line not in public)

@@ -12,13 +12,16 @@ import pytest
 from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter
 
-from autograder.grading.class_grader import FORMULA_STARTS, neutral, write_outputs
+from autograder.grading.class_grader import neutral, write_outputs
 from autograder.grading.job import SCRATCH_STUDENT
 from autograder.grading.report import frequent_mistakes, write_report
-from autograder.scoring.preprocessors import HideHiddenTests
 
 from grading import read_csv
 from submissions.markup import ATTACKER, FORMULA, ID
+
+# What a spreadsheet reads as the start of a formula (OWASP's CSV injection list), written here
+# rather than taken from the grader, so that a character the grader forgot fails these tests.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 TRANSPOSED = ("CheckError: A = f(X) has shape ({0}, {1}), expected ({1}, {0}).\n"
               "  The shape is transposed: examples are columns, so each column is one example.")
@@ -117,6 +120,21 @@ def test_report_lists_students_and_whole_messages_escaped(tmp_path):
     assert f"script-src 'sha256-{digest}'" in policy and "default-src 'none'" in policy
 
 
+def test_report_escapes_markup_and_quotes_in_ids_and_messages(tmp_path):
+    student = 'x"><script>window.pwned=2</script>'
+    message = 'Boom: "quoted" <script>window.pwned=3</script> & more'
+    write_report(tmp_path / "report.html", [result(student, {"test_a": (0, 2, message)})])
+    page = (tmp_path / "report.html").read_text()
+    assert "<script>window" not in page and 'x">' not in page
+    assert "&lt;script&gt;window.pwned=2" in page and "&lt;script&gt;window.pwned=3" in page
+    soup = BeautifulSoup(page, "html.parser")
+    row = soup.select_one("table#students tbody th")
+    assert (row.get_text(), row["data-sort"]) == (student, student)  # whole, as text
+    assert [pre.get_text() for pre in soup.select("pre.message")] == [message]
+    assert soup.select_one("div.students").get_text() == student
+    assert len(soup.find_all("script")) == 1
+
+
 # --- a class graded through the command line (tests/submissions/markup.py) ----------------------
 
 def page_of(workdir, student):
@@ -169,7 +187,6 @@ def stock_page(workdir, student):
     """The page nbconvert's HTMLExporter makes, with its defaults, of the same graded notebook."""
     course = workdir / "jobs" / student / ID / "course"
     nb = nbformat.read(course / "autograded" / SCRATCH_STUDENT / ID / f"{ID}.ipynb", as_version=4)
-    nb, _ = HideHiddenTests().preprocess(nb, {})
     return HTMLExporter(template_name="classic").from_notebook_node(nb)[0]
 
 

@@ -9,7 +9,6 @@ results next to the source notebook, from where nbgrader releases them with the 
 import ast
 import json
 import math
-import re
 
 import nbformat
 import numpy as np
@@ -19,7 +18,6 @@ from utils.expected import EXPECTED_FILE, encode, parse
 from autograder.course import provided
 from autograder.course import CourseError, source_notebook
 
-HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.S)
 LOOKUPS = ("check_expected", "expected")
 
 # A stored float is current if it is within this relative distance of the value computed now.
@@ -46,13 +44,13 @@ def reference_namespace(nb, provided_code=""):
 
 
 def visible_calls(nb):
-    """The call texts looked up in expected.json by the visible part of the test cells, in order."""
+    """The call texts looked up in expected.json by the test cells, in order."""
     calls = []
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type != "code" or meta.get("solution"):
             continue
-        tree = ast.parse(HIDDEN.sub("", cell.source))
+        tree = ast.parse(cell.source)
         for node in ast.walk(tree):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                     and node.func.id in LOOKUPS and node.args

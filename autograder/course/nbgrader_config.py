@@ -15,8 +15,7 @@ from autograder.course import put_environment_on_path
 from autograder.scoring.evidence import RunOnce
 from autograder.grading.feedback import TEMPLATES, FeedbackExporter
 from autograder.grading.settings import Settings
-from autograder.scoring.preprocessors import (HideHiddenTests, NameTestCells, NumberCellsInOrder,
-                                      StderrAsStdout)
+from autograder.scoring.preprocessors import NameTestCells, NumberCellsInOrder, StderrAsStdout
 from autograder.scoring.scores import SaveVerdicts
 from autograder.course.validator_lines import install as install_validator_lines
 
@@ -66,9 +65,10 @@ c.OverwriteCells.add_missing_cells = True
 # are outputs of their cells, not this log, and are kept.)
 c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
 
-# Feedback shows every check's message and the student's code, but not the hidden tests' source;
-# its summary names the exercises, and its cells are numbered 1, 2, 3, ...
-c.GenerateFeedback.preprocessors = [HideHiddenTests, NameTestCells, NumberCellsInOrder, GetGrades,
+# Feedback shows every check's message and the student's code (the hidden checks live in
+# autograder/scoring/hidden_checks/, never in a notebook); its summary names the exercises, and its
+# cells are numbered 1, 2, 3, ...
+c.GenerateFeedback.preprocessors = [NameTestCells, NumberCellsInOrder, GetGrades,
                                     CSSHTMLHeaderPreprocessor]
 # A feedback page runs no script and loads nothing, whoever opens it: student HTML is sanitised,
 # maths is MathML written with the page, and the course's template (nbgrader's feedback template

@@ -9,7 +9,8 @@ An instructor opens report.html first to see who needs attention and which mista
   grouped by the message with its numbers masked, and each group shows one real message whole
   (numbers and hint included) and the students who made it.
 
-Everything a student could influence (ids, messages) is escaped, and the page carries a
+The markup is templates/class_report/report.html.j2, rendered by Jinja2 with autoescape: everything
+a student could influence (ids, messages) is escaped, and the page carries a
 Content-Security-Policy that lets only its own sorting script run and loads nothing.
 
 The page is readable by everyone (WCAG 2.1 AA, checked with axe-core in
@@ -21,12 +22,14 @@ scrolls sideways but a table in a box of its own, which the keyboard reaches; im
 import base64
 import collections
 import hashlib
-import html
 import io
+import pathlib
 import re
 
+import jinja2
 import matplotlib
 import nbformat
+from markupsafe import Markup
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 (after choosing the non-interactive backend)
@@ -37,6 +40,13 @@ from autograder.scoring.preprocessors import NameTestCells  # noqa: E402
 
 from .safe_html import content_security_policy  # noqa: E402
 from .similarity import report_section as similarity_section  # noqa: E402
+
+# The page's markup and style: templates/class_report/report.html.j2, every value escaped
+# (autoescape). Its script stays here: the page's policy names the script's hash.
+TEMPLATE = "report.html.j2"
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(pathlib.Path(__file__).parent / "templates" / "class_report"),
+    autoescape=True, undefined=jinja2.StrictUndefined)
 
 TOP_MISTAKES = 3
 STUDENTS_LISTED = 8
@@ -63,55 +73,25 @@ document.querySelectorAll("table.sortable thead th").forEach(function (th, colum
 """
 _SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(SORT_SCRIPT.encode()).digest()).decode()
 
-STYLE = """
-body{font-family:sans-serif;max-width:72em;margin:2em auto;padding:0 1em;color:#1a1a1a;background:#fff}
-table{border-collapse:collapse;margin:1em 0}
-caption{text-align:left;font-weight:bold;padding:.3em 0}
-td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top;text-align:left}
-table.sortable thead th{background:#f4f4f4}
-table.sortable th button{font:inherit;color:inherit;background:none;border:0;padding:0;cursor:pointer;
-  text-decoration:underline;text-align:left}
-table.sortable th[aria-sort=ascending] button::after{content:" \\25B2"}
-table.sortable th[aria-sort=descending] button::after{content:" \\25BC"}
-td.number{text-align:right;font-variant-numeric:tabular-nums}
-pre.message{white-space:pre-wrap;overflow-wrap:anywhere;margin:.2em 0;font-size:90%}
-.students{color:#555;font-size:90%}
-div.scroll-box{max-width:100%;overflow-x:auto}
-div.scroll-box:focus{outline:2px solid #1a4f8a;outline-offset:1px}
-img{max-width:100%;height:auto}
-@media print{body{color:#000;background:#fff}div.scroll-box{overflow:visible}}
-"""
-
-
-def scroll_box(name, content):
-    """`content` in a box that scrolls sideways on its own where it is wider than the page;
-    the keyboard reaches it, and it is named `name`."""
-    return (f"<div class='scroll-box' tabindex='0' role='group' aria-label='{_e(name)}'>"
-            f"{content}</div>")
-
 
 def write_report(path, results):
     """Write report.html from the stored results (one dict per submission, as results/ holds)."""
     by_assignment = collections.defaultdict(list)
     for result in results:
         by_assignment[result["assignment"]].append(result)
-    parts = ["<!DOCTYPE html>", "<html lang='en'><head>", content_security_policy([_SCRIPT_HASH]),
-             "<meta charset='utf-8'><title>Class report</title>",
-             f"<style>{STYLE}</style></head><body><main>", "<h1>Class report</h1>",
-             _student_table(results, sorted(by_assignment))]
-    for assignment, group in sorted(by_assignment.items()):
-        parts.append(f"<h2 id='{_e(assignment)}'>{_e(assignment)} ({len(group)} submissions)</h2>")
+    assignments = sorted(by_assignment)
+    sections = []
+    for assignment in assignments:
+        group = by_assignment[assignment]
         graded = [r for r in group if r["cells"]]
-        if graded:
-            parts.append(_histogram(assignment, graded))
-        parts.append(_cell_table(assignment, group, exercise_names(assignment)))
-    parts.append(similarity_section(path.parent))
-    parts.append(f"</main><script>{SORT_SCRIPT}</script></body></html>")
-    path.write_text("\n".join(parts))
-
-
-def _e(text):
-    return html.escape(str(text), quote=True)
+        sections.append({"assignment": assignment, "submissions": len(group),
+                         "histogram": _histogram(assignment, graded) if graded else None,
+                         "rows": _cell_rows(group, exercise_names(assignment))})
+    page = _TEMPLATES.get_template(TEMPLATE).render(
+        policy=Markup(content_security_policy([_SCRIPT_HASH])), script=Markup(SORT_SCRIPT),
+        assignments=assignments, students=_student_rows(results, assignments), sections=sections,
+        students_listed=STUDENTS_LISTED, similarity=Markup(similarity_section(path.parent)))
+    path.write_text(page)
 
 
 def score_of(result):
@@ -120,40 +100,27 @@ def score_of(result):
     return sum(c["score"] or 0 for c in cells), sum(c["max_score"] for c in cells)
 
 
-def _student_table(results, assignments):
-    """One row per student, one column per assignment, then the total; sortable."""
+def _student_rows(results, assignments):
+    """[{id, cells, total, total_max}] in student order; cells: per assignment, None if not
+    handed in, else {score, maximum, status (None when graded)}; numbers formatted as shown."""
     by_student = collections.defaultdict(dict)
     for result in results:
         by_student[result["student_id"]][result["assignment"]] = result
-    head = "".join(_sortable_heading(a) for a in assignments)
     rows = []
     for student, done in sorted(by_student.items()):
         cells, total, total_max = [], 0, 0
         for assignment in assignments:
             result = done.get(assignment)
             if result is None:
-                cells.append("<td data-sort=''>&mdash;</td>")
+                cells.append(None)
                 continue
             score, maximum = score_of(result)
             total, total_max = total + score, total_max + maximum
-            note = "" if result.get("status") == "graded" else f" ({_e(result.get('status'))})"
-            cells.append(f"<td class='number' data-sort='{score:g}'>{score:g} / {maximum:g}"
-                         f"{note}</td>")
-        rows.append(f"<tr><th scope='row' data-sort='{_e(student)}'>{_e(student)}</th>"
-                    f"{''.join(cells)}"
-                    f"<td class='number' data-sort='{total:g}'>{total:g} / {total_max:g}</td></tr>")
-    caption = "Score of each student per assignment, and in total"
-    return ("<h2>Scores per student</h2><p>Press a column's heading to sort by it.</p>"
-            + scroll_box(caption, "<table class='sortable' id='students'>"
-                         f"<caption>{caption}</caption><thead><tr>"
-                         f"{_sortable_heading('student', 'ascending')}"
-                         f"{head}{_sortable_heading('total')}</tr></thead>"
-                         f"<tbody>{''.join(rows)}</tbody></table>"))
-
-
-def _sortable_heading(text, order="none"):
-    """A column heading whose button sorts the table; aria-sort: how the rows are sorted by it."""
-    return f"<th scope='col' aria-sort='{order}'><button type='button'>{_e(text)}</button></th>"
+            status = None if result.get("status") == "graded" else str(result.get("status"))
+            cells.append({"score": f"{score:g}", "maximum": f"{maximum:g}", "status": status})
+        rows.append({"id": student, "cells": cells, "total": f"{total:g}",
+                     "total_max": f"{total_max:g}"})
+    return rows
 
 
 def exercise_names(assignment):
@@ -166,8 +133,9 @@ def exercise_names(assignment):
             for cell in nb.cells if "exercise" in cell.metadata}
 
 
-def _cell_table(assignment, group, names):
-    """Per graded cell (in the notebook's order): full-marks rate and most frequent mistakes."""
+def _cell_rows(group, names):
+    """Per graded cell (in the notebook's order): {cell, exercise (None if unknown), full,
+    entries, percent, mistakes: [{example, students}] (the most frequent TOP_MISTAKES)}."""
     order = list(names)
     rows = []
     for cell in sorted({name for r in group for name in r["cells"]},
@@ -175,23 +143,11 @@ def _cell_table(assignment, group, names):
         entries = [(r["student_id"], r["cells"][cell]) for r in group if cell in r["cells"]]
         full = sum(e["score"] is not None and e["score"] >= e["max_score"] for _, e in entries)
         mistakes = frequent_mistakes((student, e.get("message", "")) for student, e in entries)
-        listed = "".join(
-            f"<div class='mistake'><b>{len(students)} &times;</b>"
-            f"<pre class='message'>{_e(example)}</pre><div class='students'>"
-            f"{_e(', '.join(students[:STUDENTS_LISTED]))}"
-            f"{' and %d more' % (len(students) - STUDENTS_LISTED) if len(students) > STUDENTS_LISTED else ''}"
-            "</div></div>"
-            for example, students in mistakes[:TOP_MISTAKES])
-        title = f"{_e(names[cell])}<br><code>{_e(cell)}</code>" if cell in names else _e(cell)
-        rows.append(f"<tr><td>{title}</td>"
-                    f"<td class='number'>{full}/{len(entries)} ({100 * full / len(entries):.0f}%)</td>"
-                    f"<td>{listed}</td></tr>")
-    caption = f"{assignment}: full marks and most frequent mistakes per exercise"
-    return scroll_box(caption, f"<table class='exercises' data-assignment='{_e(assignment)}'>"
-                      f"<caption>{_e(caption)}</caption><thead><tr>"
-                      "<th scope='col'>exercise</th><th scope='col'>full marks</th>"
-                      "<th scope='col'>most frequent mistakes</th></tr></thead>"
-                      f"<tbody>{''.join(rows)}</tbody></table>")
+        rows.append({"cell": cell, "exercise": names.get(cell), "full": full,
+                     "entries": len(entries), "percent": f"{100 * full / len(entries):.0f}",
+                     "mistakes": [{"example": example, "students": students}
+                                  for example, students in mistakes[:TOP_MISTAKES]]})
+    return rows
 
 
 def mistake_key(message):
@@ -218,6 +174,7 @@ def frequent_mistakes(messages):
 
 
 def _histogram(assignment, group):
+    """The PNG (base64) of the score distribution of an assignment's graded submissions."""
     scores = [score_of(r)[0] for r in group]
     maximum = max(score_of(r)[1] for r in group)
     fig, ax = plt.subplots(figsize=(6, 2.6), layout="constrained")
@@ -231,6 +188,4 @@ def _histogram(assignment, group):
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90)
     plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode()
-    return (f"<img alt='score distribution of {_e(assignment)}' "
-            f"src='data:image/png;base64,{data}'>")
+    return base64.b64encode(buffer.getvalue()).decode()

@@ -32,11 +32,11 @@ class Settings:
                             metavar="ADDRESS")
     db_url: str = option(None, "SQLAlchemy URL of the class gradebook (default: sqlite in the "
                                "work directory)")
-    cell_timeout: int = option(30, "seconds per cell (default 30)")
-    job_timeout: int = option(300, "seconds per submission, everything included (default 300)")
-    max_mib: float = option(20, "largest notebook graded, in MiB (default 20)")
+    cell_timeout: int = option(30, "seconds per cell (default %(default)s)")
+    job_timeout: int = option(300, "seconds per submission, everything included (default %(default)s)")
+    max_mib: float = option(20, "largest notebook graded, in MiB (default %(default)s)")
     memory_mib: int = option(2048, "memory (address space) of one submission's kernel, in MiB "
-                                   "(default 2048)")
+                                   "(default %(default)s)")
     figures: bool = option(False, "draw the notebooks' figures into the feedback pages (0.3-1 s "
                                   "per figure); by default a figure shows as its one-line text "
                                   "form")
@@ -58,9 +58,12 @@ class Settings:
         return IntakeLimits(notebook_bytes=int(self.max_mib * MiB))
 
 
-def add_arguments(parser):
-    """Add one option per field of Settings to an argparse parser."""
+def add_arguments(parser, only=None, skip=()):
+    """Add one option per field of Settings to an argparse parser (only: just these fields'
+    names; skip: all but these). Help texts say "%(default)s" where they quote a default."""
     for field in dataclasses.fields(Settings):
+        if (only is not None and field.name not in only) or field.name in skip:
+            continue
         flag = field.metadata["flag"] or "--" + field.name.replace("_", "-")
         extra = dict(field.metadata["argparse"])
         if field.type is bool:

@@ -251,8 +251,9 @@ class SandboxedExecute(ObservedExecute):
         return super().process_message(msg, cell, cell_index)
 
     def _keep_what_scores(self, msg, cell, cell_index):
-        """Past the cap: an error, a result or stderr still decides the cell's score in nbgrader,
-        so a shortened copy of each is kept (the first stderr line of the cell only)."""
+        """Past the cap: a shortened copy of an error, a result and the cell's first stderr text is
+        still kept, so the student reads why a cell failed or what it returned. Scores do not
+        depend on outputs (they come from the grader's verdicts, autograder.scoring.scores)."""
         content, kind = msg.get("content") or {}, msg["msg_type"]
         if kind == "error":
             msg["content"] = {"ename": str(content.get("ename", ""))[:200],

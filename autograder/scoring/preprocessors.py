@@ -6,10 +6,6 @@ from nbgrader.preprocessors import Execute
 from nbgrader.preprocessors import NbGraderPreprocessor as _NbGraderPreprocessor
 from traitlets import List
 
-HIDDEN_TESTS = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.S)
-HIDDEN_NOTE = "# Hidden tests ran here. Their source is not shown; a failure's message is below."
-
-
 class CoursePreprocessor(_NbGraderPreprocessor):
     """nbgrader's preprocessor base, quiet under an HTML exporter.
 
@@ -24,10 +20,11 @@ class CoursePreprocessor(_NbGraderPreprocessor):
 
 
 class StderrAsStdout(CoursePreprocessor):
-    """Turn stderr stream outputs into stdout ones, so that a warning does not zero a grade cell.
+    """Turn stderr stream outputs into stdout ones: a warning reads as ordinary text.
 
-    Runs after execution and before grades are read: a cell's score then depends only on whether
-    it raised an error, and the warning text stays in the notebook for the student to read.
+    Scores do not depend on outputs at all (they come from the grader's verdicts,
+    autograder.scoring.scores.SaveVerdicts); this only shows the warning in the notebook and the feedback
+    as ordinary output for the student to read.
     """
 
     def preprocess_cell(self, cell, resources, index):
@@ -35,24 +32,6 @@ class StderrAsStdout(CoursePreprocessor):
             for output in cell.outputs:
                 if output.output_type == "stream" and output.name == "stderr":
                     output.name = "stdout"
-        return cell, resources
-
-
-class HideHiddenTests(CoursePreprocessor):
-    """Keep hidden-test source out of student feedback.
-
-    nbgrader restores hidden tests for grading and leaves them in the feedback it generates. This
-    replaces each hidden region with a one-line note and, in cells that had one, shortens error
-    tracebacks to the error's message, since a traceback prints the source lines around the
-    failing one. The student keeps every failure message and their own code.
-    """
-
-    def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "code" and HIDDEN_TESTS.search(cell.source):
-            cell.source = HIDDEN_TESTS.sub(HIDDEN_NOTE, cell.source)
-            for output in cell.outputs:
-                if output.output_type == "error":
-                    output.traceback = [f"{output.ename}: {output.evalue}"]
         return cell, resources
 
 
