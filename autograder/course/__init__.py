@@ -1,4 +1,4 @@
-"""Where the course lives and how nbgrader is configured for it.
+"""Where the course lives and how nbgrader is configured for it (the release stage: docs/architecture.md).
 
 Imported by `python -m autograder start` in a student's environment, which has neither nbgrader
 nor SQLAlchemy: what needs them is imported where it is used.

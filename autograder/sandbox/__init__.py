@@ -1,4 +1,5 @@
-"""Run submission kernels in a sandbox: forked from a pre-imported server, one namespace each."""
+"""Run submission kernels in a sandbox: forked from a pre-imported server, one namespace each
+(docs/architecture.md, stage 5a; docs/security.md)."""
 
 from .server import ForkServer, Limits, SandboxError
 
