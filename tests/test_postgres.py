@@ -42,9 +42,9 @@ def csv_scores(workdir):
 
 
 def test_grades_into_postgres_and_resumes(postgres_url, tmp_path_factory):
-    # A short folder, as in test_grade.py: kernels' ipc sockets live under the work directory,
-    # and a unix socket path holds at most 107 bytes (tmp_path, named after the test, is too long
-    # under xdist).
+    # A short folder, as in conftest.py's fixture_class: kernels' ipc sockets live under the work
+    # directory, and a unix socket path holds at most 107 bytes (tmp_path, named after the test, is
+    # too long under xdist).
     root = tmp_path_factory.mktemp("class")
     folder, workdir = root / "submissions", root / "work"
     expected = hand_in(folder, ID, [s for s in submissions()
