@@ -54,3 +54,41 @@ def markup_class(tmp_path_factory):
     run = grade_cli(root / "submissions", root / "work")
     assert run.returncode == 0, run.stderr[-3000:]
     return root / "work", expected, run
+
+
+BROKEN_01 = {"truncated": b'{"cells": [', "blank": b"", "binary": b"\x89PNG\x00"}
+
+
+@pytest.fixture(scope="session")
+def fixture_class(tmp_path_factory):
+    """Every fixture submission of every notebook, plus what a class hands in wrongly for 01 (three
+    unreadable notebooks, a folder without one, an unknown assignment), graded once through
+    `python -m autograder grade`, then graded again into the same work directory (which must
+    regrade nothing).
+
+    The one grading of the fixtures that test_autograde.py and test_grade.py read (xdist group
+    "all_fixtures", so one worker grades it). Returns a dict: workdir, expected ({(student,
+    assignment): the total score it must get}), first and second (the finished processes).
+    """
+    import importlib
+
+    from grading import grade_cli, hand_in
+
+    root = tmp_path_factory.mktemp("fixtures")
+    folder = root / "submissions"
+    expected = {}
+    for assignment_id in assignment_ids():
+        fixtures = importlib.import_module(f"submissions.s{assignment_id}").submissions()
+        scores = hand_in(folder, assignment_id, fixtures)
+        expected.update({(student, assignment_id): score for student, score in scores.items()})
+    for student, content in BROKEN_01.items():
+        (folder / student / "01_notation").mkdir(parents=True)
+        (folder / student / "01_notation" / "01_notation.ipynb").write_bytes(content)
+        expected[(student, "01_notation")] = 0
+    (folder / "nobook" / "01_notation").mkdir(parents=True)
+    expected[("nobook", "01_notation")] = 0
+    (folder / "stranger" / "99_unknown").mkdir(parents=True)
+    first = grade_cli(folder, root / "work")
+    assert first.returncode == 0, first.stderr[-3000:]
+    second = grade_cli(folder, root / "work")
+    return {"workdir": root / "work", "expected": expected, "first": first, "second": second}

@@ -1,10 +1,11 @@
 """Every fixture submission gets its exact score, per grade cell, from real nbgrader.
 
-The whole set of fixtures (every notebook) is graded once through `python -m autograder grade`,
-which runs nbgrader's autograde and generate_feedback in the sandbox, side by side; the complete
-work of each notebook (and the partial work of 03 and 05) is also graded one submission at a time
-through nbgrader's own API with the course configuration, which must give the same scores; and the
-stock settings are checked through the API as well.
+The whole set of fixtures (every notebook) is graded once through `python -m autograder grade`
+(conftest.py's fixture_class, shared with test_grade.py), which runs nbgrader's autograde and
+generate_feedback in the sandbox, side by side; the complete work of each notebook (and the partial
+work of 03 and 05) is also graded one submission at a time through nbgrader's own API with the
+course configuration, which must give the same scores; and the stock settings are checked through
+the API as well.
 """
 
 import html
@@ -16,7 +17,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.course import assignment_ids
-from grading import TempCourse, grade_cli, hand_in, read_csv
+from grading import TempCourse, read_csv
 from notebook_parts import hidden_code, nbgrader_meta, source
 
 pytestmark = pytest.mark.slow
@@ -34,19 +35,15 @@ SIDE_BY_SIDE = [(a, s) for a, s in CASES
 
 
 @pytest.fixture(scope="session")
-def graded(tmp_path_factory):
-    """Every fixture graded by one `grade` run: (work directory, {(student, assignment): {cell:
-    score or None}})."""
-    root = tmp_path_factory.mktemp("fixtures")
-    for assignment_id in assignment_ids():
-        hand_in(root / "submissions", assignment_id, fixtures(assignment_id))
-    run = grade_cli(root / "submissions", root / "work")
-    assert run.returncode == 0, run.stderr[-3000:]
+def graded(fixture_class):
+    """Every fixture graded by one `grade` run (conftest.py's fixture_class, which test_grade.py
+    reads as well): (work directory, {(student, assignment): {cell: score or None}})."""
+    workdir = fixture_class["workdir"]
     cells = {}
-    for row in read_csv(root / "work" / "cells.csv"):
+    for row in read_csv(workdir / "cells.csv"):
         cells.setdefault((row["student_id"], row["assignment"]), {})[row["cell"]] = (
             None if row["score"] == "" else float(row["score"]))
-    return root / "work", cells
+    return workdir, cells
 
 
 @pytest.fixture(scope="session")

@@ -32,7 +32,8 @@ from submissions.s01_notation import submissions
 pytestmark = pytest.mark.slow
 
 ID = "01_notation"
-COPIES = 2                   # each fixture under this many student ids: enough to stop it halfway
+COPIES = 2                   # each fixture under this many student ids: four jobs on two
+                             # workers, so one still waits when the first result is written
 FIRST_RESULT_SECONDS = 120   # the first result file must appear within this
 STOP_SECONDS = 120           # the interrupted grader must exit within this
 GONE_SECONDS = 10            # every process of the run must be gone within this after it exits
@@ -41,7 +42,11 @@ SPOOL = re.compile(r"/autograder-\d+-[^/\s]+")  # a sandbox spool (engines/worke
 
 @pytest.fixture(scope="module")
 def fixtures():
-    return submissions()
+    """Full and partial work of 01: two different scores, so a result recorded under the wrong
+    student, twice or not at all changes a total."""
+    kept = [s for s in submissions() if s.student in ("complete", "partial")]
+    assert sorted(sum(s.scores.values()) for s in kept) == [4, 10]
+    return kept
 
 
 def build_class(root, fixtures):

@@ -1,5 +1,9 @@
 """`python -m autograder grade --db-url` against a real PostgreSQL server: exact scores, resumable.
 
+Two submissions of 01 with different scores (full marks and partial marks) are enough to show
+that each student's own score reaches the PostgreSQL gradebook; the scoring of every fixture is
+tested on SQLite by test_grade.py and test_autograde.py.
+
 The server comes from the pgserver wheel and the driver is psycopg 3, both installed by
 requirements.txt, so their absence is a failure, not a skip.
 """
@@ -38,12 +42,14 @@ def csv_scores(workdir):
 
 
 def test_grades_into_postgres_and_resumes(postgres_url, tmp_path_factory):
-    # A short folder, as in test_grade.py: kernels' ipc sockets live under the work directory,
-    # and a unix socket path holds at most 107 bytes (tmp_path, named after the test, is too long
-    # under xdist).
+    # A short folder, as in conftest.py's fixture_class: kernels' ipc sockets live under the work
+    # directory, and a unix socket path holds at most 107 bytes (tmp_path, named after the test, is
+    # too long under xdist).
     root = tmp_path_factory.mktemp("class")
     folder, workdir = root / "submissions", root / "work"
-    expected = hand_in(folder, ID, submissions())
+    expected = hand_in(folder, ID, [s for s in submissions()
+                                    if s.student in ("complete", "partial")])
+    assert expected == {"complete": 10, "partial": 4}
 
     first = grade_cli(folder, workdir, "--db-url", postgres_url)
     assert first.returncode == 0, first.stderr
