@@ -156,6 +156,7 @@ def _grade_pending(workdir, db_url, submissions, pending, to_grade, settings, st
         recorded = set()
         try:
             with InterruptRequest() as interrupt:
+                engine.start_jobs(template)  # the template is ready only now (Dask's plugin)
                 for submission in to_grade:
                     futures[engine.submit(new_job(workdir, template, submission, settings))] = \
                         submission

@@ -1,10 +1,11 @@
 """The Dask engine: one Dask task per submission, on the cluster whose scheduler is at --scheduler.
 
-A worker plugin, registered by the class grader before the first task, sets up every Dask worker
-(those that join later too): it checks that the worker holds the grader's course and packages
-(fingerprint.py) and can run the sandbox, and starts a LocalEngine of its own there, one grading
-process (with its fork server) per Dask thread. A task grades its job on that engine, so the job
-time limit and the kill of a job's kernels work as on one machine.
+A worker plugin, registered when the run's jobs start (DaskEngine.start_jobs, with the run's
+template gradebook), sets up every Dask worker (those that join later too): it checks that the
+worker holds the grader's course and packages (fingerprint.py) and can run the sandbox, and starts
+a LocalEngine of its own there, one grading process (with its fork server) per Dask thread. A
+task grades its job on that engine, so the job time limit and the kill of a job's kernels work as
+on one machine.
 
 What travels: the template gradebook in the plugin; each submission's files with its task, taken
 in on the grader as a job takes them in (no link followed; the notebook bounded by --max-mib, the
@@ -15,15 +16,16 @@ course's certificates (client_security), so only the course's workers and grader
 
 Faults: a Dask worker that dies mid-task (killed, out of memory) loses nothing: the scheduler runs
 the task again on another worker, at most `distributed.scheduler.allowed-failures` times (3 by
-default), then gives up with KilledWorker, which becomes a failed Result with a problem line. A
-worker that cannot grade refuses: the reason reaches the class grader, which stops the run.
+default), then gives up with KilledWorker, which becomes a failed Result with a problem line
+(engines.result_future, as for a local job). A worker that cannot grade refuses: the reason
+reaches the class grader, which stops the run.
 """
 
 import asyncio
 import concurrent.futures
 import dataclasses
+import functools
 import hashlib
-import itertools
 import multiprocessing
 import pathlib
 import tempfile
@@ -31,6 +33,7 @@ import uuid
 
 import distributed
 from distributed.diagnostics.plugin import WorkerPlugin
+from distributed.utils_comm import retry
 
 from autograder.course import CourseError
 from autograder.sandbox import SandboxError
@@ -38,11 +41,11 @@ from autograder.sandbox.cleanup import remove_tree
 
 from ..intake import IntakeLimits, Refused, take_in
 from ..job import Result
-from . import Engine
+from . import REFUSALS, Engine, result_future
 from .fingerprint import course_fingerprint
 from .local import LocalEngine
 
-REFUSALS = {"SandboxError": SandboxError, "CourseError": CourseError}
+REFUSAL_NAMED = {kind.__name__: kind for kind in REFUSALS}  # a worker's refusal travels as names
 LOST = ("the Dask workers that graded this submission died each time (killed, or out of memory), "
         "so it was not tried again; scored 0")
 
@@ -73,8 +76,9 @@ class SandboxPlugin(WorkerPlugin):
             template = self.folder / "template.db"
             template.write_bytes(self.template)
             self.template = str(template)
-            self.engine = LocalEngine(self.settings, self.folder / "workers",
-                                      max(1, worker.state.nthreads))
+            processes = max(1, worker.state.nthreads)  # one grading process per Dask thread
+            self.engine = LocalEngine(dataclasses.replace(self.settings, workers=processes),
+                                      self.folder / "workers", processes)
         except (SandboxError, CourseError) as error:
             self.error = (type(error).__name__, str(error))
 
@@ -93,7 +97,8 @@ class SandboxPlugin(WorkerPlugin):
         worker's engine, in a scratch folder of this worker; return the Result as JSON text."""
         if self.error:
             kind, message = self.error
-            raise REFUSALS[kind](f"Dask worker {distributed.get_worker().address}: {message}")
+            raise REFUSAL_NAMED[kind](f"Dask worker {distributed.get_worker().address}: "
+                                      f"{message}")
         scratch = self.folder / "jobs" / uuid.uuid4().hex
         submission = scratch / "submission"
         try:
@@ -152,7 +157,11 @@ def allow_grading_processes():
 def grade_remotely(job, files, plugin):
     """The Dask task: grade `job` (its submission: `files`) with the plugin named `plugin` of the
     worker running it; the Result as JSON text."""
-    return distributed.get_worker().plugins[plugin].grade(job, files)
+    worker = distributed.get_worker()
+    found = worker.plugins.get(plugin)
+    if found is None:
+        raise SandboxError(f"Dask worker {worker.address}: the grading plugin is not set up")
+    return found.grade(job, files)
 
 
 def refusal(plugin, dask_worker=None):
@@ -201,10 +210,11 @@ def is_loopback(host):
 
 
 class DaskEngine(Engine):
-    _runs = itertools.count()
+    """Grades on the Dask cluster at settings.scheduler; `folder` is not used on this machine
+    (each Dask worker keeps its grading processes in a folder of its own)."""
 
-    def __init__(self, settings):
-        self.settings = settings
+    def __init__(self, settings, folder, jobs):
+        self.settings, self.folder, self.jobs = settings, pathlib.Path(folder), jobs
         security = client_security(settings.scheduler)
         try:
             self.client = distributed.Client(settings.scheduler, timeout="120s",
@@ -214,55 +224,53 @@ class DaskEngine(Engine):
                               f"({error})") from None
         self.plugin, self.futures = None, set()
 
-    def _register(self, job):
-        """Register this run's plugin (the template gradebook of `job` in it); check workers."""
-        template = pathlib.Path(job.template_db).read_bytes()
+    def start_jobs(self, template):
+        """Register this run's plugin, with the template gradebook in it, on every worker (and
+        those that join later); a worker that cannot grade stops the run before any result.
+        Nothing to do for a run without jobs."""
+        if self.jobs == 0:
+            return
         name = f"autograder-{uuid.uuid4().hex[:12]}"
-        plugin = SandboxPlugin(name, self.settings, course_fingerprint(), template)
-        for attempt in range(3):  # a worker lost meanwhile breaks the broadcast: try again
-            try:
-                self.client.register_plugin(plugin, name=name)
-                break
-            except (OSError, distributed.comm.CommClosedError):
-                if attempt == 2:
-                    raise
+        plugin = SandboxPlugin(name, self.settings, course_fingerprint(),
+                               pathlib.Path(template).read_bytes())
+        self._register(plugin, name)
         self.plugin = name
         states = self.client.run(refusal, name, on_error="return")
         for address, refused in sorted(states.items()):
             if refused and not isinstance(refused, BaseException):  # an exception: worker lost
                 kind, message = refused
-                raise REFUSALS[kind](f"Dask worker {address}: {message}")
+                raise REFUSAL_NAMED[kind](f"Dask worker {address}: {message}")
+
+    def _register(self, plugin, name):
+        """Register `plugin` as `name`, trying twice more when the broadcast breaks (OSError,
+        CommClosedError among them: a worker was lost meanwhile); the scheduler keeps the plugin
+        for the workers left and those that join."""
+        attempt = functools.partial(asyncio.to_thread, self.client.register_plugin, plugin,
+                                    name=name)
+        self.client.sync(retry, attempt, count=2, delay_min=0.5, delay_max=2,
+                         retry_on_exceptions=OSError, operation=f"registering plugin {name}")
 
     def submit(self, job):
-        if self.plugin is None:  # first: a worker that cannot grade stops the run before a result
-            self._register(job)
-        outer = concurrent.futures.Future()
+        if self.plugin is None:
+            raise RuntimeError("DaskEngine.start_jobs(template) must come before submit(job)")
         try:
             files, sent_problems = pack_submission(job)
-        except Refused as refusal:  # as the job itself would say
-            outer.set_result(Result.failed(f"{refusal}; scored 0", status="not graded"))
-            return outer
+        except Refused as refused:  # as the job itself would say
+            outcome = concurrent.futures.Future()
+            outcome.set_result(Result.failed(f"{refused}; scored 0", status="not graded"))
+            return outcome
         key = (f"grade-{hashlib.sha256(job.student_id.encode()).hexdigest()[:12]}-"
                f"{job.assignment_id}-{uuid.uuid4().hex[:8]}")
         task = self.client.submit(grade_remotely, job, files, self.plugin, key=key, pure=False)
         self.futures.add(task)  # a task whose future is forgotten is cancelled
+        task.add_done_callback(self.futures.discard)
 
-        def done(finished):
-            self.futures.discard(finished)
-            if finished.cancelled():
-                outer.cancel()
-                return
-            try:
-                result = Result.from_plain(finished.result())
-                result.problems[:0] = sent_problems  # first, as in a local job
-                outer.set_result(result)
-            except distributed.scheduler.KilledWorker:
-                outer.set_result(Result.failed(LOST))
-            except BaseException as error:
-                outer.set_exception(error)
+        def read(plain):
+            result = Result.from_plain(plain)
+            result.problems[:0] = sent_problems  # first, as in a local job
+            return result
 
-        task.add_done_callback(done)
-        return outer
+        return result_future(task, {distributed.scheduler.KilledWorker: LOST}, read=read)
 
     def close(self, cancel=False):
         if self.client is None:

@@ -15,21 +15,23 @@ import pathlib
 
 import pebble
 
-from autograder.course import CourseError
 from autograder.sandbox.cleanup import remove_tree
 
-from ..job import Result
-from . import Engine, worker
+from . import Engine, result_future, worker
 
 UID_BASE = 200_000
 STARTUP_SECONDS = 180
 _ENGINES = itertools.count()
+ENDED = "the grading process ended without a result; scored 0"  # its worker died mid-job
 
 
 class LocalEngine(Engine):
-    def __init__(self, settings, folder, size):
+    """A pool of min(settings.workers, jobs) grading processes, slots and logs under `folder`."""
+
+    def __init__(self, settings, folder, jobs):
         self.settings, self.folder, self.pool = settings, pathlib.Path(folder), None
         self.problems = []  # sentences about this engine's own failures (clean-up, shutdown)
+        size = max(0, min(settings.workers, jobs))
         if size == 0:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -54,29 +56,8 @@ class LocalEngine(Engine):
 
     def submit(self, job):
         limit = self.settings.job_timeout
-        outer = concurrent.futures.Future()
-
-        def done(inner):
-            if inner.cancelled():
-                outer.cancel()
-                return
-            try:
-                outer.set_result(inner.result())
-            except concurrent.futures.TimeoutError:
-                outer.set_result(Result.failed(f"grading took longer than {limit} s and was "
-                                               f"stopped; scored 0"))
-            except pebble.ProcessExpired:
-                outer.set_result(Result.failed("the grading process ended without a result; "
-                                               "scored 0"))
-            except (worker.SandboxError, CourseError) as error:  # no worker can grade at all
-                outer.set_exception(error)
-            except BaseException as error:  # this job's worker failed: the job alone fails
-                outer.set_result(Result.failed(
-                    f"the grading process failed on this submission ({type(error).__name__}: "
-                    f"{str(error)[:200]}); scored 0"))
-
-        self.pool.schedule(worker.run, args=[job], timeout=limit).add_done_callback(done)
-        return outer
+        running = self.pool.schedule(worker.run, args=[job], timeout=limit)
+        return result_future(running, {pebble.ProcessExpired: ENDED}, time_limit=limit)
 
     def close(self, cancel=False):
         """Stop the workers, then remove their spools; never raises (failures go to problems)."""
