@@ -41,7 +41,7 @@ from autograder.sandbox.cleanup import remove_tree
 
 from ..intake import IntakeLimits, Refused, take_in
 from ..job import Result
-from . import REFUSALS, Engine, result_future
+from .base import REFUSALS, Engine, result_future
 from .fingerprint import course_fingerprint
 from .local import LocalEngine
 

@@ -17,7 +17,8 @@ import pebble
 
 from autograder.sandbox.cleanup import remove_tree
 
-from . import Engine, result_future, worker
+from . import worker
+from .base import Engine, result_future
 
 UID_BASE = 200_000
 STARTUP_SECONDS = 180
