@@ -24,7 +24,7 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
-from autograder.scoring.evidence import HIDDEN_PASSED, RunOnce, SandboxedRunOnce
+from autograder.scoring.evidence import RunOnce, SandboxedRunOnce, take_verdicts
 from autograder.scoring.preprocessors import timed_out_cells
 from autograder.sandbox.cleanup import remove_tree
 from autograder.sandbox.kernels import OUTPUT_CAP_NOTE, take_cleanup_problems
@@ -153,8 +153,10 @@ def run(job):
         sandboxed.get(step, step) for step in config.Autograde.autograde_preprocessors]
     api = nbgrader_api(config)
 
+    take_verdicts()  # an earlier job's
     with stage("autograde"):
         result = api.autograde(job.assignment_id, job.student_id, force=True, create=True)
+    verdicts = take_verdicts()
     if not result["success"]:
         return {"status": "failed", "problems": [_failure(result, job.cell_timeout)], "cells": {},
                 "notebook_sha256": notebook_sha256}
@@ -162,9 +164,9 @@ def run(job):
                        / f"{job.assignment_id}.ipynb")
     autograded = nbformat.read(autograded_file, as_version=4)
     cells, timestamp = grade_cells(db_url, job.assignment_id, job.student_id)
-    for grade_id, message in _messages(autograded).items():
-        if grade_id in cells:
-            cells[grade_id]["message"] = message
+    for grade_id, (passed, message) in verdicts.items():
+        if grade_id in cells and not passed and message:
+            cells[grade_id]["message"] = message.strip()
     problems = intake_problems + limit_problems(autograded, job.cell_timeout, timed_out_cells())
     with stage("page"):
         feedback = api.generate_feedback(job.assignment_id, job.student_id, force=True)
@@ -219,25 +221,6 @@ def grade_cells(db_url, assignment_id, student_id):
                           "needs_manual_grade": bool(g.needs_manual_grade)}
                  for g in notebook.grades},
                 timestamp.isoformat() if timestamp else None)
-
-
-def _messages(nb):
-    """{grade_id: the failure that decided that graded cell, as 'Name: message'}.
-
-    The grader's verdict is a test cell's last output (autograder.scoring.evidence): one line when the
-    hidden tests passed, else the failure, which is the last error (it is not repeated when the
-    cell already shows the same error).
-    """
-    messages = {}
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        outputs = cell.get("outputs", [])
-        if not grade_id or not outputs or HIDDEN_PASSED in outputs[-1].get("text", ""):
-            continue
-        errors = [o for o in outputs if o.output_type == "error"]
-        if errors:
-            messages[grade_id] = f"{errors[-1].ename}: {errors[-1].evalue}".strip()
-    return messages
 
 
 # (error name, words in its message or None, what the instructor reads)

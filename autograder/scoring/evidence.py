@@ -29,6 +29,16 @@ from autograder.grading.stage_times import add as add_stage_time
 from autograder.grading.stage_times import stage
 
 HIDDEN_PASSED = "All hidden tests of this exercise passed."
+_LAST_VERDICTS = {}  # of this process's last run (a grading worker runs one notebook at a time)
+
+
+def take_verdicts():
+    """{grade_id: (passed, first failure as "Name: message" or None)} of the last RunOnce in this
+    process, as the judge gave them (nothing read back from the notebook's outputs); then forgets
+    them."""
+    verdicts = dict(_LAST_VERDICTS)
+    _LAST_VERDICTS.clear()
+    return verdicts
 _NO_REPLY_SECONDS = 2
 
 
@@ -48,6 +58,8 @@ class RunOnce(ObservedExecute):
             nb.cells.pop()
             add_stage_time("teardown", time.perf_counter() - self._clock)
         resources.setdefault("autograder", {})["verdicts"] = self._verdicts
+        _LAST_VERDICTS.clear()
+        _LAST_VERDICTS.update(self._verdicts)
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
