@@ -100,18 +100,7 @@ def grade(job):
     take_cleanup_problems()  # an earlier job's, already reported with it
     take_stage_times()
     try:
-        found = run(job)
-        result = Result(found["status"], found.get("cells", {}), found.get("problems", []),
-                        timestamp=found.get("timestamp"),
-                        notebook_sha256=found.get("notebook_sha256"),
-                        exchange_files=found.get("exchange_files") or {})
-        if found.get("feedback"):
-            result.feedback_html = pathlib.Path(found["feedback"]).read_text()
-        autograded = found.get("autograded") or (
-            pathlib.Path(job.scratch_dir) / "autograded" / SCRATCH_STUDENT / job.assignment_id
-            / f"{job.assignment_id}.ipynb")
-        if found["status"] == "graded" and pathlib.Path(autograded).is_file():
-            result.autograded_notebook = pathlib.Path(autograded).read_text()
+        result = run(job)
     except Exception as error:
         traceback.print_exc()
         result = Result.failed(f"the grader failed on this submission ({type(error).__name__}: "
@@ -129,19 +118,18 @@ SCRATCH_STUDENT = "student"
 
 
 def run(job):
-    """Grade `job`; return a result dict (see grade_cells and the keys below)."""
+    """Grade `job` in its scratch folder; return its Result (without seconds and stages)."""
     scratch = pathlib.Path(job.scratch_dir)
     left = remove_tree(scratch)
     if left:
-        return {"status": "failed", "cells": {},
-                "problems": [f"the job's scratch folder could not be emptied: {left}; scored 0"]}
+        return Result.failed(f"the job's scratch folder could not be emptied: {left}; scored 0")
     intake_problems, refused = take_in_submission(job, scratch)
     if refused:
-        return {"status": "not graded", "problems": [f"{refused}; scored 0"], "cells": {}}
+        return Result.failed(f"{refused}; scored 0", status="not graded")
     job = dataclasses.replace(job, student_id=SCRATCH_STUDENT)
+    submitted = scratch / "submitted" / SCRATCH_STUDENT / job.assignment_id
     notebook_sha256 = hashlib.sha256(
-        (scratch / "submitted" / SCRATCH_STUDENT / job.assignment_id
-         / f"{job.assignment_id}.ipynb").read_bytes()).hexdigest()
+        (submitted / f"{job.assignment_id}.ipynb").read_bytes()).hexdigest()
     shutil.copy(job.template_db, scratch / "gradebook.db")
     db_url = f"sqlite:///{scratch / 'gradebook.db'}"
     config = nbgrader_config(
@@ -155,14 +143,15 @@ def run(job):
 
     take_verdicts()  # an earlier job's
     with stage("autograde"):
-        result = api.autograde(job.assignment_id, job.student_id, force=True, create=True)
+        outcome = api.autograde(job.assignment_id, job.student_id, force=True, create=True)
     verdicts = take_verdicts()
-    if not result["success"]:
-        return {"status": "failed", "problems": [_failure(result, job.cell_timeout)], "cells": {},
-                "notebook_sha256": notebook_sha256}
+    if not outcome["success"]:
+        return Result("failed", problems=[_failure(outcome, job.cell_timeout)],
+                      notebook_sha256=notebook_sha256)
     autograded_file = (scratch / "autograded" / job.student_id / job.assignment_id
                        / f"{job.assignment_id}.ipynb")
-    autograded = nbformat.read(autograded_file, as_version=4)
+    autograded_text = autograded_file.read_text()
+    autograded = nbformat.reads(autograded_text, as_version=4)
     cells, timestamp = grade_cells(db_url, job.assignment_id, job.student_id)
     for grade_id, (passed, message) in verdicts.items():
         if grade_id in cells and not passed and message:
@@ -174,11 +163,9 @@ def run(job):
     if not feedback["success"] or not page.is_file():
         problems.append("nbgrader could not write the feedback page")
         page = None
-    return {"status": "graded", "cells": cells, "problems": problems,
-            "feedback": str(page) if page else None, "autograded": str(autograded_file),
-            "timestamp": timestamp, "notebook_sha256": notebook_sha256,
-            "exchange_files": exchange_files(scratch / "submitted" / SCRATCH_STUDENT
-                                             / job.assignment_id)}
+    return Result("graded", cells, problems, feedback_html=page.read_text() if page else None,
+                  autograded_notebook=autograded_text, timestamp=timestamp,
+                  notebook_sha256=notebook_sha256, exchange_files=exchange_files(submitted))
 
 
 def take_in_submission(job, scratch):
