@@ -13,7 +13,7 @@ from autograder.course import nbgrader_config
 from autograder.grading import job as grading_job
 from autograder.grading import settings as grading_settings
 from autograder.grading.class_grader import (Submission, create_gradebook, load_results,
-                                             received, record, result_path, write_outputs)
+                                             record, result_path, write_outputs)
 from autograder.grading.engines.fingerprint import course_fingerprint
 from autograder.grading.job import GradingJob, Result, limit_problems
 from autograder.grading.settings import Settings
@@ -64,13 +64,17 @@ def test_a_result_is_recorded_once_with_its_pages(class_gradebook):
                     ["a note"], feedback_html="<p>page</p>", autograded_notebook="{}",
                     timestamp="2026-01-01 10:00:00", seconds=1.5)
     with Gradebook(db_url) as gradebook:
-        record(workdir, gradebook, submission, received(workdir, submission, result))
+        record(workdir, gradebook, submission, result)
     with Gradebook(db_url) as gradebook:  # a rerun
-        record(workdir, gradebook, submission, received(workdir, submission, result))
+        record(workdir, gradebook, submission, result)
     assert scores(db_url, "s1") == {"a": 3, "b": 0}  # a cell the job did not report scores 0
     with Gradebook(db_url) as gradebook:
         assert [s.id for s in gradebook.students] == ["s1"]
     assert (workdir / "feedback" / "s1" / ID / f"{ID}.html").read_text() == "<p>page</p>"
+    assert (workdir / "autograded" / "s1" / ID / f"{ID}.ipynb").read_text() == "{}"
+    # written once, where they belong: no other copy in the work directory
+    assert sorted(p.name for p in workdir.rglob("*") if p.is_file() and p.suffix in (
+        ".html", ".ipynb")) == [f"{ID}.html", f"{ID}.ipynb"]
     assert result_path(workdir, submission).is_file()
     [stored] = load_results(workdir)
     assert (stored["student_id"], stored["status"], stored["problems"]) == ("s1", "graded",
@@ -86,7 +90,7 @@ def test_a_regrade_keeps_manual_scores_and_flags_them_only_for_a_changed_noteboo
     def grade(sha):
         result = Result("graded", {"a": {"score": 0.0, "max_score": 3,
                                          "needs_manual_grade": False}}, [], notebook_sha256=sha)
-        record(workdir, run, submission, received(workdir, submission, result))
+        record(workdir, run, submission, result)
         with Gradebook(db_url) as gradebook:
             grade_a = gradebook.find_grade("a", ID, ID, "s3")
             return grade_a.auto_score, grade_a.manual_score, grade_a.needs_manual_grade
@@ -108,8 +112,7 @@ def test_a_failed_result_scores_zero_everywhere(class_gradebook):
     workdir, db_url = class_gradebook
     submission = Submission("s2", ID, workdir / "in")
     with Gradebook(db_url) as gradebook:
-        record(workdir, gradebook, submission,
-               received(workdir, submission, Result.failed("it broke; scored 0")))
+        record(workdir, gradebook, submission, Result.failed("it broke; scored 0"))
     assert scores(db_url, "s2") == {"a": 0, "b": 0}
     assert not (workdir / "feedback" / "s2").exists()
 

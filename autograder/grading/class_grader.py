@@ -148,8 +148,7 @@ def _grade_pending(workdir, db_url, submissions, pending, to_grade, settings, st
     with gradebook:
         for submission in pending:
             if submission.folder is None:
-                record(workdir, gradebook, submission,
-                       {"status": "not graded", "cells": {}, "problems": []})
+                record(workdir, gradebook, submission, Result("not graded"))
 
         progress = Progress(len(to_grade), stream)
         futures = {}
@@ -169,8 +168,7 @@ def _grade_pending(workdir, db_url, submissions, pending, to_grade, settings, st
                     for future in finished:
                         submission = futures[future]
                         result = future.result()
-                        record(workdir, gradebook, submission,
-                               received(workdir, submission, result))
+                        record(workdir, gradebook, submission, result)
                         recorded.add(future)
                         progress.advance(f"{submission.student_id}/{submission.assignment_id}",
                                          failed=result.status != "graded" or bool(result.problems))
@@ -182,8 +180,7 @@ def _grade_pending(workdir, db_url, submissions, pending, to_grade, settings, st
             for future, submission in futures.items():
                 if (future.done() and not future.cancelled() and future.exception() is None
                         and future not in recorded and future.result().status == "graded"):
-                    record(workdir, gradebook, submission,
-                           received(workdir, submission, future.result()))
+                    record(workdir, gradebook, submission, future.result())
             raise
         except BaseException:
             _close(engine, run_problems, cancel=True)
@@ -457,24 +454,6 @@ def _empty(folder):
         raise CourseError(f"{left}. Remove {folder} by hand: this run writes there")
 
 
-def received(workdir, submission, result):
-    """A job's Result as `record` takes it: the pages it carries written under the job's folder
-    (jobs/<student>/<assignment>/returned/), and their paths in the dict."""
-    returned = job_folder(workdir, submission.student_id, submission.assignment_id) / "returned"
-    found = {"status": result.status, "cells": result.cells, "problems": result.problems,
-             "feedback": None, "autograded": None, "timestamp": result.timestamp,
-             "seconds": result.seconds, "notebook_sha256": result.notebook_sha256,
-             "exchange_files": result.exchange_files, "stages": result.stages}
-    for key, content, name in (("feedback", result.feedback_html, "feedback.html"),
-                               ("autograded", result.autograded_notebook,
-                                f"{submission.assignment_id}.ipynb")):
-        if content is not None:
-            returned.mkdir(parents=True, exist_ok=True)
-            (returned / name).write_text(content)
-            found[key] = str(returned / name)
-    return found
-
-
 def job_folder(workdir, student_id, assignment_id):
     """jobs/<student>/<assignment>: a job's folder, kept for inspection.
 
@@ -491,36 +470,41 @@ def job_folder(workdir, student_id, assignment_id):
 def record(workdir, gradebook, submission, result):
     """The one writer: scores into the class gradebook, then the files, then the result file.
 
-    gradebook: the class gradebook, open for the run (nbgrader's Gradebook).
-    It gets the autograded scores (manual scores and comments there are kept:
+    gradebook: the class gradebook, open for the run (nbgrader's Gradebook); result: the job's
+    Result. The gradebook gets the autograded scores (manual scores and comments there are kept:
     autograder/grading/class_gradebook.py); DIR/autograded/ the graded notebook, where nbgrader's
-    formgrader shows it for manual grading; DIR/feedback/ the page. A failed or ungraded
+    formgrader shows it for manual grading; DIR/feedback/ the page, each written once from the
+    Result's content; DIR/results/ the rest, with those files' paths. A failed or ungraded
     submission scores 0 in every grade cell. Recording is idempotent, so a run interrupted between
     the steps records the same scores again when resumed.
     """
     started = time.perf_counter()
     stored = result_path(workdir, submission)
     previous = json.loads(stored.read_text()) if stored.is_file() else {}
-    resubmitted = previous.get("notebook_sha256") != result.get("notebook_sha256")
-    record_scores(gradebook, submission.student_id, submission.assignment_id, result, resubmitted)
+    found = {"status": result.status, "cells": result.cells, "problems": result.problems,
+             "feedback": None, "autograded": None, "timestamp": result.timestamp,
+             "seconds": result.seconds, "notebook_sha256": result.notebook_sha256,
+             "exchange_files": result.exchange_files, "stages": result.stages}
+    resubmitted = previous.get("notebook_sha256") != result.notebook_sha256
+    record_scores(gradebook, submission.student_id, submission.assignment_id, found, resubmitted)
 
-    name = f"{submission.assignment_id}.ipynb"
-    for key, folder, file_name in (("feedback", "feedback", f"{submission.assignment_id}.html"),
-                                   ("autograded", "autograded", name)):
-        target = workdir / folder / submission.student_id / submission.assignment_id / file_name
-        if result.get(key):
+    for key, content, file_name in (
+            ("feedback", result.feedback_html, f"{submission.assignment_id}.html"),
+            ("autograded", result.autograded_notebook, f"{submission.assignment_id}.ipynb")):
+        target = workdir / key / submission.student_id / submission.assignment_id / file_name
+        if content is not None:
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(result[key], target)
-            result[key] = str(target.relative_to(workdir))
+            target.write_text(content)
+            found[key] = str(target.relative_to(workdir))
         elif key == "autograded":
             target.unlink(missing_ok=True)  # nothing graded now: formgrader must not show old work
         if target.parent.is_dir():  # what nbgrader's generate_ and release_feedback read there
-            for name, text in result.get("exchange_files", {}).items():
+            for name, text in result.exchange_files.items():
                 (target.parent / name).write_text(text)
     stored.parent.mkdir(parents=True, exist_ok=True)
     partial = stored.with_suffix(".partial")
-    stages = dict(result.get("stages") or {}, recording=round(time.perf_counter() - started, 3))
-    partial.write_text(json.dumps(dict(result, stages=stages, student_id=submission.student_id,
+    stages = dict(result.stages or {}, recording=round(time.perf_counter() - started, 3))
+    partial.write_text(json.dumps(dict(found, stages=stages, student_id=submission.student_id,
                                        assignment=submission.assignment_id), indent=1))
     partial.replace(stored)
 
