@@ -15,6 +15,7 @@ from autograder.course import put_environment_on_path
 from autograder.evidence import RunOnce
 from autograder.grading.feedback import TEMPLATES, FeedbackExporter
 from autograder.grading.settings import Settings
+from autograder.gradebook_url import gradebook_url
 from autograder.preprocessors import (HideHiddenTests, NameTestCells, NumberCellsInOrder,
                                       StderrAsStdout)
 from autograder.scores import SaveVerdicts
@@ -28,7 +29,7 @@ _root = pathlib.Path(__file__).resolve().parents[1]
 c.CourseDirectory.root = str(_root)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
-c.CourseDirectory.db_url = f"sqlite:///{_root / 'gradebook.db'}"
+c.CourseDirectory.db_url = gradebook_url(_root)
 # nbgrader's Gradebook creates a course row with this id; with the default '' assignments would
 # point at a course that does not exist, which PostgreSQL's foreign keys refuse (SQLite ignores it).
 c.CourseDirectory.course_id = "default_course"

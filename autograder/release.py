@@ -9,6 +9,7 @@ import nbformat
 
 from .course import (NOTEBOOKS, REPO, CourseError, assignment_ids, nbgrader_api, nbgrader_config,
                      source_notebook)
+from .gradebook_url import gradebook_url
 from .notebook_files import write_clean
 
 # Files that the tools of a person who opens the release create next to it: JupyterLab's
@@ -62,7 +63,7 @@ def release(ids=None, out_dir=NOTEBOOKS):
         staging = pathlib.Path(scratch) / "release"
         directories = {"release_directory": str(staging)}
         if out_dir != NOTEBOOKS.resolve():
-            directories["db_url"] = f"sqlite:///{pathlib.Path(scratch) / 'gradebook.db'}"
+            directories["db_url"] = gradebook_url(scratch)
         config = nbgrader_config(CourseDirectory=directories)
         api = nbgrader_api(config)
         for assignment_id in ids:

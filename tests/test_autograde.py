@@ -16,6 +16,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.course import assignment_ids
+from autograder.gradebook_url import gradebook_url
 from grading import TempCourse, grade_cli, hand_in, read_csv
 from notebook_parts import hidden_code, nbgrader_meta, source
 
@@ -131,7 +132,7 @@ WRITTEN = [(a, nbgrader_meta(c)["grade_id"], nbgrader_meta(c)["points"])
 def test_written_answer_is_left_for_manual_grading(graded, assignment, cell_id, points):
     """In the class gradebook of the `grade` run, as formgrader reads it."""
     workdir, _ = graded
-    with Gradebook(f"sqlite:///{workdir / 'gradebook.db'}") as gradebook:
+    with Gradebook(gradebook_url(workdir)) as gradebook:
         notebook = gradebook.find_submission_notebook(assignment, assignment, "complete")
         grade = next(g for g in notebook.grades if g.name == cell_id)
         assert grade.cell.cell_type == "markdown"

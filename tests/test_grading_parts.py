@@ -10,6 +10,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.course import nbgrader_config
+from autograder.gradebook_url import gradebook_url
 from autograder.grading import job as grading_job
 from autograder.grading import settings as grading_settings
 from autograder.grading.class_grader import (Submission, create_gradebook, load_results,
@@ -41,7 +42,7 @@ def test_settings_are_declared_once_and_parsed_whole():
 @pytest.fixture
 def class_gradebook(tmp_path):
     """A class gradebook that knows 01 with two graded cells (3 and 7 points)."""
-    db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    db_url = gradebook_url(tmp_path)
     create_gradebook(db_url)
     with Gradebook(db_url) as gradebook:
         gradebook.add_assignment(ID)
@@ -203,3 +204,71 @@ def test_a_job_that_raises_becomes_a_failed_result(tmp_path):
     result = grading_job.grade(dataclasses.replace(job, assignment_id=None))
     assert result.status == "failed" and "the grader failed on this submission" in \
         result.problems[0]
+
+
+def test_a_limit_is_defaulted_only_in_settings():
+    """The kernel's and the intake's limits that `grade` sets have no default of their own: a
+    Settings whose defaults differ gives both parts the new values, and the help shows them."""
+    import inspect
+
+    from autograder.grading.intake import IntakeLimits, check_notebook, take_in
+    from autograder.grading.similarity.source import read_notebook
+    from autograder.sandbox import ForkServer, Limits
+
+    with pytest.raises(TypeError, match="memory_mib.*cpu_seconds"):
+        Limits()
+    with pytest.raises(TypeError, match="notebook_bytes"):
+        IntakeLimits()
+    for function in (take_in, check_notebook, read_notebook, ForkServer):
+        assert inspect.signature(function).parameters["limits"].default is inspect.Parameter.empty
+    changed = dataclasses.make_dataclass(
+        "Changed", [("memory_mib", int, 1000), ("job_timeout", int, 77), ("max_mib", float, 3)],
+        bases=(Settings,), frozen=True)()
+    assert (changed.limits().memory_mib, changed.limits().cpu_seconds) == (1000, 77)
+    assert changed.intake().notebook_bytes == 3 * 1024 * 1024
+    assert (Settings().limits().memory_mib, Settings().limits().cpu_seconds) == (2048, 300)
+    assert Settings().intake().notebook_bytes == 20 * 1024 * 1024
+    helps = {f.name: f.metadata["help"] for f in dataclasses.fields(Settings)}
+    assert helps["memory_mib"].endswith("in MiB (default 2048)")
+    assert helps["job_timeout"].endswith("everything included (default 300)")
+    assert helps["cell_timeout"] == "seconds per cell (default 30)"
+    assert helps["max_mib"].endswith("(default 20)")
+    assert helps["workers"].endswith("(default: the number of cores)")
+    assert "default" not in helps["force"]
+
+
+def test_the_documented_limits_are_the_settings_defaults():
+    """docs/security.md's limits table and the README's option sentence quote Settings' defaults."""
+    from autograder.course import REPO
+
+    table = (REPO / "docs" / "security.md").read_text()
+    readme = " ".join((REPO / "README.md").read_text().split())
+    defaults = Settings()
+    for number, unit, flag in [(defaults.cell_timeout, "s", "cell-timeout"),
+                               (defaults.job_timeout, "s", "job-timeout"),
+                               (defaults.memory_mib, "MiB", "memory-mib"),
+                               (defaults.max_mib, "MiB", "max-mib")]:
+        assert f"| {number} {unit} [`--{flag}`] |" in table
+    assert f"`--cell-timeout` ({defaults.cell_timeout} s," in readme
+    assert f"`--job-timeout` ({defaults.job_timeout} s:" in readme
+    assert f"`--memory-mib` ({defaults.memory_mib})" in readme
+    assert f"`--max-mib` ({defaults.max_mib}," in readme
+
+
+@pytest.mark.parametrize("folder_name", ["class of 2026", "100% done %41", "what? #1"])
+def test_the_gradebook_url_names_its_folder_whatever_the_folder_is_called(tmp_path, folder_name):
+    """gradebook_url builds, sqlite_path reads back, and nbgrader's Gradebook opens that very file
+    (a URL pasted as text would turn %41 into A and cut the path at ? or #)."""
+    from autograder.gradebook_url import sqlite_path
+
+    folder = tmp_path / folder_name
+    folder.mkdir()
+    url = gradebook_url(folder)
+    assert sqlite_path(url) == folder / "gradebook.db"
+    with Gradebook(url) as gradebook:
+        gradebook.add_assignment("a1")
+    assert sorted(p.name for p in folder.iterdir()) == ["gradebook.db"]
+    assert not [p for p in tmp_path.iterdir() if p != folder]
+    given = "postgresql://grader:s%40cret@db.example:5432/class"
+    assert gradebook_url(folder, given) == given and sqlite_path(given) is None
+    assert sqlite_path("sqlite://") is None and sqlite_path("sqlite:///:memory:") is None

@@ -25,6 +25,7 @@ from nbgrader.api import Gradebook
 
 from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
 from autograder.evidence import HIDDEN_PASSED, RunOnce, SandboxedRunOnce
+from autograder.gradebook_url import gradebook_url
 from autograder.preprocessors import timed_out_cells
 from autograder.sandbox.cleanup import remove_tree
 from autograder.sandbox.kernels import OUTPUT_CAP_NOTE, take_cleanup_problems
@@ -143,7 +144,7 @@ def run(job):
         (scratch / "submitted" / SCRATCH_STUDENT / job.assignment_id
          / f"{job.assignment_id}.ipynb").read_bytes()).hexdigest()
     shutil.copy(job.template_db, scratch / "gradebook.db")
-    db_url = f"sqlite:///{scratch / 'gradebook.db'}"
+    db_url = gradebook_url(scratch)
     config = nbgrader_config(
         CourseDirectory={"root": str(scratch), "source_directory": str(SOLUTIONS),
                          "release_directory": "release", "db_url": db_url},

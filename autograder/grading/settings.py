@@ -10,33 +10,38 @@ import os
 
 from autograder.sandbox import Limits
 
-from .intake import IntakeLimits
-
-MiB = 1024 * 1024
+from .intake import MiB, IntakeLimits
 
 
-def option(default, help, flag=None, **argparse):
-    """A field of Settings that is also a `grade` option (flag: its name, default --field-name)."""
+def option(default, help, flag=None, shown=None, **argparse):
+    """A field of Settings that is also a `grade` option (flag: its name, default --field-name).
+
+    The help ends with "(default: shown)", or for a number "(default N)" written from `default`,
+    so that no default is written twice.
+    """
+    if shown is not None:
+        help = f"{help} (default: {shown})"
+    elif isinstance(default, (int, float)) and not isinstance(default, bool):
+        help = f"{help} (default {default})"
     return dataclasses.field(default=default, metadata={"help": help, "flag": flag,
                                                         "argparse": argparse})
 
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    workers: int = option(os.cpu_count() or 1, "submissions graded at once on this machine "
-                          "(default: the number of cores; ignored with --scheduler)")
+    workers: int = option(os.cpu_count() or 1, "submissions graded at once on this machine, "
+                          "ignored with --scheduler", shown="the number of cores")
     scheduler: str = option(None, "grade on the Dask cluster whose scheduler is at this address "
                             "(tls://host:8786; tcp:// on this machine only) instead of on this "
                             "machine, with the certificate of Dask's TLS configuration; see "
                             "docs/grading.md",
                             metavar="ADDRESS")
-    db_url: str = option(None, "SQLAlchemy URL of the class gradebook (default: sqlite in the "
-                               "work directory)")
-    cell_timeout: int = option(30, "seconds per cell (default 30)")
-    job_timeout: int = option(300, "seconds per submission, everything included (default 300)")
-    max_mib: float = option(20, "largest notebook graded, in MiB (default 20)")
-    memory_mib: int = option(2048, "memory (address space) of one submission's kernel, in MiB "
-                                   "(default 2048)")
+    db_url: str = option(None, "SQLAlchemy URL of the class gradebook",
+                         shown="sqlite in the work directory")
+    cell_timeout: int = option(30, "seconds per cell")
+    job_timeout: int = option(300, "seconds per submission, everything included")
+    max_mib: float = option(20, "largest notebook graded, in MiB")
+    memory_mib: int = option(2048, "memory (address space) of one submission's kernel, in MiB")
     figures: bool = option(False, "draw the notebooks' figures into the feedback pages (0.3-1 s "
                                   "per figure); by default a figure shows as its one-line text "
                                   "form")

@@ -46,9 +46,12 @@ class StaleSpoolError(SandboxError):
 
 @dataclasses.dataclass
 class Limits:
-    """What one kernel may use. Sizes in MiB."""
-    memory_mib: int = 2048        # address space (RLIMIT_AS)
-    cpu_seconds: int = 300        # CPU time (RLIMIT_CPU)
+    """What one kernel may use. Sizes in MiB.
+
+    The two that `grade` sets have no default here: `Settings.limits()` gives them.
+    """
+    memory_mib: int               # address space (RLIMIT_AS)
+    cpu_seconds: int              # CPU time (RLIMIT_CPU)
     file_mib: int = 64            # largest file it may write (RLIMIT_FSIZE)
     workdir_mib: int = 256        # its working folder (tmpfs)
     tmp_mib: int = 64             # /tmp and /dev/shm (tmpfs each)
@@ -108,8 +111,7 @@ def sandbox_command(spool, python=sys.executable):
 class ForkServer:
     """A running fork server; `start_kernel` forks a sandboxed kernel for one job."""
 
-    def __init__(self, spool, uid=61000, limits=Limits(), isolate=True, figures=True,
-                 timeout=120):
+    def __init__(self, spool, uid=61000, *, limits, isolate=True, figures=True, timeout=120):
         self.spool = pathlib.Path(spool).resolve()
         left = remove_tree(self.spool)  # an earlier run's, whatever it holds
         if left:
