@@ -22,7 +22,8 @@ import time
 
 import nbformat
 
-from .judge import KernelLink, is_test_cell, judge_and_show, submission_salt
+from .judge import KernelLink, judge_and_show, submission_salt
+from .notebook_files import is_test_code
 from .preprocessors import ObservedExecute
 from .sandbox.kernels import SandboxedExecute
 from .stage_times import add as add_stage_time
@@ -56,7 +57,7 @@ class RunOnce(ObservedExecute):
         if index == len(self.nb.cells) - 1:
             self._clock = time.perf_counter()
             return cell, resources  # the slot
-        if is_test_cell(cell):
+        if is_test_code(cell):
             with stage("checks"):
                 self._judge(cell, index)
             return cell, resources

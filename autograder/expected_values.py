@@ -18,6 +18,7 @@ from utils.expected import EXPECTED_FILE, encode, parse
 
 from . import provided
 from .course import CourseError, source_notebook
+from .notebook_files import is_solution, is_solution_code
 
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.S)
 LOOKUPS = ("check_expected", "expected")
@@ -40,7 +41,7 @@ def reference_namespace(nb, provided_code=""):
     namespace = {"np": np, "__name__": "reference"}
     exec(compile(provided_code, provided.FILE_NAME, "exec"), namespace)
     for cell in nb.cells:
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+        if is_solution_code(cell):
             exec(compile(cell.source, "<solution cell>", "exec"), namespace)
     return namespace
 
@@ -49,8 +50,7 @@ def visible_calls(nb):
     """The call texts looked up in expected.json by the visible part of the test cells, in order."""
     calls = []
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code" or meta.get("solution"):
+        if cell.cell_type != "code" or is_solution(cell):
             continue
         tree = ast.parse(HIDDEN.sub("", cell.source))
         for node in ast.walk(tree):

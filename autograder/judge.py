@@ -37,6 +37,7 @@ from utils.raised import LEFT_ALONE, MAX_FRAMES, calling, raised_in
 from . import kernel_values, provided
 from .course import CourseError, source_notebook
 from .expected_values import reference_namespace
+from .notebook_files import is_solution_code, is_test_code
 
 CHECKS = pathlib.Path(__file__).with_name("hidden_checks")
 SECTION = re.compile(r"^# %% (\S+)[ \t]*\n", re.M)
@@ -47,11 +48,6 @@ _BUILTIN_ERRORS = {name: getattr(builtins, name) for name in dir(builtins)
 
 class KernelError(Exception):
     """The kernel gave no usable answer (time limit, died, unreadable reply); message for the student."""
-
-
-def is_test_cell(cell):
-    meta = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and meta.get("grade", False) and not meta.get("solution", False)
 
 
 @functools.lru_cache(maxsize=None)
@@ -69,7 +65,7 @@ def hidden_checks(assignment_id):
 def test_cells(assignment_id):
     """{grade_id: visible code} of the graded test cells of an assignment's source notebook."""
     nb = nbformat.read(source_notebook(assignment_id), as_version=4)
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells if is_test_cell(c)}
+    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells if is_test_code(c)}
 
 
 @functools.lru_cache(maxsize=None)
@@ -85,7 +81,7 @@ def student_functions(assignment_id):
     nb, _ = _sources(assignment_id)
     names = []
     for cell in nb.cells:
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+        if is_solution_code(cell):
             names += re.findall(r"^def (\w+)\(", cell.source, re.M)
     return tuple(names)
 
@@ -441,7 +437,7 @@ def submission_salt(assignment_id, nb):
     digest = hashlib.sha256((CHECKS / f"{assignment_id}.py").read_bytes()
                             if (CHECKS / f"{assignment_id}.py").is_file() else b"")
     for cell in nb.cells:
-        if cell.cell_type == "code" and not is_test_cell(cell):
+        if cell.cell_type == "code" and not is_test_code(cell):
             digest.update(cell.source.encode() + b"\0")
     return int.from_bytes(digest.digest()[:8], "big")
 

@@ -9,6 +9,8 @@ from autograder.judge import hidden_checks
 
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)  # none left
 from autograder.notebook_files import SOLUTION_REGION, solution_code  # noqa: F401 (re-exported)
+from autograder.notebook_files import is_solution_code as is_solution  # noqa: F401 (re-exported)
+from autograder.notebook_files import is_test_code as is_test  # noqa: F401 (re-exported)
 
 
 
@@ -22,15 +24,6 @@ def release(assignment_id):
 
 def nbgrader_meta(cell):
     return cell.metadata.get("nbgrader", {})
-
-
-def is_solution(cell):
-    return cell.cell_type == "code" and nbgrader_meta(cell).get("solution", False)
-
-
-def is_test(cell):
-    meta = nbgrader_meta(cell)
-    return cell.cell_type == "code" and meta.get("grade", False) and not meta.get("solution", False)
 
 
 def cells_by_id(nb):

@@ -17,6 +17,7 @@ from nbgrader.api import Gradebook
 
 from autograder.course import assignment_ids
 from autograder.gradebook_url import gradebook_url
+from autograder.rubric import hand_graded
 from grading import TempCourse, grade_cli, hand_in, read_csv
 from notebook_parts import hidden_code, nbgrader_meta, source
 
@@ -117,13 +118,8 @@ def test_stock_nbgrader_settings(courses, assignment, student):
     assert course.autograde(student, assignment) == submission.stock_scores
 
 
-def is_written_answer(cell):
-    meta = nbgrader_meta(cell)
-    return cell.cell_type == "markdown" and meta.get("grade", False) and meta.get("solution", False)
-
-
 WRITTEN = [(a, nbgrader_meta(c)["grade_id"], nbgrader_meta(c)["points"])
-           for a in assignment_ids() for c in source(a).cells if is_written_answer(c)]
+           for a in assignment_ids() for c in source(a).cells if hand_graded(c)]
 
 
 @pytest.mark.xdist_group("all_fixtures")

@@ -272,3 +272,35 @@ def test_the_gradebook_url_names_its_folder_whatever_the_folder_is_called(tmp_pa
     given = "postgresql://grader:s%40cret@db.example:5432/class"
     assert gradebook_url(folder, given) == given and sqlite_path(given) is None
     assert sqlite_path("sqlite://") is None and sqlite_path("sqlite:///:memory:") is None
+
+
+# nbgrader metadata of a cell -> (test code, solution code, answer graded by hand, student's own
+# output) for a code and a markdown cell; nbgrader's predicates decide, the cell type narrows
+CELL_KINDS = [
+    (None, (False, False, False, True), (False, False, False, True)),
+    ({"grade": True, "solution": False, "locked": True, "points": 2},   # autograder tests
+     (True, False, False, False), (False, False, False, False)),
+    ({"grade": False, "solution": True, "locked": False},               # autograded answer
+     (False, True, False, True), (False, False, False, True)),
+    ({"grade": True, "solution": True, "locked": False, "points": 3},   # manually graded answer
+     (False, True, False, False), (False, False, True, False)),
+    ({"grade": False, "solution": False, "locked": True},               # read-only
+     (False, False, False, False), (False, False, False, False)),
+    ({"grade": True, "solution": False, "locked": False, "points": 1},  # graded, never locked
+     (True, False, False, False), (False, False, False, False)),      # by its metadata
+]
+
+
+@pytest.mark.parametrize("meta, as_code, as_markdown", CELL_KINDS)
+def test_cells_are_told_apart_by_nbgraders_predicates(meta, as_code, as_markdown):
+    from autograder.notebook_files import is_solution_code, is_test_code
+    from autograder.rubric import hand_graded
+    from autograder.sandbox.kernels import _students_cell
+
+    for make, wanted in ((nbformat.v4.new_code_cell, as_code),
+                         (nbformat.v4.new_markdown_cell, as_markdown)):
+        cell = make("x = 1")
+        if meta is not None:
+            cell.metadata["nbgrader"] = dict(meta, grade_id="c1")
+        assert (is_test_code(cell), is_solution_code(cell), hand_graded(cell),
+                _students_cell(cell)) == wanted
