@@ -215,10 +215,8 @@ def test_a_limit_is_defaulted_only_in_settings():
     from autograder.grading.similarity.source import read_notebook
     from autograder.sandbox import ForkServer, Limits
 
-    with pytest.raises(TypeError, match="memory_mib.*cpu_seconds"):
-        Limits()
-    with pytest.raises(TypeError, match="notebook_bytes"):
-        IntakeLimits()
+    for limits in (Limits, IntakeLimits):
+        assert all(f.default is dataclasses.MISSING for f in dataclasses.fields(limits))
     for function in (take_in, check_notebook, read_notebook, ForkServer):
         assert inspect.signature(function).parameters["limits"].default is inspect.Parameter.empty
     changed = dataclasses.make_dataclass(
@@ -249,6 +247,16 @@ def test_the_documented_limits_are_the_settings_defaults():
                                (defaults.memory_mib, "MiB", "memory-mib"),
                                (defaults.max_mib, "MiB", "max-mib")]:
         assert f"| {number} {unit} [`--{flag}`] |" in table
+    kernel, intake = defaults.limits(), defaults.intake()
+    assert f"| largest file written | {kernel.file_mib} MiB |" in table
+    assert (f"| scratch space | {kernel.workdir_mib} MiB `/job`, {kernel.tmp_mib} MiB `/tmp`, "
+            f"{kernel.tmp_mib} MiB `/dev/shm`; at most {kernel.scratch_files:_} files".replace(
+                "_", " ") in table)
+    assert f"| processes and threads | {kernel.processes} |" in table
+    assert f"| open files | {kernel.open_files} |" in table
+    assert f"| cells in the notebook | {intake.max_cells} |" in table
+    assert (f"| other files | {intake.other_files} files, {intake.other_bytes // 2**20} MiB, "
+            f"{intake.depth} folders deep |" in table)
     assert f"`--cell-timeout` ({defaults.cell_timeout} s," in readme
     assert f"`--job-timeout` ({defaults.job_timeout} s:" in readme
     assert f"`--memory-mib` ({defaults.memory_mib})" in readme

@@ -28,12 +28,12 @@ SKIPPED = {".ipynb_checkpoints", "__pycache__"}   # made by Jupyter and Python, 
 
 @dataclasses.dataclass
 class IntakeLimits:
-    """What a submission folder may hold (the notebook's size: `Settings.intake()`)."""
-    notebook_bytes: int              # the graded notebook
-    max_cells: int = 5000            # cells in the graded notebook
-    other_files: int = 100           # files besides the notebook
-    other_bytes: int = 16 * MiB      # their total size
-    depth: int = 8                   # folders within folders
+    """What a submission folder may hold; no defaults here: `Settings.intake()` gives them."""
+    notebook_bytes: int   # the graded notebook
+    max_cells: int        # cells in the graded notebook
+    other_files: int      # files besides the notebook
+    other_bytes: int      # their total size
+    depth: int            # folders within folders
 
 
 class Refused(Exception):

@@ -2,11 +2,14 @@
 
 `Settings` travels whole from the command line to the class grader, the engine, every worker
 process and every job; what a part needs is derived here (`limits`, `intake`), never defaulted
-again elsewhere.
+again elsewhere. The limits no option sets are here too (KERNEL_FIXED, INTAKE_FIXED), so that
+every limit of a run is written in this file and nowhere else (docs/security.md lists them).
 """
 
 import dataclasses
 import os
+import types
+import typing
 
 from autograder.sandbox import Limits
 
@@ -50,17 +53,26 @@ class Settings:
     unsafe_no_sandbox: bool = option(False, "grade without the sandbox (see docs/security.md "
                                             "for what is lost)")
 
+    # What no option sets: the rest of a kernel's limits (sizes in MiB; see sandbox.Limits) ...
+    KERNEL_FIXED: typing.ClassVar = types.MappingProxyType(dict(
+        file_mib=64, workdir_mib=256, tmp_mib=64, scratch_files=50_000, open_files=256,
+        processes=64))
+    # ... and of a submission folder (see intake.IntakeLimits)
+    INTAKE_FIXED: typing.ClassVar = types.MappingProxyType(dict(
+        max_cells=5000, other_files=100, other_bytes=16 * MiB, depth=8))
+
     @property
     def sandbox(self):
         return not self.unsafe_no_sandbox
 
     def limits(self):
         """What one kernel may use; its CPU time is the job's time limit."""
-        return Limits(memory_mib=self.memory_mib, cpu_seconds=self.job_timeout)
+        return Limits(memory_mib=self.memory_mib, cpu_seconds=self.job_timeout,
+                      **self.KERNEL_FIXED)
 
     def intake(self):
         """What a submission folder may hold."""
-        return IntakeLimits(notebook_bytes=int(self.max_mib * MiB))
+        return IntakeLimits(notebook_bytes=int(self.max_mib * MiB), **self.INTAKE_FIXED)
 
 
 def add_arguments(parser):
