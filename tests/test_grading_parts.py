@@ -267,8 +267,10 @@ def test_the_documented_limits_are_the_settings_defaults():
 def test_the_gradebook_url_names_its_folder_whatever_the_folder_is_called(tmp_path, folder_name):
     """gradebook_url builds, sqlite_path reads back, and nbgrader's Gradebook opens that very file
     (a URL pasted as text would turn %41 into A and cut the path at ? or #)."""
+    from autograder.course import put_environment_on_path
     from autograder.gradebook_url import sqlite_path
 
+    put_environment_on_path()  # as the course configuration does: nbgrader runs `alembic`
     folder = tmp_path / folder_name
     folder.mkdir()
     url = gradebook_url(folder)
