@@ -23,7 +23,7 @@ import time
 import nbformat
 
 from .judge import KernelLink, judge_and_show, submission_salt
-from .notebook_files import is_test_code
+from .nbgrader_cells import is_test_code
 from .preprocessors import ObservedExecute
 from .sandbox.kernels import SandboxedExecute
 from .stage_times import add as add_stage_time

@@ -18,7 +18,7 @@ from utils.expected import EXPECTED_FILE, encode, parse
 
 from . import provided
 from .course import CourseError, source_notebook
-from .notebook_files import is_solution, is_solution_code
+from .nbgrader_cells import is_solution, is_solution_code
 
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", re.S)
 LOOKUPS = ("check_expected", "expected")

@@ -37,7 +37,7 @@ from utils.raised import LEFT_ALONE, MAX_FRAMES, calling, raised_in
 from . import kernel_values, provided
 from .course import CourseError, source_notebook
 from .expected_values import reference_namespace
-from .notebook_files import is_solution_code, is_test_code
+from .nbgrader_cells import is_solution_code, is_test_code
 
 CHECKS = pathlib.Path(__file__).with_name("hidden_checks")
 SECTION = re.compile(r"^# %% (\S+)[ \t]*\n", re.M)

@@ -3,7 +3,6 @@
 import re
 
 import nbformat
-from nbgrader.utils import is_grade, is_solution
 
 NOTEBOOK_METADATA = ("kernelspec", "language_info")
 CELL_METADATA = ("nbgrader", "deletable", "editable")
@@ -23,16 +22,6 @@ def clean(nb):
         if "attachments" in cell and not cell.attachments:
             del cell["attachments"]
     return nb
-
-
-def is_solution_code(cell):
-    """A code cell the student writes: nbgrader's solution cell (graded or not)."""
-    return cell.cell_type == "code" and bool(is_solution(cell))
-
-
-def is_test_code(cell):
-    """A code cell of the course's tests: graded by nbgrader and not a solution cell."""
-    return cell.cell_type == "code" and bool(is_grade(cell)) and not is_solution(cell)
 
 
 def write_clean(nb, path):

@@ -8,7 +8,8 @@ is generated here from the earlier notebooks' solution cells, so the reference e
 import nbformat
 
 from .course import CourseError, source_notebook
-from .notebook_files import is_solution, solution_code
+from .nbgrader_cells import is_solution
+from .notebook_files import solution_code
 
 FILE_NAME = "course_functions.py"
 

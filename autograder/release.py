@@ -9,7 +9,6 @@ import nbformat
 
 from .course import (NOTEBOOKS, REPO, CourseError, assignment_ids, nbgrader_api, nbgrader_config,
                      source_notebook)
-from .gradebook_url import gradebook_url
 from .notebook_files import write_clean
 
 # Files that the tools of a person who opens the release create next to it: JupyterLab's
@@ -63,6 +62,7 @@ def release(ids=None, out_dir=NOTEBOOKS):
         staging = pathlib.Path(scratch) / "release"
         directories = {"release_directory": str(staging)}
         if out_dir != NOTEBOOKS.resolve():
+            from .gradebook_url import gradebook_url  # sqlalchemy: not in a student's start
             directories["db_url"] = gradebook_url(scratch)
         config = nbgrader_config(CourseDirectory=directories)
         api = nbgrader_api(config)

@@ -10,7 +10,8 @@ writes the pages again; nothing of them is released to students.
 import nbformat
 
 from .course import REPO, source_notebook
-from .notebook_files import SOLUTION_REGION, is_grade, is_solution
+from .nbgrader_cells import is_grade, is_solution
+from .notebook_files import SOLUTION_REGION
 
 RUBRICS = REPO / "docs" / "rubrics"
 

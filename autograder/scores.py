@@ -9,7 +9,7 @@ by hand (written answers, solution cells) are left to nbgrader as before.
 
 from nbgrader.preprocessors import SaveAutoGrades
 
-from .notebook_files import is_test_code
+from .nbgrader_cells import is_test_code
 
 
 class SaveVerdicts(SaveAutoGrades):

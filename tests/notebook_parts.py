@@ -9,8 +9,8 @@ from autograder.judge import hidden_checks
 
 HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)  # none left
 from autograder.notebook_files import SOLUTION_REGION, solution_code  # noqa: F401 (re-exported)
-from autograder.notebook_files import is_solution_code as is_solution  # noqa: F401 (re-exported)
-from autograder.notebook_files import is_test_code as is_test  # noqa: F401 (re-exported)
+from autograder.nbgrader_cells import is_solution_code as is_solution  # noqa: F401 (re-exported)
+from autograder.nbgrader_cells import is_test_code as is_test  # noqa: F401 (re-exported)
 
 
 

@@ -3,9 +3,8 @@ one meaning. Fast: reads the notebooks, runs nothing."""
 
 import re
 
-from nbgrader.utils import is_grade, is_solution
-
 from autograder.judge import hidden_checks
+from autograder.nbgrader_cells import is_grade, is_solution
 from notebook_parts import SOLUTION_REGION, cells_by_id, release, solution_code, source
 
 # A sum, product or list of examples, units or paths that starts at 1, e.g. \sum_{i=1}^{m} or

@@ -303,7 +303,7 @@ CELL_KINDS = [
 
 @pytest.mark.parametrize("meta, as_code, as_markdown", CELL_KINDS)
 def test_cells_are_told_apart_by_nbgraders_predicates(meta, as_code, as_markdown):
-    from autograder.notebook_files import is_solution_code, is_test_code
+    from autograder.nbgrader_cells import is_solution_code, is_test_code
     from autograder.rubric import hand_graded
     from autograder.sandbox.kernels import _students_cell
 

@@ -10,7 +10,7 @@ import json
 import nbformat
 import pytest
 
-from autograder.notebook_files import is_test_code
+from autograder.nbgrader_cells import is_test_code
 from grading import grade_cli, hand_in, read_csv
 from notebook_parts import filled, release
 from submissions import Submission, reference_answers

@@ -14,8 +14,8 @@ import pytest
 
 from autograder.course import assignment_ids
 from autograder.judge import submission_salt
-from autograder.notebook_files import is_solution_code as is_solution
-from autograder.notebook_files import is_test_code
+from autograder.nbgrader_cells import is_solution_code as is_solution
+from autograder.nbgrader_cells import is_test_code
 from grading import grade_cli, hand_in, read_csv
 from submissions import Submission
 from submissions.floors import VARIANTS, floor

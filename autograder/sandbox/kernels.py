@@ -17,7 +17,7 @@ import nbformat
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
-from nbgrader.utils import is_grade, is_locked
+from autograder.nbgrader_cells import is_grade, is_locked
 from autograder.preprocessors import ObservedExecute
 from traitlets import Integer, default
 
