@@ -41,6 +41,7 @@ sys.path.insert(0, str(REPO / "tests"))
 import importlib  # noqa: E402
 
 from autograder.course import SOLUTIONS, assignment_ids  # noqa: E402
+from autograder.course.gradebook_url import gradebook_url  # noqa: E402
 
 
 def build_class(folder, size):
@@ -72,7 +73,7 @@ def stock(course, class_folder, assignments):
         f"c.CourseDirectory.root = {str(course)!r}\n"
         f"c.CourseDirectory.source_directory = {str(SOLUTIONS)!r}\n"
         "c.CourseDirectory.release_directory = 'release'\n"
-        f"c.CourseDirectory.db_url = 'sqlite:///{course / 'gradebook.db'}'\n")
+        f"c.CourseDirectory.db_url = {gradebook_url(course)!r}\n")
     env = dict(os.environ, PATH=f"{pathlib.Path(sys.executable).parent}{os.pathsep}"
                                 f"{os.environ['PATH']}")
     nbgrader = [sys.executable, "-m", "nbgrader"]
@@ -84,7 +85,7 @@ def stock(course, class_folder, assignments):
         subprocess.run(nbgrader + ["autograde", assignment], cwd=course, env=env, check=True,
                        capture_output=True)
     seconds = time.perf_counter() - started
-    return seconds, scores(f"sqlite:///{course / 'gradebook.db'}", assignments)
+    return seconds, scores(gradebook_url(course), assignments)
 
 
 def ours(workdir, class_folder, workers):
@@ -99,7 +100,7 @@ def ours(workdir, class_folder, workers):
         found = json.loads(path.read_text())
         if found.get("stages"):
             stages.setdefault(found["assignment"], []).append(found["stages"])
-    return seconds, scores(f"sqlite:///{workdir / 'gradebook.db'}", assignment_ids()), stages
+    return seconds, scores(gradebook_url(workdir), assignment_ids()), stages
 
 
 # (column, how to read it from one job's stage times)

@@ -30,6 +30,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from grade_class import build_class, scores  # noqa: E402
 from dask_cluster import Cluster  # noqa: E402
 
+from autograder.course.gradebook_url import gradebook_url  # noqa: E402
 from autograder.grading import class_grader  # noqa: E402
 from autograder.grading.job import Result  # noqa: E402
 
@@ -38,7 +39,7 @@ def timed_grade(class_folder, workdir, *options):
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "autograder", "grade", str(class_folder), "--workdir",
                     str(workdir), *options], cwd=REPO, check=True, capture_output=True)
-    return time.perf_counter() - started, scores(f"sqlite:///{workdir / 'gradebook.db'}",
+    return time.perf_counter() - started, scores(gradebook_url(workdir),
                                                  class_grader.assignment_ids())
 
 
@@ -111,7 +112,7 @@ def own_cost(scratch, counts, record_max):
     assignment = "01_notation"
     workdir = scratch / "own"
     workdir.mkdir()
-    db_url = f"sqlite:///{workdir / 'gradebook.db'}"
+    db_url = gradebook_url(workdir)
     class_grader.prepare(workdir, db_url, [assignment])
     with class_grader.Gradebook(db_url) as gradebook:
         cells = {g.name: {"score": g.max_score, "max_score": g.max_score,
@@ -161,7 +162,7 @@ def record_side_by_side(scratch, count):
     assignment = "01_notation"
     workdir = scratch / "side"
     workdir.mkdir()
-    db_url = f"sqlite:///{workdir / 'gradebook.db'}"
+    db_url = gradebook_url(workdir)
     class_grader.prepare(workdir, db_url, [assignment])
     shared = class_grader.Gradebook(db_url)
     with class_grader.Gradebook(db_url) as gradebook:

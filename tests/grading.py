@@ -13,6 +13,7 @@ from nbgrader.api import Gradebook
 from traitlets.config import Config
 
 from autograder.course import REPO, SOLUTIONS, nbgrader_api, nbgrader_config
+from autograder.course.gradebook_url import gradebook_url
 
 
 class TempCourse:
@@ -23,7 +24,7 @@ class TempCourse:
 
     def __init__(self, root, stock=False):
         self.root = root
-        self.db_url = f"sqlite:///{root / 'gradebook.db'}"
+        self.db_url = gradebook_url(root)
         directories = {"root": str(root), "source_directory": str(SOLUTIONS),
                        "release_directory": "release", "db_url": self.db_url}
         config = Config({"CourseDirectory": directories}) if stock else \

@@ -7,6 +7,8 @@ from autograder.course import NOTEBOOKS, SOLUTIONS, assignment_ids
 from autograder.scoring.judge import hidden_checks
 
 from autograder.course.notebook_files import SOLUTION_REGION, solution_code  # noqa: F401 (re-exported)
+from autograder.course.nbgrader_cells import is_solution_code as is_solution  # noqa: F401 (re-exported)
+from autograder.course.nbgrader_cells import is_test_code as is_test  # noqa: F401 (re-exported)
 
 
 
@@ -20,15 +22,6 @@ def release(assignment_id):
 
 def nbgrader_meta(cell):
     return cell.metadata.get("nbgrader", {})
-
-
-def is_solution(cell):
-    return cell.cell_type == "code" and nbgrader_meta(cell).get("solution", False)
-
-
-def is_test(cell):
-    meta = nbgrader_meta(cell)
-    return cell.cell_type == "code" and meta.get("grade", False) and not meta.get("solution", False)
 
 
 def cells_by_id(nb):

@@ -17,7 +17,9 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.course import assignment_ids
-from grading import TempCourse, read_csv
+from autograder.course.gradebook_url import gradebook_url
+from autograder.course.rubric import hand_graded
+from grading import TempCourse, grade_cli, hand_in, read_csv
 from notebook_parts import hidden_code, nbgrader_meta, source
 
 pytestmark = pytest.mark.slow
@@ -113,13 +115,8 @@ def test_stock_nbgrader_settings(courses, assignment, student):
     assert course.autograde(student, assignment) == submission.stock_scores
 
 
-def is_written_answer(cell):
-    meta = nbgrader_meta(cell)
-    return cell.cell_type == "markdown" and meta.get("grade", False) and meta.get("solution", False)
-
-
 WRITTEN = [(a, nbgrader_meta(c)["grade_id"], nbgrader_meta(c)["points"])
-           for a in assignment_ids() for c in source(a).cells if is_written_answer(c)]
+           for a in assignment_ids() for c in source(a).cells if hand_graded(c)]
 
 
 @pytest.mark.xdist_group("all_fixtures")
@@ -128,7 +125,7 @@ WRITTEN = [(a, nbgrader_meta(c)["grade_id"], nbgrader_meta(c)["points"])
 def test_written_answer_is_left_for_manual_grading(graded, assignment, cell_id, points):
     """In the class gradebook of the `grade` run, as formgrader reads it."""
     workdir, _ = graded
-    with Gradebook(f"sqlite:///{workdir / 'gradebook.db'}") as gradebook:
+    with Gradebook(gradebook_url(workdir)) as gradebook:
         notebook = gradebook.find_submission_notebook(assignment, assignment, "complete")
         grade = next(g for g in notebook.grades if g.name == cell_id)
         assert grade.cell.cell_type == "markdown"

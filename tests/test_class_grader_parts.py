@@ -8,6 +8,8 @@ import sqlalchemy
 from nbgrader.api import Gradebook
 
 from autograder.course import put_environment_on_path
+from autograder.course.gradebook_url import gradebook_url
+from autograder.grading.class_gradebook import gradebook_cells
 from autograder.grading.class_grader import (InterruptRequest, create_gradebook, prepare,
                                              template_cache)
 from autograder.grading.engines.fingerprint import course_fingerprint
@@ -64,6 +66,32 @@ def test_an_ignored_ctrl_c_stays_ignored():
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+# (auto score, manual score, extra credit) -> the class gradebook's score of the cell
+SCORE_RULE = [((None, None, None), None), ((3.0, None, None), 3.0), ((3.0, 5.0, None), 5.0),
+              ((3.0, 5.0, 1.5), 6.5), ((3.0, None, 2.0), 5.0), ((None, 4.0, None), 4.0),
+              ((3.0, 0.0, None), 0.0), ((0.0, None, 0.5), 0.5)]
+
+
+def test_a_cells_score_is_nbgraders_manual_over_auto_plus_extra_credit(tmp_path):
+    url = gradebook_url(tmp_path)
+    put_environment_on_path()
+    with Gradebook(url) as gradebook:
+        gradebook.add_assignment("a1")
+        gradebook.add_notebook("a1", "a1")
+        gradebook.add_grade_cell("q", "a1", "a1", max_score=10.0, cell_type="code")
+        for n, ((auto, manual, extra), _) in enumerate(SCORE_RULE):
+            gradebook.add_student(f"s{n}")
+            gradebook.add_submission("a1", f"s{n}")
+            grade = gradebook.find_grade("q", "a1", "a1", f"s{n}")
+            grade.auto_score, grade.manual_score, grade.extra_credit = auto, manual, extra
+        gradebook.db.commit()
+    cells = gradebook_cells(url)
+    got = [cells[(f"s{n}", "a1")]["q"]["score"] for n in range(len(SCORE_RULE))]
+    wanted = [score for _, score in SCORE_RULE]
+    assert [g is None for g in got] == [w is None for w in wanted]
+    assert [g for g in got if g is not None] == pytest.approx([w for w in wanted if w is not None])
 
 
 def gradebook_contents(db_path):

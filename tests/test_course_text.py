@@ -4,7 +4,8 @@ one meaning. Fast: reads the notebooks, runs nothing."""
 import re
 
 from autograder.scoring.judge import hidden_checks
-from notebook_parts import SOLUTION_REGION, cells_by_id, nbgrader_meta, release, solution_code, source
+from autograder.course.nbgrader_cells import is_grade, is_solution
+from notebook_parts import SOLUTION_REGION, cells_by_id, release, solution_code, source
 
 # A sum, product or list of examples, units or paths that starts at 1, e.g. \sum_{i=1}^{m} or
 # x^{(1)} ... x^{(m)}: the course counts every index from 0, in the maths as in the code.
@@ -16,7 +17,7 @@ D_MEANS_DJ = re.compile(r"d\\square\$? means")
 def prose(nb):
     """The markdown cells a student reads, without answer cells (those are the student's text)."""
     return [(i, c.source) for i, c in enumerate(nb.cells)
-            if c.cell_type == "markdown" and not nbgrader_meta(c).get("solution", False)]
+            if c.cell_type == "markdown" and not is_solution(c)]
 
 
 def test_indices_count_from_zero(assignment_id):
@@ -56,7 +57,7 @@ def test_numerics_come_after_the_main_line():
     for assignment_id, marker in (("02_forward_propagation", "np.tanh(z / 2.0)"),
                                   ("03_logistic_regression", "z = np.array([[-1000.0, -40.0")):
         cells = _cells(assignment_id)
-        last_graded = max(i for i, c in enumerate(cells) if nbgrader_meta(c).get("grade"))
+        last_graded = max(i for i, c in enumerate(cells) if is_grade(c))
         going = [i for i, c in enumerate(cells) if c.source.startswith("## Going further (optional)")]
         numerics = [i for i, c in enumerate(cells) if marker in c.source]
         assert going and numerics and last_graded < going[0] < numerics[0], assignment_id
@@ -102,7 +103,7 @@ def test_02_graded_sigmoid_is_the_formula_and_float64_is_optional():
     assert solution_code(by_id["sigmoid"]).strip().endswith("return 1.0 / (1.0 + np.exp(-Z))")
     stable = cells.index(by_id["stable_sigmoid"])
     assert going < stable and 'passed("stable_sigmoid")' in cells[stable + 1].source
-    assert not any(nbgrader_meta(c).get("grade") for c in cells[going:])
+    assert not any(is_grade(c) for c in cells[going:])
 
 
 def test_05_counts_what_the_backward_pass_costs():

@@ -8,6 +8,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
+from autograder.course.gradebook_url import gradebook_url
 from autograder.grading.job import SCRATCH_STUDENT
 
 from grading import read_csv
@@ -54,7 +55,7 @@ def test_scores_are_exact(graded_class):
 
 def test_gradebook_holds_the_same_scores(graded_class):
     workdir, expected, _, _ = graded_class
-    with Gradebook(f"sqlite:///{workdir / 'gradebook.db'}") as gradebook:
+    with Gradebook(gradebook_url(workdir)) as gradebook:
         recorded = {s.student.id: s.score for s in gradebook.assignment_submissions(ID)}
     assert recorded == expected
 
@@ -110,7 +111,7 @@ def test_feedback_is_the_page_nbgraders_generate_feedback_writes(graded_class):
         course = workdir / "jobs" / student / ID / "course"
         api = nbgrader_api(nbgrader_config(CourseDirectory={
             "root": str(course), "source_directory": str(SOLUTIONS),
-            "db_url": f"sqlite:///{course / 'gradebook.db'}"}))
+            "db_url": gradebook_url(course)}))
         assert api.generate_feedback(ID, SCRATCH_STUDENT, force=True)["success"]
         stock = (course / "feedback" / SCRATCH_STUDENT / ID / f"{ID}.html").read_text()
         ours = (workdir / "feedback" / student / ID / f"{ID}.html").read_text()

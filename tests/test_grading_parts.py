@@ -10,6 +10,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.course import nbgrader_config
+from autograder.course.gradebook_url import gradebook_url
 from autograder.grading import job as grading_job
 from autograder.grading import settings as grading_settings
 from autograder.grading.class_grader import (Submission, create_gradebook, load_results,
@@ -41,7 +42,7 @@ def test_settings_are_declared_once_and_parsed_whole():
 @pytest.fixture
 def class_gradebook(tmp_path):
     """A class gradebook that knows 01 with two graded cells (3 and 7 points)."""
-    db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    db_url = gradebook_url(tmp_path)
     create_gradebook(db_url)
     with Gradebook(db_url) as gradebook:
         gradebook.add_assignment(ID)
@@ -206,3 +207,113 @@ def test_a_job_that_raises_becomes_a_failed_result(tmp_path):
     result = grading_job.grade(dataclasses.replace(job, assignment_id=None))
     assert result.status == "failed" and "the grader failed on this submission" in \
         result.problems[0]
+
+
+def test_a_limit_is_defaulted_only_in_settings():
+    """The kernel's and the intake's limits that `grade` sets have no default of their own: a
+    Settings whose defaults differ gives both parts the new values, and the help shows them."""
+    import inspect
+
+    from autograder.grading.intake import IntakeLimits, check_notebook, take_in
+    from autograder.grading.similarity.source import read_notebook
+    from autograder.sandbox import ForkServer, Limits
+
+    for limits in (Limits, IntakeLimits):
+        assert all(f.default is dataclasses.MISSING for f in dataclasses.fields(limits))
+    for function in (take_in, check_notebook, read_notebook, ForkServer):
+        assert inspect.signature(function).parameters["limits"].default is inspect.Parameter.empty
+    changed = dataclasses.make_dataclass(
+        "Changed", [("memory_mib", int, 1000), ("job_timeout", int, 77), ("max_mib", float, 3)],
+        bases=(Settings,), frozen=True)()
+    assert (changed.limits().memory_mib, changed.limits().cpu_seconds) == (1000, 77)
+    assert changed.intake().notebook_bytes == 3 * 1024 * 1024
+    assert (Settings().limits().memory_mib, Settings().limits().cpu_seconds) == (2048, 300)
+    assert Settings().intake().notebook_bytes == 20 * 1024 * 1024
+    helps = {f.name: f.metadata["help"] for f in dataclasses.fields(Settings)}
+    assert helps["memory_mib"].endswith("in MiB (default 2048)")
+    assert helps["job_timeout"].endswith("everything included (default 300)")
+    assert helps["cell_timeout"] == "seconds per cell (default 30)"
+    assert helps["max_mib"].endswith("(default 20)")
+    assert helps["workers"].endswith("(default: the number of cores)")
+    assert "default" not in helps["force"]
+
+
+def test_the_documented_limits_are_the_settings_defaults():
+    """docs/security.md's limits table and the README's option sentence quote Settings' defaults."""
+    from autograder.course import REPO
+
+    table = (REPO / "docs" / "security.md").read_text()
+    readme = " ".join((REPO / "README.md").read_text().split())
+    defaults = Settings()
+    for number, unit, flag in [(defaults.cell_timeout, "s", "cell-timeout"),
+                               (defaults.job_timeout, "s", "job-timeout"),
+                               (defaults.memory_mib, "MiB", "memory-mib"),
+                               (defaults.max_mib, "MiB", "max-mib")]:
+        assert f"| {number} {unit} [`--{flag}`] |" in table
+    kernel, intake = defaults.limits(), defaults.intake()
+    assert f"| largest file written | {kernel.file_mib} MiB |" in table
+    assert (f"| scratch space | {kernel.workdir_mib} MiB `/job`, {kernel.tmp_mib} MiB `/tmp`, "
+            f"{kernel.tmp_mib} MiB `/dev/shm`; at most {kernel.scratch_files:_} files".replace(
+                "_", " ") in table)
+    assert f"| processes and threads | {kernel.processes} |" in table
+    assert f"| open files | {kernel.open_files} |" in table
+    assert f"| cells in the notebook | {intake.max_cells} |" in table
+    assert (f"| other files | {intake.other_files} files, {intake.other_bytes // 2**20} MiB, "
+            f"{intake.depth} folders deep |" in table)
+    assert f"`--cell-timeout` ({defaults.cell_timeout} s," in readme
+    assert f"`--job-timeout` ({defaults.job_timeout} s:" in readme
+    assert f"`--memory-mib` ({defaults.memory_mib})" in readme
+    assert f"`--max-mib` ({defaults.max_mib}," in readme
+
+
+@pytest.mark.parametrize("folder_name", ["class of 2026", "100% done %41", "what? #1"])
+def test_the_gradebook_url_names_its_folder_whatever_the_folder_is_called(tmp_path, folder_name):
+    """gradebook_url builds, sqlite_path reads back, and nbgrader's Gradebook opens that very file
+    (a URL pasted as text would turn %41 into A and cut the path at ? or #)."""
+    from autograder.course import put_environment_on_path
+    from autograder.course.gradebook_url import sqlite_path
+
+    put_environment_on_path()  # as the course configuration does: nbgrader runs `alembic`
+    folder = tmp_path / folder_name
+    folder.mkdir()
+    url = gradebook_url(folder)
+    assert sqlite_path(url) == folder / "gradebook.db"
+    with Gradebook(url) as gradebook:
+        gradebook.add_assignment("a1")
+    assert sorted(p.name for p in folder.iterdir()) == ["gradebook.db"]
+    assert not [p for p in tmp_path.iterdir() if p != folder]
+    given = "postgresql://grader:s%40cret@db.example:5432/class"
+    assert gradebook_url(folder, given) == given and sqlite_path(given) is None
+    assert sqlite_path("sqlite://") is None and sqlite_path("sqlite:///:memory:") is None
+
+
+# nbgrader metadata of a cell -> (test code, solution code, answer graded by hand, student's own
+# output) for a code and a markdown cell; nbgrader's predicates decide, the cell type narrows
+CELL_KINDS = [
+    (None, (False, False, False, True), (False, False, False, True)),
+    ({"grade": True, "solution": False, "locked": True, "points": 2},   # autograder tests
+     (True, False, False, False), (False, False, False, False)),
+    ({"grade": False, "solution": True, "locked": False},               # autograded answer
+     (False, True, False, True), (False, False, False, True)),
+    ({"grade": True, "solution": True, "locked": False, "points": 3},   # manually graded answer
+     (False, True, False, False), (False, False, True, False)),
+    ({"grade": False, "solution": False, "locked": True},               # read-only
+     (False, False, False, False), (False, False, False, False)),
+    ({"grade": True, "solution": False, "locked": False, "points": 1},  # graded, never locked
+     (True, False, False, False), (False, False, False, False)),      # by its metadata
+]
+
+
+@pytest.mark.parametrize("meta, as_code, as_markdown", CELL_KINDS)
+def test_cells_are_told_apart_by_nbgraders_predicates(meta, as_code, as_markdown):
+    from autograder.course.nbgrader_cells import is_solution_code, is_test_code
+    from autograder.course.rubric import hand_graded
+    from autograder.sandbox.kernels import _students_cell
+
+    for make, wanted in ((nbformat.v4.new_code_cell, as_code),
+                         (nbformat.v4.new_markdown_cell, as_markdown)):
+        cell = make("x = 1")
+        if meta is not None:
+            cell.metadata["nbgrader"] = dict(meta, grade_id="c1")
+        assert (is_test_code(cell), is_solution_code(cell), hand_graded(cell),
+                _students_cell(cell)) == wanted

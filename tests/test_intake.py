@@ -3,6 +3,7 @@
 No kernel and no nbgrader run here: these are the checks that happen before grading starts.
 """
 
+import dataclasses
 import json
 import os
 import socket
@@ -12,11 +13,13 @@ import nbformat
 import pytest
 
 from autograder.grading.class_grader import LAYOUT, discover, job_folder
-from autograder.grading.intake import IntakeLimits, Refused, check_notebook, take_in
+from autograder.grading.intake import Refused, check_notebook, take_in
+from autograder.grading.settings import Settings
 from grading import grade_cli
 
 ID = "01_notation"
 NOTEBOOK = f"{ID}.ipynb"
+LIMITS = Settings().intake()   # what `grade` takes in by default
 
 
 def notebook_bytes(cells=1):
@@ -37,7 +40,7 @@ def test_regular_files_and_folders_are_copied_byte_for_byte(folder, tmp_path):
     (folder / "data").mkdir()
     (folder / "data" / "w.npy").write_bytes(bytes(range(256)))
     (folder / "helper.py").write_text("def f():\n    return 1\n")
-    assert take_in(folder, tmp_path / "out", NOTEBOOK) == []
+    assert take_in(folder, tmp_path / "out", NOTEBOOK, LIMITS) == []
     assert (tmp_path / "out" / "data" / "w.npy").read_bytes() == bytes(range(256))
     assert (tmp_path / "out" / "helper.py").read_text() == "def f():\n    return 1\n"
     assert (tmp_path / "out" / NOTEBOOK).read_bytes() == (folder / NOTEBOOK).read_bytes()
@@ -54,7 +57,7 @@ def test_links_and_special_files_are_refused_never_followed(folder, tmp_path):
     os.mknod(folder / "zero", 0o666 | stat.S_IFCHR, os.makedev(1, 5))
     with socket.socket(socket.AF_UNIX) as unix:
         unix.bind(str(folder / "sock"))
-        problems = take_in(folder, tmp_path / "out", NOTEBOOK)
+        problems = take_in(folder, tmp_path / "out", NOTEBOOK, LIMITS)
     assert sorted(problems) == [
         "fifo is a FIFO (named pipe); not copied",
         "hard has other hard links (it may be someone else's file); not copied",
@@ -68,7 +71,7 @@ def test_links_and_special_files_are_refused_never_followed(folder, tmp_path):
 
 def test_a_refused_name_that_is_not_utf8_is_reported_readably(folder, tmp_path):
     os.symlink(b"/etc/passwd", os.path.join(os.fsencode(folder), b"link\xff"))
-    problems = take_in(folder, tmp_path / "out", NOTEBOOK)
+    problems = take_in(folder, tmp_path / "out", NOTEBOOK, LIMITS)
     assert problems == ["link\ufffd is a symbolic link; not copied"]
     problems[0].encode("utf-8")  # it can go into problems.csv
 
@@ -87,13 +90,13 @@ def test_a_notebook_that_is_not_a_plain_file_is_refused(tmp_path, make):
         os.mkfifo(folder / NOTEBOOK)
     with pytest.raises(Refused, match=f"^{NOTEBOOK} (is a symbolic link|has other hard links|is a "
                                       f"FIFO)"):
-        take_in(folder, tmp_path / "out", NOTEBOOK)
+        take_in(folder, tmp_path / "out", NOTEBOOK, LIMITS)
 
 
 def test_the_submission_folder_itself_may_not_be_a_link(folder, tmp_path):
     (tmp_path / "link").symlink_to(folder)
     with pytest.raises(Refused, match="is a symbolic link"):
-        take_in(tmp_path / "link", tmp_path / "out", NOTEBOOK)
+        take_in(tmp_path / "link", tmp_path / "out", NOTEBOOK, LIMITS)
 
 
 def test_other_files_are_capped_in_number_size_and_depth(folder, tmp_path):
@@ -103,7 +106,7 @@ def test_other_files_are_capped_in_number_size_and_depth(folder, tmp_path):
     deep = folder / "a" / "b" / "c"
     deep.mkdir(parents=True)
     (deep / "deep.txt").write_text("deep")
-    limits = IntakeLimits(other_files=3, other_bytes=50, depth=2)
+    limits = dataclasses.replace(LIMITS, other_files=3, other_bytes=50, depth=2)
     problems = take_in(folder, tmp_path / "out", NOTEBOOK, limits)
     assert problems == ["a/b/c/ not copied: folders nested deeper than 2",
                         "big.bin not copied: the other files would pass the 0 MiB limit",
@@ -132,14 +135,15 @@ REFUSED = [  # (notebook bytes, the reason given)
                                           for n, (data, reason) in enumerate(REFUSED)])
 def test_a_notebook_that_cannot_be_graded_is_refused_with_a_reason(data, reason):
     with pytest.raises(Refused) as refusal:
-        check_notebook(data, NOTEBOOK, IntakeLimits(max_cells=20))
+        check_notebook(data, NOTEBOOK, dataclasses.replace(LIMITS, max_cells=20))
     assert str(refusal.value).startswith(f"{NOTEBOOK} {reason}")
 
 
 def test_an_oversized_notebook_is_refused_before_it_is_read(folder, tmp_path):
     (folder / NOTEBOOK).write_bytes(b" " * (3 * 1024 * 1024))
     with pytest.raises(Refused, match=r"is 3\.0 MiB, over the 2 MiB limit"):
-        take_in(folder, tmp_path / "out", NOTEBOOK, IntakeLimits(notebook_bytes=2 * 1024 * 1024))
+        take_in(folder, tmp_path / "out", NOTEBOOK,
+                dataclasses.replace(LIMITS, notebook_bytes=2 * 1024 * 1024))
 
 
 def make_class(root, layout):

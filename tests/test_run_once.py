@@ -10,6 +10,7 @@ import json
 import nbformat
 import pytest
 
+from autograder.course.nbgrader_cells import is_test_code
 from grading import grade_cli, hand_in, read_csv
 from notebook_parts import filled, release
 from submissions import Submission, reference_answers
@@ -66,8 +67,7 @@ def test_each_test_cell_shows_its_visible_messages_and_hidden_verdict_in_place(g
     work, _ = graded
     autograded = nbformat.read(work / "autograded" / "counts-runs" / ID / f"{ID}.ipynb",
                                as_version=4)
-    tests = [c for c in autograded.cells if c.metadata.get("nbgrader", {}).get("grade")
-             and c.cell_type == "code" and not c.metadata["nbgrader"].get("solution")]
+    tests = [c for c in autograded.cells if is_test_code(c)]
     assert tests
     for cell in tests:
         texts = [o.get("text", "") for o in cell.outputs]

@@ -5,6 +5,7 @@ import pathlib
 import nbformat
 import pytest
 
+from autograder.grading.settings import Settings
 from grading import grade_cli, read_csv
 from submissions.s01_notation import submissions
 
@@ -49,7 +50,7 @@ def test_refuses_when_kernels_cannot_import_utils(tmp_path, monkeypatch):
         "raise ImportError('a broken utils, on purpose')\n")
     monkeypatch.setattr(server, "REPO", tmp_path / "repo")
     with pytest.raises(SandboxError, match="cannot import utils from .*a broken utils, on purpose"):
-        ForkServer(tmp_path / "spool", uid=61000)
+        ForkServer(tmp_path / "spool", uid=61000, limits=Settings().limits())
 
 
 def capabilities(pid):
@@ -77,7 +78,7 @@ def test_the_fork_server_holds_only_the_capabilities_it_needs(tmp_path):
     numbers = {"CAP_KILL": 5, "CAP_SETGID": 6, "CAP_SETUID": 7, "CAP_SETPCAP": 8,
                "CAP_SYS_ADMIN": 21}
     wanted = sum(1 << numbers[name] for name in SERVER_CAPABILITIES)
-    with ForkServer(tmp_path / "spool", uid=61000) as server:
+    with ForkServer(tmp_path / "spool", uid=61000, limits=Settings().limits()) as server:
         command_lines = {pid: pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
                          for pid in descendants(server.process.pid)}
         (forkserver,) = [pid for pid, line in command_lines.items()

@@ -8,6 +8,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from autograder.course import REPO, put_environment_on_path
+from autograder.course.gradebook_url import gradebook_url
 from autograder.course.provided import PROVIDED
 from autograder.course.schedule import due_before, release_blockers
 
@@ -43,7 +44,7 @@ def test_release_waits_for_every_earlier_due_date():
 @pytest.mark.slow
 def test_check_release_reads_the_course_gradebook(tmp_path):
     put_environment_on_path()  # nbgrader creates a gradebook with the `alembic` command
-    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
+    with Gradebook(gradebook_url(tmp_path)) as gradebook:
         gradebook.add_assignment("02_forward_propagation", duedate=datetime.datetime(2020, 1, 1))
 
     def check(assignment):

@@ -19,9 +19,9 @@ import nbformat
 import pytest
 
 from autograder.course import REPO
-from autograder.sandbox import Limits
 from autograder.grading.class_grader import job_folder
 from autograder.grading.job import SCRATCH_STUDENT
+from autograder.grading.settings import Settings
 from autograder.sandbox.cleanup import remove_tree
 from grading import grade_cli, hand_in, read_csv
 from submissions.hostile import ID
@@ -32,7 +32,7 @@ from test_interrupt import assert_nothing_left, command, done, run_identity
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_scratch_faults")]
 
 OUTPUTS = ("grades.csv", "cells.csv", "problems.csv", "report.html")
-SCRATCH_FILES = Limits().scratch_files
+SCRATCH_FILES = Settings().limits().scratch_files
 OPTIONS = ("--cell-timeout", "30", "--job-timeout", "150", "--memory-mib", "1024")
 
 

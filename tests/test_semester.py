@@ -30,6 +30,7 @@ from nbgrader.api import Gradebook
 
 from autograder.course import REPO, CourseError
 from autograder.course.folder import setup_course
+from autograder.course.gradebook_url import gradebook_url
 from grading import read_csv
 from submissions.s04_chain_rule import ID, POINTS, WRITTEN, submissions
 
@@ -298,7 +299,7 @@ def _run_semester(course, exchange, students, fixtures, artifacts):
     for name in (alice, bob):
         assert (course / "autograded" / name / ID / f"{ID}.ipynb").is_file()
         assert (course / "feedback" / name / ID / f"{ID}.html").is_file()
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with Gradebook(gradebook_url(course)) as gradebook:
         submission = gradebook.find_submission(ID, alice)
         stamp = (course / "submitted" / alice / ID / "timestamp.txt").read_text().strip()
         assert submission.timestamp is not None and stamp.startswith(

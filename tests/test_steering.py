@@ -14,6 +14,8 @@ import pytest
 
 from autograder.course import assignment_ids
 from autograder.scoring.judge import submission_salt
+from autograder.course.nbgrader_cells import is_solution_code as is_solution
+from autograder.course.nbgrader_cells import is_test_code
 from grading import grade_cli, hand_in, read_csv
 from submissions import Submission
 from submissions.floors import VARIANTS, floor
@@ -26,7 +28,7 @@ FISHED = "03_logistic_regression"  # its floor fails a hidden check that shows t
 def commented(nb):
     """`nb` with one comment more in its first solution cell: the same work, other content."""
     nb = nbformat.from_dict(nb)
-    first = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    first = next(c for c in nb.cells if is_solution(c))
     first.source += "\n# checked again"
     return nb
 
@@ -85,7 +87,6 @@ def test_the_salt_follows_the_students_code_only():
     assert submission_salt(FISHED, commented(nb)) != submission_salt(FISHED, nb)
     tests_edited = nbformat.from_dict(nb)
     for cell in tests_edited.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code" \
-                and not cell.metadata["nbgrader"].get("solution"):
+        if is_test_code(cell):
             cell.source = "pass"  # test cells are restored by grading: they change nothing
     assert submission_salt(FISHED, tests_edited) == submission_salt(FISHED, nb)

@@ -17,6 +17,7 @@ from utils.expected import EXPECTED_FILE, encode, parse
 
 from autograder.course import provided
 from autograder.course import CourseError, source_notebook
+from autograder.course.nbgrader_cells import is_solution, is_solution_code
 
 LOOKUPS = ("check_expected", "expected")
 
@@ -38,7 +39,7 @@ def reference_namespace(nb, provided_code=""):
     namespace = {"np": np, "__name__": "reference"}
     exec(compile(provided_code, provided.FILE_NAME, "exec"), namespace)
     for cell in nb.cells:
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+        if is_solution_code(cell):
             exec(compile(cell.source, "<solution cell>", "exec"), namespace)
     return namespace
 
@@ -47,8 +48,7 @@ def visible_calls(nb):
     """The call texts looked up in expected.json by the test cells, in order."""
     calls = []
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code" or meta.get("solution"):
+        if cell.cell_type != "code" or is_solution(cell):
             continue
         tree = ast.parse(cell.source)
         for node in ast.walk(tree):

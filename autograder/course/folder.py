@@ -15,6 +15,7 @@ import pathlib
 import stat
 
 from autograder.course import NOTEBOOKS, REPO, SOLUTIONS, CourseError
+from autograder.course.gradebook_url import gradebook_url
 
 CONFIG_NAME = "nbgrader_config.py"
 
@@ -28,7 +29,7 @@ def config_text(folder, course_id, exchange=None):
         f"load_subconfig({str(REPO / CONFIG_NAME)!r})  # noqa: F821",
         "# This semester's folder: gradebook, submitted/, autograded/, feedback/.",
         f"c.CourseDirectory.root = {str(folder)!r}",
-        f"c.CourseDirectory.db_url = {'sqlite:///' + str(folder / 'gradebook.db')!r}",
+        f"c.CourseDirectory.db_url = {gradebook_url(folder)!r}",
         f"c.CourseDirectory.source_directory = {str(SOLUTIONS)!r}",
         f"c.CourseDirectory.release_directory = {str(NOTEBOOKS)!r}",
         f"c.CourseDirectory.course_id = {course_id!r}",

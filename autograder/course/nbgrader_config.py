@@ -15,6 +15,7 @@ from autograder.course import put_environment_on_path
 from autograder.scoring.evidence import RunOnce
 from autograder.grading.feedback import TEMPLATES, FeedbackExporter
 from autograder.grading.settings import Settings
+from autograder.course.gradebook_url import gradebook_url
 from autograder.scoring.preprocessors import NameTestCells, NumberCellsInOrder, StderrAsStdout
 from autograder.scoring.scores import SaveVerdicts
 from autograder.course.validator_lines import install as install_validator_lines
@@ -27,7 +28,7 @@ _root = pathlib.Path(__file__).resolve().parents[2]
 c.CourseDirectory.root = str(_root)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
-c.CourseDirectory.db_url = f"sqlite:///{_root / 'gradebook.db'}"
+c.CourseDirectory.db_url = gradebook_url(_root)
 # nbgrader's Gradebook creates a course row with this id; with the default '' assignments would
 # point at a course that does not exist, which PostgreSQL's foreign keys refuse (SQLite ignores it).
 c.CourseDirectory.course_id = "default_course"

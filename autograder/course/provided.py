@@ -8,6 +8,7 @@ is generated here from the earlier notebooks' solution cells, so the reference e
 import nbformat
 
 from autograder.course import CourseError, source_notebook
+from autograder.course.nbgrader_cells import is_solution
 from autograder.course.notebook_files import solution_code
 
 FILE_NAME = "course_functions.py"
@@ -44,7 +45,7 @@ def render(assignment_id):
     for earlier_id, names in PROVIDED[assignment_id]:
         nb = nbformat.read(source_notebook(earlier_id), as_version=4)
         cells = {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells
-                 if c.metadata.get("nbgrader", {}).get("solution")}
+                 if is_solution(c)}
         for name in names:
             if name not in cells:
                 raise CourseError(f"{earlier_id} has no solution cell {name!r} for {assignment_id}")

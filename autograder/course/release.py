@@ -62,7 +62,8 @@ def release(ids=None, out_dir=NOTEBOOKS):
         staging = pathlib.Path(scratch) / "release"
         directories = {"release_directory": str(staging)}
         if out_dir != NOTEBOOKS.resolve():
-            directories["db_url"] = f"sqlite:///{pathlib.Path(scratch) / 'gradebook.db'}"
+            from autograder.course.gradebook_url import gradebook_url  # sqlalchemy: not in a student's start
+            directories["db_url"] = gradebook_url(scratch)
         config = nbgrader_config(CourseDirectory=directories)
         api = nbgrader_api(config)
         for assignment_id in ids:

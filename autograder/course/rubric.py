@@ -10,17 +10,17 @@ writes the pages again; nothing of them is released to students.
 import nbformat
 
 from autograder.course import REPO, source_notebook
+from autograder.course.nbgrader_cells import is_grade, is_solution
 from autograder.course.notebook_files import SOLUTION_REGION
 
 RUBRICS = REPO / "docs" / "rubrics"
 
 
 def hand_graded(cell):
-    """True for an nbgrader "manually graded answer": a graded solution cell that is not locked
-    (code graded by hand has an autograded test cell instead, so only markdown cells are these)."""
-    meta = cell.metadata.get("nbgrader", {})
-    return (cell.cell_type == "markdown" and meta.get("grade", False)
-            and meta.get("solution", False) and not meta.get("locked", False))
+    """True for an nbgrader "manually graded answer": a graded solution cell, which nbgrader never
+    locks (code graded by hand has an autograded test cell instead, so only markdown cells are
+    these)."""
+    return cell.cell_type == "markdown" and bool(is_grade(cell)) and bool(is_solution(cell))
 
 
 def _question(cells, index):

@@ -53,14 +53,14 @@ def release_blockers(assignment, duedates, now=None):
 
 def gradebook_duedates(db_url):
     """{assignment: due date or None} from an nbgrader gradebook (CourseError if there is none)."""
-    import pathlib
-
     from nbgrader.api import Gradebook
 
     from autograder.course import CourseError, put_environment_on_path
+    from autograder.course.gradebook_url import sqlite_path
 
-    if db_url.startswith("sqlite:///") and not pathlib.Path(db_url[10:]).is_file():
-        raise CourseError(f"no gradebook at {db_url[10:]}: run this in the course folder, where "
+    path = sqlite_path(db_url)
+    if path is not None and not path.is_file():
+        raise CourseError(f"no gradebook at {path}: run this in the course folder, where "
                           f"`nbgrader db assignment add ID --duedate=...` records due dates")
     put_environment_on_path()  # nbgrader runs `alembic` to check the gradebook's version
     with Gradebook(db_url) as gradebook:

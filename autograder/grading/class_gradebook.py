@@ -78,12 +78,12 @@ def gradebook_cells(db_url):
 
 
 def _score(grade):
-    """nbgrader's rule: the manual score where one was given, else the autograded one; plus any
-    extra credit. None while a cell is neither autograded nor graded by hand."""
-    score = grade.manual_score if grade.manual_score is not None else grade.auto_score
-    if score is None:
+    """nbgrader's own `Grade.score` (the manual score where one was given, else the autograded one,
+    plus any extra credit), but None while a cell is neither autograded nor graded by hand (where
+    nbgrader says 0)."""
+    if grade.manual_score is None and grade.auto_score is None:
         return None
-    return score + (grade.extra_credit or 0.0)
+    return grade.score
 
 
 def with_gradebook_scores(results, db_url):

@@ -32,6 +32,7 @@ from nbgrader.api import Base, Gradebook
 from nbgrader.dbutil import ALEMBIC_DIR
 
 from autograder.course import SOLUTIONS, CourseError, assignment_ids, nbgrader_api, nbgrader_config
+from autograder.course.gradebook_url import gradebook_url, sqlite_path
 from autograder.sandbox.cleanup import remove_tree
 
 from .class_gradebook import record_scores, with_gradebook_scores
@@ -80,7 +81,7 @@ def grade_class(submissions_dir, workdir, settings=Settings(), stream=sys.stdout
         raise CourseError(f"the work directory {workdir} has one of [ ] * ? in its path, which "
                           f"nbgrader reads as a pattern; choose another one")
     workdir.mkdir(parents=True, exist_ok=True)
-    db_url = settings.db_url or f"sqlite:///{workdir / 'gradebook.db'}"
+    db_url = gradebook_url(workdir, settings.db_url)
 
     submissions, problems = discover(submissions_dir.resolve())
     if not submissions:
@@ -357,10 +358,10 @@ def prepare(workdir, db_url, assignments):
     if cached is not None and cached.is_file():
         shutil.copy(cached, template)
     else:
-        _generate(workdir, f"sqlite:///{template}", template.parent / "release", assignments)
+        _generate(workdir, gradebook_url(template.parent), template.parent / "release",
+                  assignments)
         _keep(template, cached)
-    class_db = pathlib.Path(db_url.removeprefix("sqlite:///")) if db_url.startswith(
-        "sqlite:///") else None
+    class_db = sqlite_path(db_url)
     if class_db is not None and not class_db.exists():
         shutil.copy(template, class_db)
     else:

@@ -16,6 +16,7 @@ from nbgrader.api import Comment, Grade, Gradebook, SubmittedAssignment, Submitt
 from sqlalchemy import or_
 
 from autograder.course import SOLUTIONS, CourseError, nbgrader_api, nbgrader_config
+from autograder.course.gradebook_url import gradebook_url, sqlite_path
 
 from .class_grader import load_results, write_outputs
 
@@ -26,10 +27,10 @@ def export(workdir, db_url=None):
     Raises CourseError when DIR holds no graded class.
     """
     workdir = pathlib.Path(workdir).resolve()
-    db_url = db_url or f"sqlite:///{workdir / 'gradebook.db'}"
+    db_url = gradebook_url(workdir, db_url)
     results = load_results(workdir)
-    if not results or (db_url.startswith("sqlite:///")
-                       and not pathlib.Path(db_url.removeprefix("sqlite:///")).is_file()):
+    class_db = sqlite_path(db_url)
+    if not results or (class_db is not None and not class_db.is_file()):
         raise CourseError(f"{workdir} holds no graded class: run `python -m autograder grade "
                           f"SUBMISSIONS --workdir {workdir}` first")
     pages = regenerate_feedback(workdir, db_url, hand_graded(db_url))

@@ -28,19 +28,19 @@ SKIPPED = {".ipynb_checkpoints", "__pycache__"}   # made by Jupyter and Python, 
 
 @dataclasses.dataclass
 class IntakeLimits:
-    """What a submission folder may hold."""
-    notebook_bytes: int = 20 * MiB   # the graded notebook
-    max_cells: int = 5000            # cells in the graded notebook
-    other_files: int = 100           # files besides the notebook
-    other_bytes: int = 16 * MiB      # their total size
-    depth: int = 8                   # folders within folders
+    """What a submission folder may hold; no defaults here: `Settings.intake()` gives them."""
+    notebook_bytes: int   # the graded notebook
+    max_cells: int        # cells in the graded notebook
+    other_files: int      # files besides the notebook
+    other_bytes: int      # their total size
+    depth: int            # folders within folders
 
 
 class Refused(Exception):
     """The notebook cannot be graded; the message says why, for an instructor."""
 
 
-def take_in(source, target, notebook_name, limits=IntakeLimits()):
+def take_in(source, target, notebook_name, limits):
     """Copy the submission folder `source` to the new folder `target`; return problem sentences.
 
     Raises Refused when the notebook itself cannot be graded (nothing useful is left in target).
@@ -212,7 +212,7 @@ def _open_failure(shown, error):
     return f"{shown} could not be opened ({os.strerror(error.errno)})"
 
 
-def check_notebook(data, name, limits=IntakeLimits()):
+def check_notebook(data, name, limits):
     """Raise Refused unless `data` (bytes) is a gradable nbformat 4 notebook."""
     if not data.strip():
         raise Refused(f"{name} is empty")

@@ -25,6 +25,7 @@ from nbgrader.api import Gradebook
 
 from autograder.course import SOLUTIONS, nbgrader_api, nbgrader_config
 from autograder.scoring.evidence import RunOnce, SandboxedRunOnce, take_verdicts
+from autograder.course.gradebook_url import gradebook_url
 from autograder.scoring.preprocessors import timed_out_cells
 from autograder.sandbox.cleanup import remove_tree
 from autograder.sandbox.kernels import OUTPUT_CAP_NOTE, take_cleanup_problems
@@ -131,7 +132,7 @@ def run(job):
     notebook_sha256 = hashlib.sha256(
         (submitted / f"{job.assignment_id}.ipynb").read_bytes()).hexdigest()
     shutil.copy(job.template_db, scratch / "gradebook.db")
-    db_url = f"sqlite:///{scratch / 'gradebook.db'}"
+    db_url = gradebook_url(scratch)
     config = nbgrader_config(
         CourseDirectory={"root": str(scratch), "source_directory": str(SOLUTIONS),
                          "release_directory": "release", "db_url": db_url},

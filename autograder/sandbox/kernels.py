@@ -17,6 +17,7 @@ import nbformat
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
+from autograder.course.nbgrader_cells import is_grade, is_locked
 from autograder.scoring.preprocessors import ObservedExecute
 from traitlets import Integer, default
 
@@ -180,8 +181,7 @@ def _students_cell(cell):
     """Whether the notebook's output cap applies to `cell`: not to the course's locked or graded
     cells (restored from the gradebook before they run), so that output from the student's own
     cells can never crowd out what grading reads."""
-    nbgrader = cell.get("metadata", {}).get("nbgrader", {})
-    return not (nbgrader.get("locked") or nbgrader.get("grade"))
+    return not (is_locked(cell) or is_grade(cell))
 
 
 class SandboxedExecute(ObservedExecute):

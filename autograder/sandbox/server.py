@@ -46,15 +46,15 @@ class StaleSpoolError(SandboxError):
 
 @dataclasses.dataclass
 class Limits:
-    """What one kernel may use. Sizes in MiB."""
-    memory_mib: int = 2048        # address space (RLIMIT_AS)
-    cpu_seconds: int = 300        # CPU time (RLIMIT_CPU)
-    file_mib: int = 64            # largest file it may write (RLIMIT_FSIZE)
-    workdir_mib: int = 256        # its working folder (tmpfs)
-    tmp_mib: int = 64             # /tmp and /dev/shm (tmpfs each)
-    scratch_files: int = 50_000   # files and folders in each of those tmpfs (nr_inodes)
-    open_files: int = 256
-    processes: int = 64           # processes and threads of its uid (RLIMIT_NPROC)
+    """What one kernel may use. Sizes in MiB; no defaults here: `Settings.limits()` gives them."""
+    memory_mib: int       # address space (RLIMIT_AS)
+    cpu_seconds: int      # CPU time (RLIMIT_CPU)
+    file_mib: int         # largest file it may write (RLIMIT_FSIZE)
+    workdir_mib: int      # its working folder (tmpfs)
+    tmp_mib: int          # /tmp and /dev/shm (tmpfs each)
+    scratch_files: int    # files and folders in each of those tmpfs (nr_inodes)
+    open_files: int       # RLIMIT_NOFILE
+    processes: int        # processes and threads of its uid (RLIMIT_NPROC)
 
 
 def bwrap_path():
@@ -108,8 +108,7 @@ def sandbox_command(spool, python=sys.executable):
 class ForkServer:
     """A running fork server; `start_kernel` forks a sandboxed kernel for one job."""
 
-    def __init__(self, spool, uid=61000, limits=Limits(), isolate=True, figures=True,
-                 timeout=120):
+    def __init__(self, spool, uid=61000, *, limits, isolate=True, figures=True, timeout=120):
         self.spool = pathlib.Path(spool).resolve()
         left = remove_tree(self.spool)  # an earlier run's, whatever it holds
         if left:

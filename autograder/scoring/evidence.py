@@ -22,7 +22,8 @@ import time
 
 import nbformat
 
-from autograder.scoring.judge import KernelLink, is_test_cell, judge_and_show, submission_salt
+from autograder.scoring.judge import KernelLink, judge_and_show, submission_salt
+from autograder.course.nbgrader_cells import is_test_code
 from autograder.scoring.preprocessors import ObservedExecute
 from autograder.sandbox.kernels import SandboxedExecute
 from autograder.grading.stage_times import add as add_stage_time
@@ -68,7 +69,7 @@ class RunOnce(ObservedExecute):
         if index == len(self.nb.cells) - 1:
             self._clock = time.perf_counter()
             return cell, resources  # the slot
-        if is_test_cell(cell):
+        if is_test_code(cell):
             with stage("checks"):
                 self._judge(cell, index)
             return cell, resources

@@ -39,6 +39,7 @@ from autograder.scoring import kernel_values
 from autograder.course import provided
 from autograder.course import CourseError, source_notebook
 from autograder.course.expected_values import reference_namespace
+from autograder.course.nbgrader_cells import is_solution_code, is_test_code
 
 CHECKS = pathlib.Path(__file__).with_name("hidden_checks")
 SECTION = re.compile(r"^# %% (\S+)[ \t]*\n", re.M)
@@ -49,11 +50,6 @@ _BUILTIN_ERRORS = {name: getattr(builtins, name) for name in dir(builtins)
 
 class KernelError(Exception):
     """The kernel gave no usable answer (time limit, died, unreadable reply); message for the student."""
-
-
-def is_test_cell(cell):
-    meta = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and meta.get("grade", False) and not meta.get("solution", False)
 
 
 @functools.lru_cache(maxsize=None)
@@ -71,7 +67,7 @@ def hidden_checks(assignment_id):
 def test_cells(assignment_id):
     """{grade_id: visible code} of the graded test cells of an assignment's source notebook."""
     nb = nbformat.read(source_notebook(assignment_id), as_version=4)
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells if is_test_cell(c)}
+    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells if is_test_code(c)}
 
 
 @functools.lru_cache(maxsize=None)
@@ -87,7 +83,7 @@ def student_functions(assignment_id):
     nb, _ = _sources(assignment_id)
     names = []
     for cell in nb.cells:
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+        if is_solution_code(cell):
             names += re.findall(r"^def (\w+)\(", cell.source, re.M)
     return tuple(names)
 
@@ -443,7 +439,7 @@ def submission_salt(assignment_id, nb):
     digest = hashlib.sha256((CHECKS / f"{assignment_id}.py").read_bytes()
                             if (CHECKS / f"{assignment_id}.py").is_file() else b"")
     for cell in nb.cells:
-        if cell.cell_type == "code" and not is_test_cell(cell):
+        if cell.cell_type == "code" and not is_test_code(cell):
             digest.update(cell.source.encode() + b"\0")
     return int.from_bytes(digest.digest()[:8], "big")
 

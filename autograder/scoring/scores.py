@@ -9,7 +9,7 @@ by hand (written answers, solution cells) are left to nbgrader as before.
 
 from nbgrader.preprocessors import SaveAutoGrades
 
-from autograder.scoring.judge import is_test_cell
+from autograder.course.nbgrader_cells import is_test_code
 
 
 class SaveVerdicts(SaveAutoGrades):
@@ -20,7 +20,7 @@ class SaveVerdicts(SaveAutoGrades):
         return super().preprocess(nb, resources)
 
     def _add_score(self, cell, resources):
-        if not is_test_cell(cell):
+        if not is_test_code(cell):
             return super()._add_score(cell, resources)
         grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
                                           self.assignment_id, self.student_id)

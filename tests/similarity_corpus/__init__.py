@@ -28,7 +28,7 @@ import tokenize
 
 import nbformat
 
-from notebook_parts import cells_by_id, filled, release
+from notebook_parts import cells_by_id, filled, is_solution, release
 
 from . import habits as writing
 
@@ -71,7 +71,7 @@ def stub(assignment):
     """{solution grade id: the release's code} of an assignment's solution code cells."""
     nb = _release(assignment)
     return {gid: cell.source for gid, cell in cells_by_id(nb).items()
-            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")}
+            if is_solution(cell)}
 
 
 def answer(stub_code, helpers, body):

@@ -24,6 +24,8 @@ import traceback
 from autograder.course import CourseError, assignment_ids
 from autograder.grading.intake import Refused
 from autograder.grading.progress import Progress
+from autograder.course.gradebook_url import gradebook_url, sqlite_path
+from autograder.grading.settings import Settings
 
 from . import output
 from .compare import Options, compare
@@ -31,6 +33,7 @@ from .fingerprints import cell_print, release_hashes
 from .source import read_notebook, reference_cells, release_cells, student_cells
 
 POOL_FROM = 200   # submissions from which reading and fingerprinting use a process per core
+INTAKE = Settings().intake()   # a notebook is read within the grader's default bounds
 
 
 @functools.lru_cache(maxsize=None)
@@ -54,7 +57,7 @@ def _read_one(task):
     if folder is None:
         return student, assignment, None, None
     try:
-        nb = read_notebook(folder, f"{assignment}.ipynb")
+        nb = read_notebook(folder, f"{assignment}.ipynb", INTAKE)
     except Refused as refusal:
         return student, assignment, None, f"similarity: {refusal}; not compared"
     codes = student_cells(nb, set(given_code(assignment)[0]))
@@ -136,8 +139,9 @@ def compare_graded_class(submissions_dir, workdir, db_url=None, stream=sys.stdou
         raise CourseError(f"{workdir} holds no graded class: run `python -m autograder grade "
                           f"{submissions_dir} --workdir {workdir}` first")
     _, problems = run(submissions_dir, workdir, stream)
-    db_url = db_url or f"sqlite:///{workdir / 'gradebook.db'}"
-    if not db_url.startswith("sqlite:///") or pathlib.Path(db_url[len("sqlite:///"):]).is_file():
+    db_url = gradebook_url(workdir, db_url)
+    class_db = sqlite_path(db_url)
+    if class_db is None or class_db.is_file():
         results = with_gradebook_scores(results, db_url)
     write_report(workdir / "report.html", results)
     for p in problems:

@@ -14,7 +14,7 @@ import json
 import os
 
 from autograder.course import NOTEBOOKS, SOLUTIONS
-from autograder.grading.intake import IntakeLimits, Refused, _Copier
+from autograder.grading.intake import Refused, _Copier
 from autograder.course.notebook_files import SOLUTION_REGION
 
 MAX_CODE_CHARS = 256 * 1024   # a student's code in one notebook, all solution cells together
@@ -50,7 +50,7 @@ def reference_cells(assignment):
     return found
 
 
-def read_notebook(folder, name, limits=IntakeLimits()):
+def read_notebook(folder, name, limits):
     """The parsed notebook `folder/name`, read with no link followed; Refused says why not."""
     try:
         top = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
