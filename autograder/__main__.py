@@ -297,10 +297,11 @@ def setup_course(args):
 
 
 def check_release(args):
+    from autograder.course.gradebook_url import gradebook_url
     from autograder.course.schedule import gradebook_duedates, release_blockers
 
     source_notebook(args.id)
-    db_url = args.db_url or f"sqlite:///{pathlib.Path(args.workdir).resolve() / 'gradebook.db'}"
+    db_url = gradebook_url(args.workdir, args.db_url)
     blockers = release_blockers(args.id, gradebook_duedates(db_url))
     for blocker in blockers:
         print(f"not yet: {blocker}")
@@ -310,7 +311,7 @@ def check_release(args):
 
 
 def similarity(args):
-    from autograder.grading.similarity import compare_graded_class
+    from autograder.grading.export import compare_graded_class
 
     written, problems = compare_graded_class(args.submissions, args.workdir, args.db_url)
     print(f"wrote {', '.join(written)} in {args.workdir}"

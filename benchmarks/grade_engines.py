@@ -14,6 +14,7 @@ recorded into a real class gradebook (nbgrader's) and the outputs are written fr
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import pathlib
@@ -31,7 +32,14 @@ from grade_class import build_class, scores  # noqa: E402
 from dask_cluster import Cluster  # noqa: E402
 
 from autograder.course.gradebook_url import gradebook_url  # noqa: E402
-from autograder.grading import class_grader  # noqa: E402
+from nbgrader.api import Gradebook  # noqa: E402
+
+from autograder.course import assignment_ids  # noqa: E402
+from autograder.grading.class_gradebook import prepare  # noqa: E402
+from autograder.grading.discovery import Submission, discover  # noqa: E402
+from autograder.grading.outputs import write_outputs  # noqa: E402
+from autograder.grading.recording import record  # noqa: E402
+from autograder.grading.workdir import load_results, result_path  # noqa: E402
 from autograder.grading.job import Result  # noqa: E402
 
 
@@ -40,7 +48,7 @@ def timed_grade(class_folder, workdir, *options):
     subprocess.run([sys.executable, "-m", "autograder", "grade", str(class_folder), "--workdir",
                     str(workdir), *options], cwd=REPO, check=True, capture_output=True)
     return time.perf_counter() - started, scores(gradebook_url(workdir),
-                                                 class_grader.assignment_ids())
+                                                 assignment_ids())
 
 
 def engines(scratch, size):
@@ -113,8 +121,8 @@ def own_cost(scratch, counts, record_max):
     workdir = scratch / "own"
     workdir.mkdir()
     db_url = gradebook_url(workdir)
-    class_grader.prepare(workdir, db_url, [assignment])
-    with class_grader.Gradebook(db_url) as gradebook:
+    prepare(workdir, db_url, [assignment])
+    with Gradebook(db_url) as gradebook:
         cells = {g.name: {"score": g.max_score, "max_score": g.max_score,
                           "needs_manual_grade": False}
                  for g in gradebook.find_notebook(assignment, assignment).grade_cells}
@@ -130,22 +138,21 @@ def own_cost(scratch, counts, record_max):
             (folder / f"{assignment}.ipynb").write_text("{}")
         tracemalloc.start()
         started = time.perf_counter()
-        found, _ = class_grader.discover(submissions_dir)
+        found, _ = discover(submissions_dir)
         discovered = time.perf_counter() - started
         assert len(found) == count
         started = time.perf_counter()
-        with class_grader.Gradebook(db_url) as gradebook:  # one per run, as grade_class keeps
+        with Gradebook(db_url) as gradebook:  # one per run, as grade_class keeps
             for submission in found[done:]:
                 result = Result("graded", {k: dict(v) for k, v in cells.items()}, [],
                                 feedback_html=page, autograded_notebook="{}", seconds=1.0)
                 if count <= record_max:
-                    class_grader.record(workdir, gradebook, submission,
-                                        class_grader.received(workdir, submission, result))
+                    record(workdir, gradebook, submission, result)
                 else:
                     store(workdir, submission, result)
         recorded = time.perf_counter() - started if count <= record_max else None
         started = time.perf_counter()
-        class_grader.write_outputs(workdir, class_grader.load_results(workdir), [])
+        write_outputs(workdir, load_results(workdir), [])
         outputs = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
@@ -163,24 +170,23 @@ def record_side_by_side(scratch, count):
     workdir = scratch / "side"
     workdir.mkdir()
     db_url = gradebook_url(workdir)
-    class_grader.prepare(workdir, db_url, [assignment])
-    shared = class_grader.Gradebook(db_url)
-    with class_grader.Gradebook(db_url) as gradebook:
+    prepare(workdir, db_url, [assignment])
+    shared = Gradebook(db_url)
+    with Gradebook(db_url) as gradebook:
         cells = {g.name: {"score": g.max_score, "max_score": g.max_score,
                           "needs_manual_grade": False}
                  for g in gradebook.find_notebook(assignment, assignment).grade_cells}
     spent = {"one gradebook per run": 0.0, "a gradebook per record": 0.0}
     for number in range(count):
-        submission = class_grader.Submission(f"s{number:05d}", assignment, workdir / "in")
-        result = class_grader.received(workdir, submission, Result(
-            "graded", {k: dict(v) for k, v in cells.items()}, [], seconds=1.0))
+        submission = Submission(f"s{number:05d}", assignment, workdir / "in")
+        result = Result("graded", {k: dict(v) for k, v in cells.items()}, [], seconds=1.0)
         started = time.perf_counter()
         if (number // 10) % 2 == 0:
-            class_grader.record(workdir, shared, submission, result)
+            record(workdir, shared, submission, result)
             spent["one gradebook per run"] += time.perf_counter() - started
         else:
-            with class_grader.Gradebook(db_url) as gradebook:
-                class_grader.record(workdir, gradebook, submission, result)
+            with Gradebook(db_url) as gradebook:
+                record(workdir, gradebook, submission, result)
             spent["a gradebook per record"] += time.perf_counter() - started
     shared.close()
     per = {name: 1000 * seconds / (count / 2) for name, seconds in spent.items()}
@@ -192,10 +198,13 @@ def record_side_by_side(scratch, count):
 
 def store(workdir, submission, result):
     """The result file `record` writes, without the gradebook."""
-    path = class_grader.result_path(workdir, submission)
+    path = result_path(workdir, submission)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(dict(class_grader.received(workdir, submission, result),
-                                    student_id=submission.student_id,
+    found = dataclasses.asdict(result)
+    found.update(feedback=None, autograded=None)
+    for key in ("feedback_html", "autograded_notebook"):
+        found.pop(key)
+    path.write_text(json.dumps(dict(found, student_id=submission.student_id,
                                     assignment=submission.assignment_id)))
 
 

@@ -10,8 +10,8 @@ from nbgrader.api import Gradebook
 from autograder.course import put_environment_on_path
 from autograder.course.gradebook_url import gradebook_url
 from autograder.grading.class_gradebook import gradebook_cells
-from autograder.grading.class_grader import (InterruptRequest, create_gradebook, prepare,
-                                             template_cache)
+from autograder.grading.class_gradebook import create_gradebook, prepare, template_cache
+from autograder.grading.class_grader import InterruptRequest
 from autograder.grading.engines.fingerprint import course_fingerprint
 
 

@@ -13,8 +13,11 @@ from autograder.course import nbgrader_config
 from autograder.course.gradebook_url import gradebook_url
 from autograder.grading import job as grading_job
 from autograder.grading import settings as grading_settings
-from autograder.grading.class_grader import (Submission, create_gradebook, load_results,
-                                             record, result_path, write_outputs)
+from autograder.grading.class_gradebook import create_gradebook
+from autograder.grading.discovery import Submission
+from autograder.grading.outputs import write_outputs
+from autograder.grading.recording import record
+from autograder.grading.workdir import load_results, result_path
 from autograder.grading.engines.fingerprint import course_fingerprint
 from autograder.grading.job import GradingJob, Result, limit_problems
 from autograder.grading.settings import Settings

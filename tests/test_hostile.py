@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 from autograder.course import REPO, SOLUTIONS
-from autograder.grading.class_grader import job_folder
+from autograder.grading.workdir import job_folder
 from autograder.grading.job import SCRATCH_STUDENT
 from grading import grade_cli, read_csv
 from submissions.hostile import FULL, ID, hostile, secret_lines

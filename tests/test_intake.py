@@ -12,7 +12,8 @@ import stat
 import nbformat
 import pytest
 
-from autograder.grading.class_grader import LAYOUT, discover, job_folder
+from autograder.grading.discovery import LAYOUT, discover
+from autograder.grading.workdir import job_folder
 from autograder.grading.intake import Refused, check_notebook, take_in
 from autograder.grading.settings import Settings
 from grading import grade_cli

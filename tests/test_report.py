@@ -12,7 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter
 
-from autograder.grading.class_grader import neutral, write_outputs
+from autograder.grading.outputs import write_outputs
+from autograder.grading.spreadsheet import neutral
 from autograder.grading.job import SCRATCH_STUDENT
 from autograder.grading.report import frequent_mistakes, write_report
 

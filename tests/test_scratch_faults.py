@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from autograder.course import REPO
-from autograder.grading.class_grader import job_folder
+from autograder.grading.workdir import job_folder
 from autograder.grading.job import SCRATCH_STUDENT
 from autograder.grading.settings import Settings
 from autograder.sandbox.cleanup import remove_tree

@@ -7,9 +7,22 @@ has changed since (a resubmission), a cell with a manual score is flagged for re
 """
 
 import datetime
+import hashlib
+import os
+import pathlib
+import shutil
+import threading
 
-from nbgrader.api import Gradebook, SubmittedAssignment, SubmittedNotebook
+import sqlalchemy
+from alembic.script import ScriptDirectory
+from nbgrader.api import Base, Gradebook, SubmittedAssignment, SubmittedNotebook
+from nbgrader.dbutil import ALEMBIC_DIR
 from sqlalchemy.orm import selectinload
+
+from autograder.course import SOLUTIONS, CourseError, nbgrader_api, nbgrader_config
+from autograder.course.gradebook_url import gradebook_url, sqlite_path
+
+from .workdir import empty_folder
 
 
 def record_scores(gradebook, student_id, assignment_id, result, resubmitted):
@@ -104,3 +117,98 @@ def with_gradebook_scores(results, db_url):
             combined[name] = dict(result["cells"].get(name, {}), **cell)
         merged.append(dict(result, cells=combined))
     return merged
+
+
+def prepare(workdir, db_url, assignments):
+    """Put the assignments into a template gradebook for jobs and into the class gradebook.
+
+    nbgrader's generate_assignment runs once per assignment, on the template; a new SQLite class
+    gradebook starts as a copy of it, any other (PostgreSQL, or one from an earlier run) gets the
+    assignments through generate_assignment too.
+    """
+    template = workdir / "template" / "gradebook.db"
+    empty_folder(template.parent)
+    template.parent.mkdir(parents=True)
+    cached = template_cache(assignments)
+    if cached is not None and cached.is_file():
+        shutil.copy(cached, template)
+    else:
+        _generate(workdir, gradebook_url(template.parent), template.parent / "release",
+                  assignments)
+        _keep(template, cached)
+    class_db = sqlite_path(db_url)
+    if class_db is not None and not class_db.exists():
+        shutil.copy(template, class_db)
+    else:
+        _generate(workdir, db_url, template.parent / "class-release", assignments)
+    return template
+
+
+def template_cache(assignments):
+    """Where this course version's template gradebook of `assignments` is kept between runs, or
+    None when there is no cache folder.
+
+    generate_assignment gives the same gradebook for the same course, so it runs once per course
+    version (as an instructor runs stock nbgrader's once per release), not once per run: the file
+    is named by the course's fingerprint (everything that decides a score, the package versions
+    included: engines/fingerprint.py) and the assignments. The folder is $AUTOGRADER_CACHE, else
+    the user's cache folder ($XDG_CACHE_HOME or ~/.cache) under backprop-course/.
+    """
+    from .engines.fingerprint import course_fingerprint
+
+    folder = os.environ.get("AUTOGRADER_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "backprop-course")
+    if not folder or folder.startswith("~"):
+        return None
+    key = hashlib.sha256("\0".join(sorted(assignments)).encode()).hexdigest()[:16]
+    return pathlib.Path(folder) / "templates" / f"{course_fingerprint()}-{key}.db"
+
+
+def _keep(template, cached):
+    """Copy a new template gradebook to the cache, whole or not at all (a failure only costs the
+    next run the time to generate it again)."""
+    if cached is None:
+        return
+    partial = cached.with_name(f".{cached.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(template, partial)
+        os.replace(partial, cached)
+    except OSError:
+        partial.unlink(missing_ok=True)
+
+
+def _generate(workdir, db_url, release, assignments):
+    create_gradebook(db_url)
+    api = nbgrader_api(nbgrader_config(CourseDirectory={
+        "root": str(workdir), "source_directory": str(SOLUTIONS),
+        "release_directory": str(release), "db_url": db_url}))
+    for assignment in assignments:
+        outcome = api.generate_assignment(assignment, force=True, create=True)
+        if not outcome["success"]:
+            raise CourseError(f"nbgrader could not prepare {assignment}: "
+                              f"{outcome.get('error') or outcome.get('log')}")
+
+
+def create_gradebook(db_url):
+    """Create nbgrader's tables and alembic version in a database that has no tables yet.
+
+    nbgrader's Gradebook does the same for a new database, but finds the alembic version by running
+    the `alembic heads` command, which takes seconds; here alembic's API reads it in-process. Both
+    steps are one transaction where the database has transactional DDL (PostgreSQL), so a run
+    stopped halfway leaves no tables without a version; a new SQLite gradebook is only ever the
+    run's template, made again by every run.
+    """
+    engine = sqlalchemy.create_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            if sqlalchemy.inspect(connection).get_table_names():
+                return
+            Base.metadata.create_all(bind=connection)
+            connection.execute(sqlalchemy.text(
+                "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            connection.execute(sqlalchemy.text(
+                "INSERT INTO alembic_version (version_num) VALUES (:head)"),
+                {"head": ScriptDirectory(ALEMBIC_DIR).get_current_head()})
+    finally:
+        engine.dispose()

@@ -11,6 +11,7 @@ DIR/autograded/, with the course's feedback exporter.
 """
 
 import pathlib
+import sys
 
 from nbgrader.api import Comment, Grade, Gradebook, SubmittedAssignment, SubmittedNotebook
 from sqlalchemy import or_
@@ -18,7 +19,10 @@ from sqlalchemy import or_
 from autograder.course import SOLUTIONS, CourseError, nbgrader_api, nbgrader_config
 from autograder.course.gradebook_url import gradebook_url, sqlite_path
 
-from .class_grader import load_results, write_outputs
+from .class_gradebook import with_gradebook_scores
+from .outputs import write_outputs
+from .report import write_report
+from .workdir import load_results
 
 
 def export(workdir, db_url=None):
@@ -64,3 +68,24 @@ def regenerate_feedback(workdir, db_url, submissions):
                               f"{outcome.get('error') or outcome.get('log')}")
         written.append(page)
     return written
+
+
+def compare_graded_class(submissions_dir, workdir, db_url=None, stream=sys.stdout):
+    """`python -m autograder similarity`: run() on a class that `grade` graded in workdir, then
+    report.html again with its section. Returns (files written, problem sentences)."""
+    from .similarity import output, run
+
+    workdir = pathlib.Path(workdir).resolve()
+    results = load_results(workdir) if (workdir / "results").is_dir() else []
+    if not results:
+        raise CourseError(f"{workdir} holds no graded class: run `python -m autograder grade "
+                          f"{submissions_dir} --workdir {workdir}` first")
+    _, problems = run(submissions_dir, workdir, stream)
+    db_url = gradebook_url(workdir, db_url)
+    class_db = sqlite_path(db_url)
+    if class_db is None or class_db.is_file():
+        results = with_gradebook_scores(results, db_url)
+    write_report(workdir / "report.html", results)
+    for p in problems:
+        stream.write(f"  {p['student_id']}/{p['assignment']}: {p['problem']}\n")
+    return [output.CSV, f"{output.FOLDER}/", "report.html"], [p["problem"] for p in problems]

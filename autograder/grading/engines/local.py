@@ -17,7 +17,7 @@ import pebble
 
 from autograder.sandbox.cleanup import remove_tree
 
-from . import worker
+import autograder.grading.engines.worker as worker
 from .base import Engine, result_future
 
 UID_BASE = 200_000

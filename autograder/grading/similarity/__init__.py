@@ -1,6 +1,7 @@
 """The class similarity report: whose code is alike, per assignment, among the students' own code.
 
-    python -m autograder similarity SUBMISSIONS --workdir DIR     (a class already graded)
+    python -m autograder similarity SUBMISSIONS --workdir DIR     (a class already graded;
+                                                                  grading/export.py)
 
 `grade` runs the same step after grading (`after_grading`). The parts:
 
@@ -24,7 +25,6 @@ import traceback
 from autograder.course import CourseError, assignment_ids
 from autograder.grading.intake import Refused
 from autograder.grading.progress import Progress
-from autograder.course.gradebook_url import gradebook_url, sqlite_path
 from autograder.grading.settings import Settings
 
 from . import output
@@ -66,7 +66,7 @@ def _read_one(task):
 
 def analyse(submissions_dir, stream=sys.stdout, options=Options(), workers=None):
     """Read and compare a class's submissions; return ([Outcome] per assignment, [problems])."""
-    from autograder.grading.class_grader import discover
+    from autograder.grading.discovery import discover
 
     submissions, _ = discover(pathlib.Path(submissions_dir).resolve())
     known = set(assignment_ids())
@@ -124,29 +124,6 @@ def after_grading(submissions_dir, workdir, stream=sys.stdout):
         return [{"student_id": "", "assignment": "", "zero": False,
                  "problem": f"the similarity report could not be written ({type(error).__name__}: "
                             f"{str(error)[:200]})"}]
-
-
-def compare_graded_class(submissions_dir, workdir, db_url=None, stream=sys.stdout):
-    """`python -m autograder similarity`: run() on a class that `grade` graded in workdir, then
-    report.html again with its section. Returns (files written, problem sentences)."""
-    from autograder.grading.class_gradebook import with_gradebook_scores
-    from autograder.grading.class_grader import load_results
-    from autograder.grading.report import write_report
-
-    workdir = pathlib.Path(workdir).resolve()
-    results = load_results(workdir) if (workdir / "results").is_dir() else []
-    if not results:
-        raise CourseError(f"{workdir} holds no graded class: run `python -m autograder grade "
-                          f"{submissions_dir} --workdir {workdir}` first")
-    _, problems = run(submissions_dir, workdir, stream)
-    db_url = gradebook_url(workdir, db_url)
-    class_db = sqlite_path(db_url)
-    if class_db is None or class_db.is_file():
-        results = with_gradebook_scores(results, db_url)
-    write_report(workdir / "report.html", results)
-    for p in problems:
-        stream.write(f"  {p['student_id']}/{p['assignment']}: {p['problem']}\n")
-    return [output.CSV, f"{output.FOLDER}/", "report.html"], [p["problem"] for p in problems]
 
 
 def report_section(workdir):

@@ -37,7 +37,7 @@ def line_ranges(ranges):
 
 def write(workdir, outcomes, options):
     """Write every output above for [Outcome]; the folder of an earlier run is replaced."""
-    from autograder.grading.class_grader import SpreadsheetSafeWriter  # (it imports report.py)
+    from autograder.grading.spreadsheet import SpreadsheetSafeWriter
 
     folder = workdir / FOLDER
     if folder.is_symlink() or folder.is_file():
