@@ -8,6 +8,9 @@ after another). That favours stock: it runs no hidden checks and no sandbox. Sco
 where the two designs agree by construction: complete work (full marks) and blank work (0); other
 fixtures differ on purpose (stock scores visible checks only, and zeroes a cell that warns).
 
+Both halves prepare the assignments before their timer (stock: generate_assignment; ours: the
+template gradebook that `grade` keeps per course version).
+
 The class is built from the fixture submissions of tests/submissions/ (every notebook that has
 them), repeated under new student ids until it has at least --size submissions.
 
@@ -42,6 +45,7 @@ import importlib  # noqa: E402
 
 from autograder.course import SOLUTIONS, assignment_ids  # noqa: E402
 from autograder.course.gradebook_url import gradebook_url  # noqa: E402
+from autograder.grading.class_gradebook import prepare  # noqa: E402
 
 
 def build_class(folder, size):
@@ -89,7 +93,14 @@ def stock(course, class_folder, assignments):
 
 
 def ours(workdir, class_folder, workers):
-    """(seconds, scores, {assignment: [stage times of each job]})."""
+    """(seconds, scores, {assignment: [stage times of each job]}).
+
+    As stock's generate_assignment runs before its timer, the course's template gradebook is
+    made (or found) before ours: `grade` makes it once per course version and keeps it
+    (autograder/grading/class_gradebook.py, template_cache)."""
+    assignments = sorted(p.name for p in class_folder.glob("*/*") if p.is_dir())
+    prepare(workdir.with_name("prepared"), gradebook_url(workdir.with_name("prepared")),
+            sorted(set(assignments)))
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "autograder", "grade", str(class_folder), "--workdir",
                     str(workdir), "--workers", str(workers)], cwd=REPO, check=True,
