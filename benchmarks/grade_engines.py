@@ -4,8 +4,8 @@ cost per submission (discovery, recording, outputs) up to 10,000 results.
     python benchmarks/grade_engines.py [--size 20] [--records 1000,3000,10000] [--tasks 1000]
 
 Engines: `grade --workers <cores>` on this machine, then `grade --scheduler` on a Dask cluster of
-1 and of 2 workers (one thread each) started here with the `dask` commands; submissions per hour
-for each. The scheduler's own cost per task: a job that does nothing (a submission-sized payload
+1 and of 2 workers (one thread each) started here over TLS with the commands docs/grading.md
+gives (`cluster-certs`); submissions per hour for each. The scheduler's own cost per task: a job that does nothing (a submission-sized payload
 in, a result-sized JSON text out, as engines/dask.py sends them), `--tasks` times, on a
 1-worker cluster: one at a time (the round trip) and all queued at once (the overhead per task
 when the cluster is kept busy). The class grader's own
@@ -43,10 +43,11 @@ from autograder.grading.workdir import load_results, result_path  # noqa: E402
 from autograder.grading.job import Result  # noqa: E402
 
 
-def timed_grade(class_folder, workdir, *options):
+def timed_grade(class_folder, workdir, *options, env=None):
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "autograder", "grade", str(class_folder), "--workdir",
-                    str(workdir), *options], cwd=REPO, check=True, capture_output=True)
+                    str(workdir), *options], cwd=REPO, check=True, capture_output=True,
+                   env={**os.environ, **(env or {})})
     return time.perf_counter() - started, scores(gradebook_url(workdir),
                                                  assignment_ids())
 
@@ -58,11 +59,15 @@ def engines(scratch, size):
     rows, reference = [], None
     seconds, reference = timed_grade(scratch / "class", scratch / "local", "--workers", str(cores))
     rows.append((f"local, --workers {cores}", seconds))
-    for workers in (1, 2):
-        cluster = Cluster(scratch / f"cluster-{workers}", workers=workers)
+    from autograder.grading.engines.certificates import write_certificates
+    certificates = write_certificates(scratch / "engine-certs")
+    for workers in (1, 2):  # over TLS, started with the documented commands
+        cluster = Cluster(scratch / f"cluster-{workers}", workers=workers,
+                          certificates=certificates)
         try:
             seconds, found = timed_grade(scratch / "class", scratch / f"dask-{workers}",
-                                         "--scheduler", cluster.address)
+                                         "--scheduler", cluster.address,
+                                         env={"DASK_CONFIG": str(certificates)})
         finally:
             cluster.stop()
         assert found == reference, f"Dask with {workers} workers: other scores"
