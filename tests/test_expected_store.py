@@ -32,8 +32,27 @@ def test_round_trip_is_exact():
 
 
 def test_encode_refuses_what_it_cannot_store():
-    with pytest.raises(TypeError, match="cannot store"):
-        encode(np.float64(1.0))
+    with pytest.raises(TypeError, match="cannot encode a value of type set"):
+        encode({"a": {1, 2}})
+    with pytest.raises(TypeError, match="str keys"):
+        encode({1: 2.0})
+
+
+def test_stored_arrays_compare_as_numbers_not_as_bytes():
+    """expected.json stores an array's bytes; whether it is current is decided on the numbers
+    (another CPU may round the last bit differently), never on the bytes."""
+    from autograder.course.expected_values import STORED_RTOL, same_values
+
+    def text(array):
+        return json.dumps({"about": "", "values": {"f()": encode(array)}})
+
+    a = np.array([[0.1, 1 / 3], [np.nan, -2.0]])
+    nudged = a * (1 + STORED_RTOL / 10)
+    assert nudged.tobytes() != a.tobytes() and same_values(text(a), text(nudged))
+    assert not same_values(text(a), text(a * (1 + STORED_RTOL * 10)))
+    assert not same_values(text(a), text(a.astype(np.float32)))
+    assert not same_values(text(a), text(a.T))
+    assert not same_values(text(a), "{not json")
 
 
 @pytest.fixture

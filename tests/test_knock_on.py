@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 
 from utils import CheckError, check, uses
+from utils.codec import encode
 
 
 @pytest.fixture
 def folder(tmp_path):
-    values = {"double(np.array([1.0, 2.0]))": {"ndarray": [2.0, 4.0], "dtype": "float64",
-                                                "shape": [2]}}
+    values = {"double(np.array([1.0, 2.0]))": encode(np.array([2.0, 4.0]))}
     (tmp_path / "expected.json").write_text(json.dumps({"values": values}))
     return tmp_path
 

@@ -13,7 +13,8 @@ import math
 import nbformat
 import numpy as np
 
-from utils.expected import EXPECTED_FILE, encode, parse
+from utils.codec import decode, encode
+from utils.expected import EXPECTED_FILE, parse
 
 from autograder.course import provided
 from autograder.course import CourseError, source_notebook
@@ -108,23 +109,33 @@ def is_current(assignment_id):
 def same_values(stored, fresh):
     """True if two expected.json texts store the same calls, shapes, types and values.
 
-    Floats may differ by STORED_RTOL relative (NaN equals NaN); everything else must be equal, of
-    the same type. A stored file that is not valid JSON is not current.
+    Compared as numbers, not as bytes (arrays are stored as their bytes, which another CPU may
+    round differently): floats may differ by STORED_RTOL relative (NaN equals NaN); dtypes,
+    shapes, types and everything else must be equal. A stored file that cannot be read is not
+    current.
     """
     try:
-        return _same(parse(stored), parse(fresh))
-    except ValueError:
+        stored, fresh = parse(stored), parse(fresh)
+        return (stored.keys() == fresh.keys() and stored["values"].keys() == fresh["values"].keys()
+                and all(_same(decode(stored["values"][call]), decode(fresh["values"][call]))
+                        for call in fresh["values"]))
+    except (ValueError, KeyError, TypeError, AttributeError):
         return False
 
 
 def _same(a, b):
-    if isinstance(a, float) and isinstance(b, float):
-        return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=STORED_RTOL,
-                                                                 abs_tol=0.0)
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+        return (a.dtype == b.dtype and a.shape == b.shape
+                and (a.dtype.kind not in "fc" and np.array_equal(a, b)
+                     or a.dtype.kind in "fc" and bool(np.allclose(a, b, rtol=STORED_RTOL, atol=0.0,
+                                                                  equal_nan=True))))
+    if isinstance(a, (float, np.floating)) and isinstance(b, (float, np.floating)):
+        return type(a) is type(b) and ((math.isnan(a) and math.isnan(b)) or math.isclose(
+            a, b, rel_tol=STORED_RTOL, abs_tol=0.0))
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
+    if isinstance(a, (list, tuple)):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     return a == b

@@ -1,4 +1,5 @@
-"""Read a kernel's reply (see utils.probe) in the grader's process, bounded before anything is built.
+"""Read a kernel's reply (utils.probe, in utils.codec's form) in the grader's process, bounded
+before anything is built.
 
 The kernel runs student code, so its reply is hostile input here. Before parsing, the reply's size
 is bounded by the size of the value expected (the reference's reply to the same call) and its
@@ -14,7 +15,7 @@ import re
 
 import numpy as np
 
-from utils.probe import MAX_DEPTH
+from utils.codec import MAX_DEPTH
 
 DTYPES = {np.dtype(t).str: np.dtype(t) for t in
           ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",

@@ -14,9 +14,10 @@ Python functions (code, defaults and closure, for checks that pass a function to
 Replies (kernel -> grader), `encode_value`: the same plain containers, numpy scalars with their
 dtype, anything else as a short description.
 
-Arrays go both ways as their bytes in base64 with dtype and shape (`encode_array`): exact to the
-bit, NaN and infinities included, and a tenth of the time that a list of numbers takes to write and
-read (a 05 submission's checks send about 3 MB). An object
+Arrays, scalars and floats go both ways in utils/codec.py's form, the one expected.json uses too:
+an array as its bytes in base64 with dtype and shape, exact to the bit, NaN and infinities
+included, and a tenth of the time that a list of numbers takes to write and read (a 05
+submission's checks send about 3 MB). An object
 that *is* one of the call's inputs comes back as {"ref": index} (a cache that holds the caller's
 arrays); inputs the call changed come back after it. The grader reads replies with
 `autograder.scoring.kernel_values`, which bounds them before building anything.
@@ -31,10 +32,11 @@ import types
 
 import numpy as np
 
+from .codec import (MAX_DEPTH, decode_array, decode_float, decode_scalar, encode_array,
+                    encode_float, encode_scalar)
 from .raised import student_frames
 
 MARK = "@@probe@@"
-MAX_DEPTH = 24
 _MODULES = {"numpy": np, "math": math}
 
 
@@ -47,9 +49,9 @@ def encode_input(value, depth=0):
     if isinstance(value, np.ndarray):
         return encode_array(value)
     if isinstance(value, np.generic):
-        return {"scalar": _number(value.item()), "dtype": value.dtype.str}
+        return encode_scalar(value)
     if isinstance(value, float):
-        return _number(value)
+        return encode_float(value)
     if value is None or type(value) in (bool, int, str):
         return value
     if isinstance(value, tuple):
@@ -69,27 +71,6 @@ def encode_input(value, depth=0):
     if isinstance(value, types.ModuleType) and value.__name__ in _MODULES:
         return {"module": value.__name__}
     raise TypeError(f"cannot send a {type(value).__name__} to the kernel")
-
-
-def encode_array(array):
-    """{"array": the entries' bytes in C order, base64; "dtype": numpy's dtype.str; "shape"}."""
-    plain = np.ascontiguousarray(array)
-    return {"array": base64.b64encode(plain.tobytes()).decode("ascii"), "dtype": plain.dtype.str,
-            "shape": list(plain.shape)}
-
-
-def decode_array(data):
-    """The writable array that `encode_array` describes (no bounds: the kernel trusts the grader;
-    the grader reads replies with autograder.scoring.kernel_values)."""
-    flat = np.frombuffer(base64.b64decode(data["array"]), dtype=np.dtype(data["dtype"]))
-    return flat.reshape(data["shape"]).copy()
-
-
-def _number(x):
-    """Floats as JSON numbers; NaN and infinities as strings JSON can carry."""
-    if isinstance(x, float) and not math.isfinite(x):
-        return {"float": repr(x)}
-    return x
 
 
 def _encode_function(function, depth):
@@ -125,14 +106,13 @@ def decode_input(data, registry=None):
     if not isinstance(data, dict):
         return data
     if "float" in data:
-        return float(data["float"])
+        return decode_float(data)
     if "array" in data:
         value = decode_array(data)
         registry.append(value)
         return value
     if "scalar" in data:
-        x = data["scalar"]
-        return np.dtype(data["dtype"]).type(float(x["float"]) if isinstance(x, dict) else x)
+        return decode_scalar(data)
     if "tuple" in data:
         return tuple(decode_input(v, registry) for v in data["tuple"])
     if "dict" in data:
@@ -180,9 +160,9 @@ def encode_value(value, inputs=(), depth=0):
     if isinstance(value, np.generic):
         if value.dtype.kind not in "biuf":
             return {"other": f"a numpy scalar of type numpy.{type(value).__name__}"}
-        return {"scalar": _number(value.item()), "dtype": value.dtype.str}
+        return encode_scalar(value)
     if type(value) is float:
-        return _number(value)
+        return encode_float(value)
     if value is None or type(value) in (bool, int):
         return value
     if type(value) is str:

@@ -3,7 +3,7 @@
 Each assignment folder holds `expected.json`, generated from the reference solutions by
 `python -m autograder expected` and released with the assignment. It maps the text of a call, as
 written in a visible check (`"layer_shapes([4, 3, 1])"`), to the value the reference returns for
-it. Hidden tests never use it: they compute their expected values from a private reference.
+it, in utils/codec.py's form (the one the grader and the kernels use). Hidden tests never use it: they compute their expected values from a private reference.
 """
 
 import ast
@@ -21,6 +21,7 @@ import types
 import numpy as np
 
 from .checks import RTOL, ATOL, CheckError, changed_input, check
+from .codec import decode, encode
 from .detect import check_call
 from .raised import calling, converting
 
@@ -30,37 +31,6 @@ __all__ = ["EXPECTED_FILE", "expected", "check_expected", "keeps_inputs", "uses"
 EXPECTED_FILE = "expected.json"
 
 _cache = {}
-
-
-def encode(value):
-    """Turn a value built of arrays, tuples, lists, dicts and scalars into JSON-ready data."""
-    if isinstance(value, np.ndarray):
-        return {"ndarray": value.tolist(), "dtype": str(value.dtype), "shape": list(value.shape)}
-    if isinstance(value, tuple):
-        return {"tuple": [encode(v) for v in value]}
-    if isinstance(value, list):
-        return [encode(v) for v in value]
-    if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):
-            raise TypeError("only dicts with str keys can be stored")
-        return {"dict": {k: encode(v) for k, v in value.items()}}
-    if value is None or type(value) in (bool, int, float, str):
-        return value
-    raise TypeError(f"cannot store a value of type {type(value).__name__}: return plain Python "
-                    f"scalars, tuples, lists, dicts and numpy arrays")
-
-
-def decode(data):
-    """Inverse of encode()."""
-    if isinstance(data, list):
-        return [decode(v) for v in data]
-    if isinstance(data, dict):
-        if "ndarray" in data:
-            return np.array(data["ndarray"], dtype=data["dtype"]).reshape(data["shape"])
-        if "tuple" in data:
-            return tuple(decode(v) for v in data["tuple"])
-        return {k: decode(v) for k, v in data["dict"].items()}
-    return data
 
 
 def parse(text):
