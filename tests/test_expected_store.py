@@ -136,16 +136,20 @@ def stored_text(assignment_id):
 
 
 def nudged(text, factor):
-    """`text` with every stored float multiplied by `factor`."""
-    def walk(node):
-        if isinstance(node, float):
-            return node * factor
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        if isinstance(node, dict):
-            return {k: walk(v) for k, v in node.items()}
-        return node
-    return json.dumps(walk(json.loads(text)), indent=1, sort_keys=True) + "\n"
+    """`text` with every stored float, in arrays too, multiplied by `factor`."""
+    def walk(value):
+        if isinstance(value, np.ndarray):
+            return value * factor if value.dtype.kind == "f" else value
+        if isinstance(value, float):
+            return value * factor
+        if isinstance(value, (list, tuple)):
+            return type(value)(walk(v) for v in value)
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+    data = json.loads(text)
+    data["values"] = {call: encode(walk(decode(stored))) for call, stored in data["values"].items()}
+    return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
 
 def test_a_float_from_another_cpu_is_current_a_wrong_one_is_not():
