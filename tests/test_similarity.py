@@ -6,6 +6,7 @@ submitted notebooks); one class of notebook 01 goes through `python -m autograde
 """
 
 import csv
+import json
 import os
 import pathlib
 import random
@@ -276,11 +277,11 @@ def test_grade_and_the_similarity_command_write_the_report(graded_small_class):
     assert ranking(work) == RANKING
     assert [r["score"] for r in read_csv(work / "grades.csv")]  # graded as well
     report = (work / "report.html").read_text()
-    section = report[report.index("<section id='similarity'"):]
+    section = report[report.index('<section id="similarity"'):]
     assert section.index(">ada<") < section.index(">cy<")  # ranked as in the CSV
-    assert "href='similarity/01_notation/pair-1.html'" in section
-    assert "href='similarity/01_notation/reference-1.html'" in section
-    assert "<caption>" in section and "scope='col'" in section
+    assert 'href="similarity/01_notation/pair-1.html"' in section
+    assert 'href="similarity/01_notation/reference-1.html"' in section
+    assert "<caption>" in section and 'scope="col"' in section
     (work / "similarity.csv").unlink()
     again = subprocess.run([sys.executable, "-m", "autograder", "similarity",
                             str(root / "submissions"), "--workdir", str(work)],
@@ -288,7 +289,7 @@ def test_grade_and_the_similarity_command_write_the_report(graded_small_class):
     assert again.returncode == 0, again.stderr
     assert "compared 5 submissions" in again.stdout
     assert ranking(work) == RANKING
-    assert (work / "report.html").read_text().count("<section id='similarity'") == 1
+    assert (work / "report.html").read_text().count('<section id="similarity"') == 1
     missing = subprocess.run([sys.executable, "-m", "autograder", "similarity",
                               str(root / "submissions"), "--workdir", str(root / "nothing")],
                              cwd=REPO, capture_output=True, text=True, timeout=300)
@@ -347,3 +348,21 @@ def test_the_corpus_of_04_graded_through_the_cli_flags_every_copy(tmp_path):
     assert len(flagged - plagiarised) <= 1, flagged - plagiarised  # docs/grading.md: 1 of 91
     assert set(copiers) <= {r["student_a"] for r in rows if r["kind"] == "reference"} | {
         r["student_b"] for r in rows if r["kind"] == "reference"}
+
+
+def test_the_report_section_escapes_what_students_named(tmp_path):
+    """Student ids reach the section through Jinja2's autoescape: a <script> in an id is text."""
+    folder = tmp_path / "similarity"
+    folder.mkdir()
+    hostile = '<script>alert("x")</script>'
+    pair = {"rank": 1, "assignment": ID, "a": hostile, "b": "ben", "score": 0.91234,
+            "cluster": "", "lines_a": "3-9", "page": "similarity/01_notation/pair-1.html"}
+    (folder / "summary.json").write_text(json.dumps({
+        "options": {"threshold": 0.75, "reference_threshold": 0.8},
+        "assignments": {ID: {"students": 2}}, "pairs": [pair],
+        "clusters": [{"name": "A", "students": [hostile, "ben", "cy"]}],
+        "reference": [dict(pair, page="similarity/01_notation/reference-1.html")]}))
+    section = report_section(tmp_path)
+    assert "<script>" not in section and section.count("&lt;script&gt;") == 4
+    assert "0.912" in section and "&mdash;" in section and "score from 0.8)" in section
+    assert 'href="similarity/01_notation/pair-1.html"' in section

@@ -14,12 +14,18 @@ Content-Security-Policy with no script allowed at all.
 import dataclasses
 import html
 import json
+import pathlib
 import shutil
+
+import jinja2
 
 from autograder.grading.safe_html import content_security_policy
 
 FOLDER = "similarity"
 CSV = "similarity.csv"
+_SECTION = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(pathlib.Path(__file__).parents[1] / "templates" / "class_report"),
+    autoescape=True, undefined=jinja2.StrictUndefined).get_template("similarity_section.html.j2")
 REFERENCE = "reference solution"
 
 
@@ -147,55 +153,14 @@ def _side(name, cells, ranges, key):
 
 
 def report_section(workdir):
-    """report.html's section from similarity/summary.json ('' if the class was never compared)."""
+    """report.html's section from similarity/summary.json ('' if the class was never compared),
+    from the Jinja2 template templates/class_report/similarity_section.html.j2 (autoescape)."""
     path = workdir / FOLDER / "summary.json"
     if not path.is_file():
         return ""
     summary = json.loads(path.read_text())
-    options = summary["options"]
-    parts = ["<section id='similarity' aria-labelledby='similarity-heading'>",
-             "<h2 id='similarity-heading'>Similar code</h2>",
-             f"<p>Each pair of students who handed in an assignment is compared on the code they "
-             f"wrote in its exercise cells (not the code the release gave them), with names, "
-             f"literals, comments and layout set aside. Code that many students wrote alike "
-             f"counts little; fragments only two share count most. A pair is listed from a score "
-             f"of {options['threshold']:g} (1: all of the smaller text's distinctive code is in "
-             f"the other). A high score is a reason to read both texts side by side, not a proof "
-             f"of copying. Also in <code>similarity.csv</code>.</p>"]
-    if not summary["pairs"]:
-        compared = ", ".join(f"{a} ({v['students']} with code of their own)"
-                             for a, v in sorted(summary["assignments"].items())) or "none"
-        parts.append(f"<p>No pair of students reaches the threshold. Compared: "
-                     f"{_e(compared)}.</p>")
-    else:
-        rows = "".join(
-            f"<tr><td>{p['rank']}</td><td>{_e(p['assignment'])}</td><td>{_e(p['a'])}</td>"
-            f"<td>{_e(p['b'])}</td><td>{p['score']:.3f}</td><td>{_e(p['cluster']) or '&mdash;'}"
-            f"</td><td>{_e(p['lines_a'])}</td><td><a href='{_e(p['page'])}'>pair {p['rank']} "
-            f"side by side</a></td></tr>" for p in summary["pairs"])
-        parts.append(_table("Pairs of students whose code is alike, most alike first",
-                            ["rank", "assignment", "first student", "second student", "score",
-                             "cluster", "matched lines (first student)", "view"], rows))
-    if summary["clusters"]:
-        rows = "".join(f"<tr><td>{_e(c['name'])}</td><td>{len(c['students'])}</td>"
-                       f"<td>{_e(', '.join(c['students']))}</td></tr>"
-                       for c in summary["clusters"])
-        parts.append(_table("Clusters: three or more students linked by alike code",
-                            ["cluster", "students", "who"], rows))
-    if summary["reference"]:
-        rows = "".join(
-            f"<tr><td>{_e(r['assignment'])}</td><td>{_e(r['a'])}</td><td>{r['score']:.3f}</td>"
-            f"<td><a href='{_e(r['page'])}'>{_e(r['a'])} beside the reference</a></td></tr>"
-            for r in summary["reference"])
-        parts.append(_table(f"Students whose code is the reference solution's (score from "
-                            f"{options['reference_threshold']:g})",
-                            ["assignment", "student", "score", "view"], rows))
-    parts.append("</section>")
-    return "\n".join(parts)
-
-
-def _table(caption, headings, rows):
-    head = "".join(f"<th scope='col'>{_e(h)}</th>" for h in headings)
-    return (f"<div class='similarity-table' tabindex='0' role='group' aria-label='{_e(caption)}' "
-            f"style='overflow-x:auto;max-width:100%'><table><caption>{_e(caption)}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
+    compared = ", ".join(f"{a} ({v['students']} with code of their own)"
+                         for a, v in sorted(summary["assignments"].items())) or "none"
+    return _SECTION.render(options=summary["options"], pairs=summary["pairs"],
+                           clusters=summary["clusters"], reference=summary["reference"],
+                           compared=compared)
