@@ -98,9 +98,9 @@ def ours(workdir, class_folder, workers):
     As stock's generate_assignment runs before its timer, the course's template gradebook is
     made (or found) before ours: `grade` makes it once per course version and keeps it
     (autograder/grading/class_gradebook.py, template_cache)."""
-    assignments = sorted(p.name for p in class_folder.glob("*/*") if p.is_dir())
-    prepare(workdir.with_name("prepared"), gradebook_url(workdir.with_name("prepared")),
-            sorted(set(assignments)))
+    prepared = workdir.with_name("prepared")
+    prepare(prepared, gradebook_url(prepared),
+            sorted({p.name for p in class_folder.glob("*/*") if p.is_dir()}))
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "autograder", "grade", str(class_folder), "--workdir",
                     str(workdir), "--workers", str(workers)], cwd=REPO, check=True,

@@ -14,7 +14,6 @@ recorded into a real class gradebook (nbgrader's) and the outputs are written fr
 """
 
 import argparse
-import dataclasses
 import json
 import os
 import pathlib
@@ -38,7 +37,7 @@ from autograder.course import assignment_ids  # noqa: E402
 from autograder.grading.class_gradebook import prepare  # noqa: E402
 from autograder.grading.discovery import Submission, discover  # noqa: E402
 from autograder.grading.outputs import write_outputs  # noqa: E402
-from autograder.grading.recording import record  # noqa: E402
+from autograder.grading.recording import record, stored_form  # noqa: E402
 from autograder.grading.workdir import load_results, result_path  # noqa: E402
 from autograder.grading.job import Result  # noqa: E402
 
@@ -205,11 +204,7 @@ def store(workdir, submission, result):
     """The result file `record` writes, without the gradebook."""
     path = result_path(workdir, submission)
     path.parent.mkdir(parents=True, exist_ok=True)
-    found = dataclasses.asdict(result)
-    found.update(feedback=None, autograded=None)
-    for key in ("feedback_html", "autograded_notebook"):
-        found.pop(key)
-    path.write_text(json.dumps(dict(found, student_id=submission.student_id,
+    path.write_text(json.dumps(dict(stored_form(result), student_id=submission.student_id,
                                     assignment=submission.assignment_id)))
 
 

@@ -10,7 +10,7 @@ import pebble
 import pytest
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from autograder.grading.engines import result_future
+from autograder.grading.engines.base import result_future
 from autograder.grading.engines.dask import LOST, DaskEngine
 from autograder.grading.engines.local import ENDED
 from autograder.grading.job import Result

@@ -6,6 +6,7 @@ a manual score or comment, so a regrade keeps what an instructor entered; when t
 has changed since (a resubmission), a cell with a manual score is flagged for review again.
 """
 
+import contextlib
 import datetime
 import hashlib
 import os
@@ -175,7 +176,8 @@ def _keep(template, cached):
         shutil.copy(template, partial)
         os.replace(partial, cached)
     except OSError:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def _generate(workdir, db_url, release, assignments):

@@ -1,11 +1,20 @@
 """The one writer of a class's results: each job's Result into the class gradebook and the work
 directory (docs/architecture.md, stage 6)."""
 
+import dataclasses
 import json
 import time
 
 from .class_gradebook import record_scores
 from .workdir import result_path
+
+
+def stored_form(result):
+    """A Result as its results/<student>/<assignment>.json holds it: every field but the page and
+    the notebook, whose paths (relative to the work directory, None until written) stand instead."""
+    found = dataclasses.asdict(result)
+    del found["feedback_html"], found["autograded_notebook"]
+    return dict(found, feedback=None, autograded=None)
 
 
 def record(workdir, gradebook, submission, result):
@@ -22,10 +31,7 @@ def record(workdir, gradebook, submission, result):
     started = time.perf_counter()
     stored = result_path(workdir, submission)
     previous = json.loads(stored.read_text()) if stored.is_file() else {}
-    found = {"status": result.status, "cells": result.cells, "problems": result.problems,
-             "feedback": None, "autograded": None, "timestamp": result.timestamp,
-             "seconds": result.seconds, "notebook_sha256": result.notebook_sha256,
-             "exchange_files": result.exchange_files, "stages": result.stages}
+    found = stored_form(result)
     resubmitted = previous.get("notebook_sha256") != result.notebook_sha256
     record_scores(gradebook, submission.student_id, submission.assignment_id, found, resubmitted)
 

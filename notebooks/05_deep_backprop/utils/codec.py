@@ -90,8 +90,9 @@ def decode_float(data):
 
 def encode_scalar(value):
     """{"scalar": the number, "dtype": dtype.str} of a numpy scalar."""
-    return {"scalar": encode_float(value.item()) if isinstance(value.item(), float)
-            else value.item(), "dtype": value.dtype.str}
+    number = value.item()
+    return {"scalar": encode_float(number) if isinstance(number, float) else number,
+            "dtype": value.dtype.str}
 
 
 def decode_scalar(data):
