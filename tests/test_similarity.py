@@ -238,7 +238,31 @@ def test_student_ids_are_escaped_too(tmp_path):
               [("layer_shapes", "y")])
     page = side_by_side(m, 1)
     assert "<b>a</b>" not in page and "<i>code</i>" not in page
-    assert "x&#x27; onmouseover=&#x27;1" in page
+    assert "x&#39; onmouseover=&#39;1" in page
+
+
+def test_the_side_by_side_template_escapes_what_students_wrote(tmp_path):
+    """output.write renders the page with autoescape: a student id and code holding a <script>
+    and a character reference arrive as the very text the student wrote, in the title, the
+    headings, the table, the code box's label and the marked code; no tag of theirs is made."""
+    from bs4 import BeautifulSoup
+
+    from autograder.grading.similarity import output
+    from autograder.grading.similarity.compare import Match, Options, Outcome
+
+    who = "<script>window.pwned = 1</script>&amp;"
+    code = "x = '<script>alert(1)</script>' & y  # &lt;"
+    m = Match(ID, who, "ben & co", 0.9, 7, [("layer_shapes", 1, 1)], [("layer_shapes", 1, 1)],
+              "", [("layer_shapes", code)], [("layer_shapes", "y = 1")])
+    output.write(tmp_path, [Outcome(ID, 2, [m], [], [], [], [])], Options())
+    soup = BeautifulSoup((tmp_path / "similarity" / ID / "pair-1.html").read_text(), "html.parser")
+    assert soup.find("script") is None and soup.find("mark").find_all() == []
+    assert soup.title.string == soup.h1.string == f"{ID}, pair 1: {who} and ben & co"
+    assert [th.string for th in soup.find_all("th")] == [who, "ben & co"]
+    assert [h2.string for h2 in soup.find_all("h2")] == [who, "ben & co"]
+    box = soup.find("div", class_="code")
+    assert box["aria-label"] == f"{who}: layer_shapes"
+    assert box.pre.get_text() == f"1\u00bb {code}" and soup.find("mark").string == code
 
 
 @pytest.mark.parametrize("case", ["one student", "all blank"])

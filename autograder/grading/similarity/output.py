@@ -7,30 +7,31 @@
     similarity/<assignment>/pair-N.html   pair N side by side, matched lines marked
     similarity/<assignment>/reference-N.html   a student beside the reference solution
 
-Student code and ids are shown as escaped text only; every page carries the feedback pages'
-Content-Security-Policy with no script allowed at all.
+The pages and the section are rendered from Jinja2 templates in templates/class_report/
+(side_by_side.html.j2, similarity_section.html.j2) with autoescape, so student code and ids are
+shown as escaped text only; every page carries the feedback pages' Content-Security-Policy with
+no script allowed at all.
 """
 
 import dataclasses
-import html
 import json
 import pathlib
 import shutil
 
 import jinja2
+from markupsafe import Markup
 
 from autograder.grading.safe_html import content_security_policy
 
 FOLDER = "similarity"
 CSV = "similarity.csv"
-_SECTION = jinja2.Environment(
+# One Environment for report.html's section and the side-by-side pages: every value is escaped.
+_TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(pathlib.Path(__file__).parents[1] / "templates" / "class_report"),
-    autoescape=True, undefined=jinja2.StrictUndefined).get_template("similarity_section.html.j2")
+    autoescape=True, undefined=jinja2.StrictUndefined)
+_SECTION = _TEMPLATES.get_template("similarity_section.html.j2")
+_SIDE_BY_SIDE = _TEMPLATES.get_template("side_by_side.html.j2")
 REFERENCE = "reference solution"
-
-
-def _e(text):
-    return html.escape(str(text), quote=True)
 
 
 def line_ranges(ranges):
@@ -88,68 +89,27 @@ def write(workdir, outcomes, options):
     (folder / "summary.json").write_text(json.dumps(summary, indent=1))
 
 
-PAGE_STYLE = """
-body{font-family:sans-serif;max-width:90em;margin:1em auto;padding:0 1em;color:#111}
-a{color:#0645ad;text-decoration:underline}
-table{border-collapse:collapse;margin:1em 0;width:100%;table-layout:fixed}
-td,th{border:1px solid #767676;padding:.3em .6em;text-align:left;vertical-align:top;
-overflow-wrap:anywhere}
-h1,h2,h3{overflow-wrap:anywhere}
-.sides{display:grid;grid-template-columns:1fr 1fr;gap:1em}
-.sides>section{min-width:0}
-@media (max-width:50em){.sides{grid-template-columns:1fr}}
-.code{overflow:auto;border:1px solid #767676;margin:.3em 0 1em}
-.code:focus{outline:3px solid #0645ad}
-pre{margin:0;padding:.3em;font-size:90%}
-mark{background:#ffe08a;color:#111}
-.ln{color:#4a4a4a}
-"""
-
-
 def side_by_side(m, rank):
-    """The page of one Match: both texts, cell by cell, matched lines marked."""
+    """The page of one Match: both texts, cell by cell, matched lines marked; from the Jinja2
+    template templates/class_report/side_by_side.html.j2 (autoescape)."""
     b = REFERENCE if m.b is None else m.b
-    title = (f"{m.assignment}, pair {rank}: {m.a} and {b}" if m.b is not None
-             else f"{m.assignment}: {m.a} and the reference solution")
-    parts = ["<!DOCTYPE html>", "<html lang='en'><head>", content_security_policy(),
-             "<meta charset='utf-8'>",
-             "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-             f"<title>{_e(title)}</title><style>{PAGE_STYLE}</style></head><body><main>",
-             f"<h1>{_e(title)}</h1>",
-             "<p><a href='../../report.html#similarity'>Back to the class report</a></p>",
-             f"<p>Score {m.score:.3f} (1 means that all of the smaller text's distinctive code "
-             f"is found in the other), from {m.shared} shared fingerprints. A high score is a "
-             f"reason to read both texts, not a proof of copying.</p>",
-             "<p>Lines that hold a fragment found in both texts are marked: highlighted, and "
-             "with &raquo; after the line number. Code both were given by the release is never "
-             "marked, nor code that many students wrote alike.</p>",
-             "<table><caption>Matched lines, by exercise cell</caption><thead><tr>"
-             f"<th scope='col'>{_e(m.a)}</th><th scope='col'>{_e(b)}</th></tr></thead><tbody>"
-             f"<tr><td>{_e(line_ranges(m.lines_a)) or 'none'}</td>"
-             f"<td>{_e(line_ranges(m.lines_b)) or 'none'}</td></tr></tbody></table>",
-             "<div class='sides'>",
-             _side(m.a, m.cells_a, m.lines_a, "a"), _side(b, m.cells_b, m.lines_b, "b"),
-             "</div></main></body></html>"]
-    return "\n".join(parts)
+    return _SIDE_BY_SIDE.render(
+        m=m, rank=rank, b=b, policy=Markup(content_security_policy()),
+        lines_a=line_ranges(m.lines_a), lines_b=line_ranges(m.lines_b),
+        sides=[("a", m.a, _numbered(m.cells_a, m.lines_a)),
+               ("b", b, _numbered(m.cells_b, m.lines_b))])
 
 
-def _side(name, cells, ranges, key):
+def _numbered(cells, ranges):
+    """[(cell, width of the largest line number, [(line number, line, marked)])] of
+    [(cell, code)] (None: no cells) and the matched [(cell, first, last)]."""
     marked = {(cell, n) for cell, first, last in ranges for n in range(first, last + 1)}
-    out = [f"<section aria-labelledby='side-{key}'><h2 id='side-{key}'>{_e(name)}</h2>"]
+    numbered = []
     for cell, code in cells or []:
         lines = code.splitlines() or [""]
-        width = len(str(len(lines)))
-        rows = []
-        for n, line in enumerate(lines, start=1):
-            text = _e(line)
-            if (cell, n) in marked:
-                rows.append(f"<span class='ln'>{n:>{width}}&raquo;</span> <mark>{text}</mark>")
-            else:
-                rows.append(f"<span class='ln'>{n:>{width}} </span> {text}")
-        out.append(f"<h3>{_e(cell)}</h3><div class='code' tabindex='0' role='group' "
-                   f"aria-label='{_e(name)}: {_e(cell)}'><pre>{chr(10).join(rows)}</pre></div>")
-    out.append("</section>")
-    return "".join(out)
+        numbered.append((cell, len(str(len(lines))),
+                         [(n, line, (cell, n) in marked) for n, line in enumerate(lines, start=1)]))
+    return numbered
 
 
 def report_section(workdir):
