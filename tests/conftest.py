@@ -15,6 +15,13 @@ for _name, _value in SINGLE_THREADED.items():
     os.environ.setdefault(_name, _value)
 
 
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: two test workers per core. Many tests wait (for a time limit to pass, a
+    scheduler, a server, a browser), so a test worker per core leaves cores idle."""
+    return 2 * (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else
+                os.cpu_count() or 1)
+
+
 def pytest_generate_tests(metafunc):
     if "assignment_id" in metafunc.fixturenames:
         metafunc.parametrize("assignment_id", assignment_ids())
@@ -92,3 +99,22 @@ def fixture_class(tmp_path_factory):
     assert first.returncode == 0, first.stderr[-3000:]
     second = grade_cli(folder, root / "work")
     return {"workdir": root / "work", "expected": expected, "first": first, "second": second}
+
+
+@pytest.fixture(scope="session")
+def dask_certificates(tmp_path_factory):
+    """The course's certificates, made by `python -m autograder cluster-certs`."""
+    from dask_cluster import cluster_certs
+    return cluster_certs(tmp_path_factory.mktemp("certs") / "course")[0]
+
+
+@pytest.fixture(scope="session")
+def tls_cluster(dask_certificates, tmp_path_factory):
+    """A scheduler and two workers started with docs/grading.md's commands (TLS, mutual
+    authentication, nannies), on 127.0.0.1: the one cluster of test_dask.py and test_dask_tls.py
+    (xdist group "dask", so one test worker starts it)."""
+    from dask_cluster import Cluster
+    running = Cluster(tmp_path_factory.mktemp("tls-cluster"), workers=2,
+                      certificates=dask_certificates)
+    yield running
+    running.stop()

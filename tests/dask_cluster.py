@@ -14,6 +14,14 @@ from autograder.course import REPO
 
 
 
+def cluster_certs(folder):
+    """`python -m autograder cluster-certs folder --host 127.0.0.1`: (folder, what it printed)."""
+    run = subprocess.run([sys.executable, "-m", "autograder", "cluster-certs", str(folder),
+                          "--host", "127.0.0.1"], cwd=REPO, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return folder, run.stdout
+
+
 def dask_command(*args):
     return [os.path.join(os.path.dirname(sys.executable), "dask"), *map(str, args)]
 

@@ -89,42 +89,52 @@ def test_the_class_has_every_page(markup_class):
     assert sorted(workdir.glob("feedback/*/*/*.html")) == sorted(all_pages(workdir)[1:])
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_no_wcag_violations(browser, markup_class, width):  # noqa: F811
+@pytest.fixture(scope="module")
+def visits(browser, markup_class):  # noqa: F811
+    """{width: {page: what it shows at that width}}: every page of the class opened once at each
+    width, axe-core run in it and its layout measured, for the two tests below."""
     workdir, _, _ = markup_class
     found = {}
-    for path in all_pages(workdir):
-        context, page = open_page(browser, path, width)
-        try:
-            page.evaluate(AXE.read_text() + "\n;0")
-            assert page.evaluate("axe.version") == AXE_VERSION
-            violations = page.evaluate(RUN_AXE, WCAG_TAGS)
-        finally:
-            context.close()
-        if violations:
-            found[str(path.relative_to(workdir))] = violations
+    for width in WIDTHS:
+        for path in all_pages(workdir):
+            context, page = open_page(browser, path, width)
+            try:
+                page.evaluate(AXE.read_text() + "\n;0")
+                found.setdefault(width, {})[path] = {
+                    "axe": page.evaluate("axe.version"),
+                    "violations": page.evaluate(RUN_AXE, WCAG_TAGS),
+                    "page width": page.evaluate("document.documentElement.scrollWidth"),
+                    "boxes": page.evaluate(SCROLLING_BOXES),
+                    "images": page.evaluate("() => Array.from(document.images).map(i => "
+                                            "[i.getBoundingClientRect().right, i.naturalWidth, "
+                                            "i.width])")}
+            finally:
+                context.close()
+    return found
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_wcag_violations(visits, markup_class, width):
+    workdir, _, _ = markup_class
+    assert {shown["axe"] for shown in visits[width].values()} == {AXE_VERSION}
+    found = {str(path.relative_to(workdir)): shown["violations"]
+             for path, shown in visits[width].items() if shown["violations"]}
     assert found == {}
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_page_scrolls_sideways_and_boxes_that_do_are_reachable(browser, markup_class,  # noqa: F811
-                                                                   width):
+def test_no_page_scrolls_sideways_and_boxes_that_do_are_reachable(visits, markup_class, width):
     workdir, _, _ = markup_class
     boxes = {}
-    for path in all_pages(workdir):
-        context, page = open_page(browser, path, width)
-        try:
-            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
-            boxes[path] = page.evaluate(SCROLLING_BOXES)
-            images = page.evaluate("() => Array.from(document.images).map(i => "
-                                   "[i.getBoundingClientRect().right, i.naturalWidth, i.width])")
-        finally:
-            context.close()
+    for path, shown in visits[width].items():
+        assert shown["page width"] <= width, path
+        boxes[path] = shown["boxes"]
         for box in boxes[path]:  # scrolls from the keyboard, and says what it holds
             assert box["tabindex"] == 0 and box["role"] == "group" and box["name"], (path, box)
+        images = shown["images"]
         assert all(right <= width for right, _, _ in images), path
         if path.name == "report.html" and width == NARROW:  # the histograms are scaled down
-            assert images and all(shown < natural for _, natural, shown in images)
+            assert images and all(drawn < natural for _, natural, drawn in images)
     if width == NARROW:  # the widest maths and the report's tables do need their boxes there
         chain_rule = [b for p, found in boxes.items() if p.name == "04_chain_rule.html"
                       for b in found]

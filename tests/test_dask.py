@@ -1,5 +1,6 @@
 """`grade --scheduler` on a real Dask cluster: a scheduler and two workers started as separate
-processes with the `dask scheduler` and `dask worker` commands, as on a cluster.
+processes with the `dask scheduler` and `dask worker` commands that docs/grading.md gives, over TLS
+with the course's certificates, as deployed (conftest.tls_cluster, shared with test_dask_tls.py).
 
 The same class graded locally and on Dask gives the same scores, cells, problems and feedback; a
 worker killed in the middle of a run costs no submission and records none twice; a worker that
@@ -26,14 +27,17 @@ from dask_cluster import Cluster
 from grading import grade_cli, hand_in, read_csv
 from submissions.s01_notation import submissions
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_dask")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dask")]
 
 ID = "01_notation"
 @pytest.fixture(scope="session")
-def cluster(tmp_path_factory):
-    running = Cluster(tmp_path_factory.mktemp("cluster"), workers=2)
-    yield running
-    running.stop()
+def cluster(tls_cluster):
+    return tls_cluster
+
+
+def tls_env(cluster):
+    """The grader's environment on the cluster: Dask's configuration from `cluster-certs`."""
+    return {**os.environ, "DASK_CONFIG": str(cluster.certificates)}
 
 
 def kept():
@@ -62,14 +66,18 @@ def both_runs(mixed_class, cluster, tmp_path_factory):
     folder, expected = mixed_class
     root = tmp_path_factory.mktemp("runs")
     local = grade_cli(folder, root / "local")
-    remote = grade_cli(folder, root / "dask", "--scheduler", cluster.address)
+    remote = grade_cli(folder, root / "dask", "--scheduler", cluster.address,
+                       env={"DASK_CONFIG": str(cluster.certificates)})
     assert local.returncode == 0, local.stderr[-3000:]
     assert remote.returncode == 0, remote.stderr[-3000:]
     return root / "local", root / "dask", expected, remote
 
 
-def test_dask_gives_the_exact_scores(both_runs):
+def test_dask_gives_the_exact_scores(both_runs, cluster):
     _, remote, expected, run = both_runs
+    assert cluster.address.startswith("tls://127.0.0.1:")
+    # the workers were started with the documented command alone: nanny, no daemon setting
+    assert not any(name.startswith("DASK_") for name in cluster.env)
     assert f"graded {len(expected) - 1} submissions" in run.stdout  # nobook is not a job
     assert {r["student_id"]: float(r["score"]) for r in read_csv(remote / "grades.csv")} \
         == expected
@@ -105,7 +113,7 @@ def test_a_killed_worker_costs_no_submission(mixed_class, cluster, tmp_path):
                str(workdir), "--scheduler", cluster.address]
     with open(tmp_path / "out", "w") as out, open(tmp_path / "err", "w") as err:
         grader = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=err,
-                                  stdin=subprocess.DEVNULL)
+                                  stdin=subprocess.DEVNULL, env=tls_env(cluster))
     try:
         # as soon as one submission is recorded, the others are queued or running: kill a worker
         deadline = time.monotonic() + 300
@@ -150,9 +158,11 @@ def test_a_submission_that_kills_every_worker_is_reported_and_the_rest_graded(
     with open(tmp_path / "out", "w") as out, open(tmp_path / "err", "w") as err:
         grader = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(folder),
                                    "--workdir", str(workdir), "--scheduler", cluster.address],
-                                  cwd=REPO, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+                                  cwd=REPO, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                  env=tls_env(cluster))
     try:
-        with distributed.Client(cluster.address, timeout="120s") as client:
+        with distributed.Client(cluster.address, timeout="120s",
+                                security=cluster.security) as client:
             deadline = time.monotonic() + 600
             while grader.poll() is None:
                 assert time.monotonic() < deadline, "the run did not end in 600 s"

@@ -1,8 +1,8 @@
 """`grade --scheduler` over TLS with mutual authentication, on a real cluster (`dask scheduler`
 and two `dask worker`s with the certificates of `python -m autograder cluster-certs`, on
-127.0.0.1): only peers with a certificate of the course's CA get in, and the grades equal a local
-run's, with workers started by the documented command alone (nanny included). A plain tcp://
-scheduler beyond the loopback interface is refused with how to set TLS up."""
+127.0.0.1, conftest.tls_cluster): only peers with a certificate of the course's CA get in. (That
+its grades equal a local run's, and what a killed worker costs: test_dask.py, on the same cluster.)
+A plain tcp:// scheduler beyond the loopback interface is refused with how to set TLS up."""
 
 import socket
 import ssl
@@ -16,37 +16,19 @@ import pytest
 from autograder.course import REPO
 from autograder.grading.engines.dask import client_security
 from autograder.course import CourseError
-from dask_cluster import Cluster, dask_command
-from grading import grade_cli, hand_in, read_csv
+from dask_cluster import cluster_certs, dask_command
+from grading import grade_cli, hand_in
 from submissions.s01_notation import submissions
 
+pytestmark = pytest.mark.xdist_group("dask")  # the session's one cluster: conftest.tls_cluster
+
 ID = "01_notation"
-
-
-def cluster_certs(folder):
-    run = subprocess.run([sys.executable, "-m", "autograder", "cluster-certs", str(folder),
-                          "--host", "127.0.0.1"], cwd=REPO, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    return folder, run.stdout
-
-
-@pytest.fixture(scope="module")
-def certificates(tmp_path_factory):
-    return cluster_certs(tmp_path_factory.mktemp("certs") / "course")[0]
 
 
 @pytest.fixture(scope="module")
 def foreign(tmp_path_factory):
     """Certificates of another CA, made the same way."""
     return cluster_certs(tmp_path_factory.mktemp("certs") / "other")[0]
-
-
-@pytest.fixture(scope="module")
-def cluster(certificates, tmp_path_factory):
-    running = Cluster(tmp_path_factory.mktemp("tls-cluster"), workers=2,
-                      certificates=certificates)
-    yield running
-    running.stop()
 
 
 def test_the_certificate_command_prints_the_commands_it_documents(tmp_path):
@@ -83,7 +65,8 @@ def test_plain_tcp_beyond_loopback_is_refused_with_how_to_set_tls_up(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_client_without_a_certificate_is_turned_away(cluster):
+def test_a_client_without_a_certificate_is_turned_away(tls_cluster):
+    cluster = tls_cluster
     """A TLS client that trusts the course's CA but shows no certificate: the scheduler ends the
     handshake (an open scheduler would wait for its first message instead)."""
     host, port = cluster.address.removeprefix("tls://").rsplit(":", 1)
@@ -99,7 +82,8 @@ def test_a_client_without_a_certificate_is_turned_away(cluster):
 
 
 @pytest.mark.slow
-def test_a_client_with_another_cas_certificate_cannot_connect(cluster, foreign):
+def test_a_client_with_another_cas_certificate_cannot_connect(tls_cluster, foreign):
+    cluster = tls_cluster
     security = distributed.Security(
         tls_ca_file=str(cluster.certificates / "ca.pem"),
         tls_client_cert=str(foreign / "grader.pem"),
@@ -111,7 +95,8 @@ def test_a_client_with_another_cas_certificate_cannot_connect(cluster, foreign):
 
 
 @pytest.mark.slow
-def test_a_worker_with_another_cas_certificate_cannot_join(cluster, foreign, tmp_path):
+def test_a_worker_with_another_cas_certificate_cannot_join(tls_cluster, foreign, tmp_path):
+    cluster = tls_cluster
     log = tmp_path / "foreign-worker.log"
     with open(log, "w") as out:
         intruder = subprocess.Popen(
@@ -132,24 +117,3 @@ def test_a_worker_with_another_cas_certificate_cannot_join(cluster, foreign, tmp
     finally:
         intruder.kill()
         intruder.wait()
-
-
-@pytest.mark.slow
-def test_grades_over_tls_equal_a_local_runs(cluster, tmp_path):
-    fixtures = [s for s in submissions() if s.student in ("complete", "partial")]
-    assert len(fixtures) == 2
-    expected = hand_in(tmp_path / "submissions", ID, fixtures)
-    assert len(set(expected.values())) == 2  # two different scores
-    local = grade_cli(tmp_path / "submissions", tmp_path / "local")
-    remote = grade_cli(tmp_path / "submissions", tmp_path / "dask", "--scheduler",
-                       cluster.address, env={"DASK_CONFIG": str(cluster.certificates)})
-    assert local.returncode == 0, local.stderr[-3000:]
-    assert remote.returncode == 0, remote.stderr[-3000:]
-    assert cluster.address.startswith("tls://127.0.0.1:")
-    # the workers were started with the documented command alone: nanny, no daemon setting
-    assert not any(name.startswith("DASK_") for name in cluster.env)
-    scores = {r["student_id"]: float(r["score"]) for r in read_csv(tmp_path / "dask" /
-                                                                   "grades.csv")}
-    assert scores == expected
-    for name in ("grades.csv", "cells.csv", "problems.csv"):
-        assert read_csv(tmp_path / "dask" / name) == read_csv(tmp_path / "local" / name), name
