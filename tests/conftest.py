@@ -15,13 +15,6 @@ for _name, _value in SINGLE_THREADED.items():
     os.environ.setdefault(_name, _value)
 
 
-def pytest_xdist_auto_num_workers(config):
-    """`-n auto`: two test workers per core. Many tests wait (for a time limit to pass, a
-    scheduler, a server, a browser), so a test worker per core leaves cores idle."""
-    return 2 * (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else
-                os.cpu_count() or 1)
-
-
 def pytest_generate_tests(metafunc):
     if "assignment_id" in metafunc.fixturenames:
         metafunc.parametrize("assignment_id", assignment_ids())

@@ -9,10 +9,12 @@ name their cause; a rerun after anything (a failure, a kill) grades exactly what
 
 import os
 import re
+import shutil
 import pathlib
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 
 import nbformat
@@ -67,8 +69,8 @@ def files_of(uids, roots):
     return found
 
 
-def spools_on_host():
-    return [str(p) for p in pathlib.Path("/tmp").glob("autograder-*")]
+def spools_on_host(folder="/tmp"):
+    return [str(p) for p in pathlib.Path(folder).glob("autograder-*")]
 
 
 @pytest.fixture(scope="session")
@@ -82,14 +84,18 @@ def graded(tmp_path_factory):
                                                    "notebook": fixture.content,
                                                    "scores": {"all": fixture.score}})])
         expected[fixture.student] = fixture.score
-    before = set(spools_on_host())
+    # The run's own temporary folder (short: kernel sockets live in the spools), so that the spools
+    # of other grading runs on this machine, such as other tests' at the same time, are not taken
+    # for this run's.
+    host_tmp = pathlib.Path(tempfile.mkdtemp(prefix="sf-", dir="/tmp"))
     started = time.monotonic()
-    run = grade_cli(folder, workdir, *OPTIONS)
+    run = grade_cli(folder, workdir, *OPTIONS, env={"TMPDIR": str(host_tmp)})
     seconds = time.monotonic() - started
     spools, uids = run_identity(workdir)
-    return {"run": run, "workdir": workdir, "folder": folder, "expected": expected,
-            "corpus": corpus, "spools": spools, "uids": uids, "seconds": seconds,
-            "new_spools": set(spools_on_host()) - before}
+    yield {"run": run, "workdir": workdir, "folder": folder, "expected": expected,
+           "corpus": corpus, "spools": spools, "uids": uids, "seconds": seconds,
+           "host_tmp": host_tmp, "new_spools": set(spools_on_host(host_tmp))}
+    shutil.rmtree(host_tmp, ignore_errors=True)
 
 
 def test_the_class_is_graded_and_every_output_written(graded):
@@ -143,7 +149,8 @@ def test_nothing_a_kernel_wrote_is_left_on_the_host(graded):
     for spool in graded["spools"]:
         assert not os.path.lexists(spool), spool
     assert graded["new_spools"] <= set(graded["spools"])
-    assert files_of(graded["uids"], [graded["workdir"], *spools_on_host()]) == []
+    assert all(pathlib.Path(spool).parent == graded["host_tmp"] for spool in graded["spools"])
+    assert files_of(graded["uids"], [graded["workdir"], graded["host_tmp"], *spools_on_host()]) == []
 
 
 def test_a_rerun_with_a_late_submission_grades_only_that(graded):
