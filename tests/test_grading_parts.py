@@ -121,6 +121,35 @@ def test_a_failed_result_scores_zero_everywhere(class_gradebook):
     assert not (workdir / "feedback" / "s2").exists()
 
 
+def test_a_regrade_that_fails_leaves_no_old_work_for_formgrader(class_gradebook):
+    """What the result file points to, the files nbgrader reads beside the page, the job's stage
+    times kept, and after a regrade that fails, no autograded notebook of the earlier run left for
+    formgrader to show (the page stays: it says what the student last got)."""
+    workdir, db_url = class_gradebook
+    submission = Submission("s4", ID, workdir / "in")
+    graded = Result("graded", {"a": {"score": 3, "max_score": 3, "needs_manual_grade": False}},
+                    [], feedback_html="<p>page</p>", autograded_notebook="{}",
+                    exchange_files={"timestamp.txt": "2026-01-01 10:00:00"},
+                    stages={"cells": 0.5})
+    with Gradebook(db_url) as gradebook:
+        record(workdir, gradebook, submission, graded)
+    [stored] = load_results(workdir)
+    assert (stored["feedback"], stored["autograded"]) == (f"feedback/s4/{ID}/{ID}.html",
+                                                          f"autograded/s4/{ID}/{ID}.ipynb")
+    assert (workdir / "feedback" / "s4" / ID / "timestamp.txt").read_text() == \
+        "2026-01-01 10:00:00"
+    assert (workdir / "autograded" / "s4" / ID / "timestamp.txt").is_file()
+    assert stored["stages"]["cells"] == 0.5 and 0 <= stored["stages"]["recording"] < 60
+
+    with Gradebook(db_url) as gradebook:
+        record(workdir, gradebook, submission, Result.failed("it broke; scored 0"))
+    [stored] = load_results(workdir)
+    assert stored["autograded"] is None and stored["feedback"] is None
+    assert not (workdir / "autograded" / "s4" / ID / f"{ID}.ipynb").exists()
+    assert (workdir / "feedback" / "s4" / ID / f"{ID}.html").read_text() == "<p>page</p>"
+    assert scores(db_url, "s4") == {"a": 0, "b": 0}
+
+
 def test_the_csv_files_say_what_the_results_hold(tmp_path):
     def stored(student, cells, status="graded", problems=()):
         return {"student_id": student, "assignment": ID, "status": status,
