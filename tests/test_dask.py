@@ -67,7 +67,7 @@ def both_runs(mixed_class, cluster, tmp_path_factory):
     root = tmp_path_factory.mktemp("runs")
     local = grade_cli(folder, root / "local")
     remote = grade_cli(folder, root / "dask", "--scheduler", cluster.address,
-                       env={"DASK_CONFIG": str(cluster.certificates)})
+                       env=tls_env(cluster))
     assert local.returncode == 0, local.stderr[-3000:]
     assert remote.returncode == 0, remote.stderr[-3000:]
     return root / "local", root / "dask", expected, remote
