@@ -36,10 +36,11 @@ def _plugin():
     class Plugin:
         @pytest.hookimpl(hookwrapper=True)
         def pytest_runtest_protocol(self, item, nextitem):
-            cpu, wall = _cpu_seconds(), time.monotonic()
+            cpu, wall, start = _cpu_seconds(), time.monotonic(), time.time()
             yield
             line = {"id": item.nodeid, "cpu": _cpu_seconds() - cpu,
-                    "wall": time.monotonic() - wall}
+                    "wall": time.monotonic() - wall, "start": start,
+                    "worker": os.environ.get("PYTEST_XDIST_WORKER", "main")}
             with open(os.environ[REPORT], "a") as out:
                 out.write(json.dumps(line) + "\n")
 
@@ -57,7 +58,7 @@ def main(arguments):
         env = {**os.environ, REPORT: report.name,
                "PYTHONPATH": os.pathsep.join(filter(None, [str(pathlib.Path(__file__).parent),
                                                            os.environ.get("PYTHONPATH")]))}
-        started, before = time.monotonic(), os.times()
+        started, before, epoch = time.monotonic(), os.times(), time.time()
         run = subprocess.run([sys.executable, "-m", "pytest", "-p", "suite_cpu", "-q",
                               *(arguments or ["-n", "auto"])], cwd=repo, env=env)
         wall, after = time.monotonic() - started, os.times()
@@ -79,7 +80,25 @@ def main(arguments):
     print(f"\n{'CPU s':>8} {'wall s':>8}  slowest tests by CPU")
     for test in sorted(tests, key=lambda t: -t["cpu"])[:15]:
         print(f"{test['cpu']:8.1f} {test['wall']:8.1f}  {test['id']}")
+    _print_workers(tests, epoch)
     return run.returncode
+
+
+def _print_workers(tests, epoch):
+    """Each test worker's busy time and when it ran out of tests (seconds from the start), and
+    the tests that were still running in the last fifth of the run: the suite's critical path."""
+    workers = collections.defaultdict(list)
+    for test in tests:
+        workers[test["worker"]].append(test)
+    end = max(t["start"] + t["wall"] for t in tests) - epoch
+    print(f"\n{'worker':>8} {'tests':>6} {'busy s':>8} {'done at s':>10}")
+    for name, own in sorted(workers.items()):
+        done = max(t["start"] + t["wall"] for t in own) - epoch
+        print(f"{name:>8} {len(own):6d} {sum(t['wall'] for t in own):8.0f} {done:10.0f}")
+    print(f"\n{'from s':>8} {'wall s':>8} {'worker':>8}  tests running in the last fifth of the run")
+    for test in sorted(tests, key=lambda t: t["start"]):
+        if test["start"] + test["wall"] - epoch > 0.8 * end and test["wall"] > 1:
+            print(f"{test['start'] - epoch:8.0f} {test['wall']:8.1f} {test['worker']:>8}  {test['id']}")
 
 
 if __name__ == "__main__":
