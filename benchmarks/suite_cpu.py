@@ -3,12 +3,14 @@
     .venv/bin/python benchmarks/suite_cpu.py [pytest arguments]   # default: -n auto (the README's)
 
 Runs pytest with this file as a plugin (`-p suite_cpu`, in every xdist worker too). For each test
-the plugin adds the CPU time of its test process and of the children that process reaped during
-the test (getrusage: kernels, grading runs, servers), set-up and teardown included, so a
-session-scoped fixture counts against the first test that uses it. Children reaped later (a
-browser or a cluster kept for the session) count where they end. Prints the run's wall time and
-CPU, the files by CPU, and the slowest tests, with the machine's core count: two cores cannot run
-N seconds of CPU in less than N / 2 seconds, whatever the scheduling.
+the plugin adds the CPU time of its test process and of the children that process reaped during the
+test (getrusage: kernels, grading runs, servers), set-up and teardown included, so a session-scoped
+fixture counts against the first test that uses it. Children reaped later (a browser or a cluster
+kept for the session) count where they end; processes whose parent ended first (Python's fork
+server, left to end by itself) count in the run's total only (this process is their subreaper).
+Prints the run's wall time and CPU, the files by CPU, and the slowest tests, with the machine's
+core count: two cores cannot run N seconds of CPU in less than N / 2 seconds, whatever the
+scheduling.
 """
 
 import collections
@@ -52,16 +54,42 @@ def pytest_configure(config):
         config.pluginmanager.register(_plugin(), "suite_cpu_timer")
 
 
+def _adopt_orphans():
+    """Make this process the child subreaper of what it starts (Linux prctl), so that processes
+    whose parent ended first (a fork server left to end by itself, a daemon) are reaped here and
+    their CPU counted in the run's total rather than lost to init."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def _reap_orphans(seconds=30):
+    """Wait (at most `seconds`) for the orphans adopted during the run; their CPU then counts."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.1)
+
+
 def main(arguments):
     repo = pathlib.Path(__file__).resolve().parents[1]
     with tempfile.NamedTemporaryFile("r", suffix=".jsonl") as report:
         env = {**os.environ, REPORT: report.name,
                "PYTHONPATH": os.pathsep.join(filter(None, [str(pathlib.Path(__file__).parent),
                                                            os.environ.get("PYTHONPATH")]))}
+        _adopt_orphans()
         started, before, epoch = time.monotonic(), os.times(), time.time()
         run = subprocess.run([sys.executable, "-m", "pytest", "-p", "suite_cpu", "-q",
                               *(arguments or ["-n", "auto"])], cwd=repo, env=env)
-        wall, after = time.monotonic() - started, os.times()
+        wall = time.monotonic() - started
+        _reap_orphans()
+        after = os.times()
         tests = [json.loads(line) for line in report]
     cpu = (after.children_user + after.children_system
            - before.children_user - before.children_system)
