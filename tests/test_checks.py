@@ -331,3 +331,17 @@ def test_check_raises_names_the_kind_a_student_raised():
     with pytest.raises(CheckError, match=r"raised KeyError \('softmax'\); expected ValueError"):
         check_raises("pick('softmax')", lambda: converting("pick", function, namespace)("softmax"),
                      ValueError)
+
+
+def test_importing_utils_loads_no_plotting_library():
+    """Every process that loads the checks (a grading worker, an nbgrader command under the course
+    configuration) imports utils; matplotlib comes only when a figure is drawn."""
+    import subprocess
+    import sys
+
+    from autograder.course import REPO
+    code = ("import sys, utils; from autograder.scoring import judge; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"

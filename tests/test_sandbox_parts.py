@@ -80,7 +80,7 @@ def test_remove_tree_removes_deep_trees_locked_folders_and_links_without_followi
     (deep / "file").write_text("x")
     (tree / "link").symlink_to(outside, target_is_directory=True)
     os.mkfifo(tree / "d" / "fifo")
-    locked = tree / "locked"
+    locked = tree / "locked"  # taken away from its owner; root opens it anyway, others chmod it
     (locked / "inner").mkdir(parents=True)
     (locked / "inner" / "file").write_text("x")
     (locked / "inner").chmod(0o000)
